@@ -1,0 +1,586 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { handler as pushFilterHandler } from "../../functions/push-filter";
+import { arn, awsContext } from "../shared/aws-context";
+import { kmsUseVia, policyDocument, serviceRole } from "../shared/iam";
+import { kmsKey } from "../shared/kms";
+import { handlerFunction } from "../shared/lambda";
+import { logGroup } from "../shared/log-group";
+import { SecureBucket } from "../shared/secure-bucket";
+import { componentTags } from "../shared/tags";
+import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
+import { newDataPattern, pullRequestBuildInput, pullRequestPattern, pushPattern } from "./event-patterns";
+import { artifactAccess, buildStatements, pipelineStatements } from "./roles";
+
+/** A Lambda function a pipeline stage invokes (provided by the ML pipeline and environment components). */
+export interface StageFunction {
+  /** The function's name, as CodePipeline's Lambda invoke action wants it. */
+  functionName: pulumi.Input<string>;
+  /** The function's ARN, for the pipeline role's invoke permission. */
+  functionArn: pulumi.Input<string>;
+  /** Text handed to the function as the action's `UserParameters`. */
+  userParameters?: pulumi.Input<string>;
+}
+
+/** How the build steps reach the Pulumi state backend and which roles they deploy with. */
+export interface PulumiDeploymentArgs {
+  /** Pulumi CLI version the builds install. */
+  version: string;
+  /** State backend URL for `pulumi login` (s3://, https://, azblob://, gs://). */
+  backendUrl: string;
+  /** Secrets provider for new stacks (`default` or `awskms://...`). */
+  secretsProvider: string;
+  /** SSM SecureString parameter with a Pulumi access token; needed for Pulumi Cloud backends. */
+  accessTokenParameter?: string;
+  /** Role `pulumi up` assumes; it holds the permissions to create the stacks' resources. */
+  deployRoleArn: string;
+  /** Role pull-request previews assume; read-only is enough. Defaults to `deployRoleArn`. */
+  previewRoleArn?: string;
+}
+
+export interface CicdBackboneArgs {
+  /** Name of the CodeCommit repository that holds this project. */
+  repositoryName: string;
+  /** The branch whose pushes run the pipeline and which pull requests target. */
+  branch: string;
+  /** Globs (minimatch, dot files included) of paths whose change starts a run; other pushes are skipped. */
+  triggerPaths: string[];
+  /** Key prefix in the staging bucket under which a new object starts a run (new training data). */
+  dataPrefix: string;
+  pulumi: PulumiDeploymentArgs;
+  /** CodeBuild image and compute type for every build. */
+  build: { image: string; computeType: string };
+  /** Retention of every log group the backbone creates, in days. */
+  logRetentionDays: number;
+  /** Email subscribed to approval requests; without it, subscribe to the `approvalTopicArn` output yourself. */
+  approvalEmail?: string;
+  /** The Train stage's function (starts the ML pipeline). Without it the stage is left out. */
+  trainFunction?: StageFunction;
+  /** The Test stage's function (runs the test suite). Without it the stage is left out. */
+  testFunction?: StageFunction;
+  /** AWS region of the stack (from `aws:region`); ARNs in policies are built for it. */
+  region: string;
+  /** Extra tags on every resource, besides project, stack and component. */
+  tags?: Record<string, string>;
+}
+
+export const SOURCE_ACTION = "Source";
+
+/**
+ * The CI/CD backbone: the repository, encrypted buckets, the release pipeline (Source → Build → Train →
+ * Test → Approve → Deploy, queued so no push is dropped), its builds and its triggers.
+ */
+export class CicdBackbone extends pulumi.ComponentResource {
+  readonly repository: aws.codecommit.Repository;
+  readonly key: aws.kms.Key;
+  readonly stagingBucket: SecureBucket;
+  readonly artifactBucket: SecureBucket;
+  readonly pipeline: aws.codepipeline.Pipeline;
+  readonly approvalTopic: aws.sns.Topic;
+  /** Stage names in order, as declared. */
+  readonly stageNames: string[];
+
+  constructor(name: string, args: CicdBackboneArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:cicd:CicdBackbone", name, {}, opts);
+    validate(name, args);
+    const parent = { parent: this };
+    const tags = componentTags("cicd", args.tags);
+    const ctx = awsContext(args.region, this);
+    const stack = pulumi.getStack();
+    const pipelineName = `${name}-${stack}`;
+    const pipelineArn = arn(ctx, "codepipeline", pipelineName);
+    const logPrefix = `/mlops/${stack}/`;
+
+    const { key } = kmsKey(
+      `${name}-key`,
+      {
+        description: `Encrypts the ${name} pipeline's source, data, artifacts, logs and messages (${stack})`,
+        alias: `${name}-${stack}`,
+        ctx,
+        tags,
+        logGroupNamePrefixes: [logPrefix],
+        servicePrincipals: ["events.amazonaws.com"],
+      },
+      this,
+    );
+    this.key = key;
+
+    const accessLogs = new SecureBucket(
+      `${name}-access-logs`,
+      {
+        expireAfterDays: 365,
+        tags,
+        policyStatements: (bucketArn) => [
+          {
+            Sid: "S3ServerAccessLogsFromThisAccount",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucketArn}/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+          },
+        ],
+      },
+      parent,
+    );
+    this.stagingBucket = new SecureBucket(
+      `${name}-staging`,
+      {
+        kmsKeyArn: key.arn,
+        accessLogs: { bucket: accessLogs.name, prefix: "staging/" },
+        eventBridge: true,
+        tags,
+      },
+      parent,
+    );
+    this.artifactBucket = new SecureBucket(
+      `${name}-artifacts`,
+      { kmsKeyArn: key.arn, accessLogs: { bucket: accessLogs.name, prefix: "artifacts/" }, tags },
+      parent,
+    );
+
+    this.repository = new aws.codecommit.Repository(
+      `${name}-repo`,
+      {
+        repositoryName: args.repositoryName,
+        description: "Code, configuration and pipeline definition of the continuous ML pipeline",
+        defaultBranch: args.branch,
+        kmsKeyId: key.arn,
+        tags,
+      },
+      parent,
+    );
+
+    this.approvalTopic = new aws.sns.Topic(
+      `${name}-approvals`,
+      { displayName: `Approve ${name} releases to production`, kmsMasterKeyId: key.arn, tags },
+      parent,
+    );
+    if (args.approvalEmail) {
+      new aws.sns.TopicSubscription(
+        `${name}-approvals-email`,
+        { topic: this.approvalTopic.arn, protocol: "email", endpoint: args.approvalEmail },
+        parent,
+      );
+    }
+
+    const deployAccess = { ctx, keyArn: key.arn, accessTokenParameter: args.pulumi.accessTokenParameter };
+    const project = (kind: BuildKind, description: string, pulumiRoleArn: string, pullRequest: boolean) => {
+      const projectName = `${name}-${kind}-${stack}`;
+      const logs = logGroup(
+        `${name}-${kind}-logs`,
+        {
+          logGroupName: `${logPrefix}codebuild/${kind}`,
+          retentionInDays: args.logRetentionDays,
+          kmsKeyArn: key.arn,
+          tags,
+        },
+        this,
+      );
+      const extra = pullRequest
+        ? [
+            { Sid: "CloneSource", Action: "codecommit:GitPull", Resource: this.repository.arn },
+            {
+              Sid: "CommentOnPullRequest",
+              Action: "codecommit:PostCommentForPullRequest",
+              Resource: this.repository.arn,
+            },
+            kmsUseVia(key.arn, ["codecommit"], ctx),
+          ]
+        : [artifactAccess(this.artifactBucket.arn, true), kmsUseVia(key.arn, ["s3"], ctx)];
+      const role = serviceRole(
+        `${name}-${kind}-role`,
+        {
+          service: "codebuild.amazonaws.com",
+          description: description,
+          statements: buildStatements({ ...deployAccess, logGroupArn: logs.arn, pulumiRoleArn }, extra),
+          ctx,
+          tags,
+        },
+        this,
+      );
+      const variables = [
+        { name: PULUMI_ENV.version, value: args.pulumi.version, type: "PLAINTEXT" },
+        { name: PULUMI_ENV.backend, value: args.pulumi.backendUrl, type: "PLAINTEXT" },
+        { name: PULUMI_ENV.secretsProvider, value: args.pulumi.secretsProvider, type: "PLAINTEXT" },
+        { name: PULUMI_ENV.roleArn, value: pulumiRoleArn, type: "PLAINTEXT" },
+        ...(args.pulumi.accessTokenParameter
+          ? [
+              {
+                name: PULUMI_ENV.accessToken,
+                value: args.pulumi.accessTokenParameter,
+                type: "PARAMETER_STORE",
+              },
+            ]
+          : []),
+      ];
+      return new aws.codebuild.Project(
+        `${name}-${kind}`,
+        {
+          name: projectName,
+          description,
+          serviceRole: role.arn,
+          encryptionKey: key.arn,
+          buildTimeout: 60,
+          queuedTimeout: 480,
+          source: pullRequest
+            ? {
+                type: "CODECOMMIT",
+                location: this.repository.cloneUrlHttp,
+                gitCloneDepth: 1,
+                buildspec: buildSpec(kind),
+              }
+            : { type: "CODEPIPELINE", buildspec: buildSpec(kind) },
+          sourceVersion: pullRequest ? `refs/heads/${args.branch}` : undefined,
+          artifacts: { type: pullRequest ? "NO_ARTIFACTS" : "CODEPIPELINE" },
+          environment: {
+            type: "LINUX_CONTAINER",
+            image: args.build.image,
+            computeType: args.build.computeType,
+            privilegedMode: false,
+            imagePullCredentialsType: "CODEBUILD",
+            environmentVariables: variables,
+          },
+          logsConfig: {
+            cloudwatchLogs: { status: "ENABLED", groupName: logs.name },
+            s3Logs: { status: "DISABLED" },
+          },
+          tags,
+        },
+        { parent: this, dependsOn: [role] },
+      );
+    };
+    const previewRole = args.pulumi.previewRoleArn ?? args.pulumi.deployRoleArn;
+    const buildProject = project(
+      "deploy-test",
+      "Tests, previews with policies, and deploys the test stack",
+      args.pulumi.deployRoleArn,
+      false,
+    );
+    const deployProject = project(
+      "deploy-prod",
+      "Previews with policies and deploys the prod stack",
+      args.pulumi.deployRoleArn,
+      false,
+    );
+    const prCheckProject = project(
+      "pr-check",
+      "Checks a pull request: tests and policy previews of both stacks",
+      previewRole,
+      true,
+    );
+
+    const stageFunctions = [args.trainFunction, args.testFunction].filter(
+      (f): f is StageFunction => f !== undefined,
+    );
+    const pipelineRole = serviceRole(
+      `${name}-pipeline-role`,
+      {
+        service: "codepipeline.amazonaws.com",
+        description: "Runs the release pipeline",
+        statements: pipelineStatements({
+          ctx,
+          keyArn: key.arn,
+          artifactBucketArn: this.artifactBucket.arn,
+          repositoryArn: this.repository.arn,
+          buildProjectArns: [buildProject.arn, deployProject.arn],
+          functionArns: stageFunctions.map((f) => f.functionArn),
+          approvalTopicArn: this.approvalTopic.arn,
+        }),
+        ctx,
+        tags,
+      },
+      this,
+    );
+
+    const stages = pipelineStages({
+      repositoryName: this.repository.repositoryName,
+      branch: args.branch,
+      buildProject: buildProject.name,
+      deployProject: deployProject.name,
+      approvalTopicArn: this.approvalTopic.arn,
+      trainFunction: args.trainFunction,
+      testFunction: args.testFunction,
+    });
+    this.stageNames = stages.map((stage) => stage.name as string);
+    if (!args.trainFunction || !args.testFunction) {
+      pulumi.log.warn(
+        `The pipeline has no ${[!args.trainFunction && "Train", !args.testFunction && "Test"].filter(Boolean).join(" or ")} stage: no function was given for it.`,
+        this,
+      );
+    }
+    this.pipeline = new aws.codepipeline.Pipeline(
+      `${name}-pipeline`,
+      {
+        name: pipelineName,
+        pipelineType: "V2",
+        // Pushes that arrive during a run wait their turn; SUPERSEDED would drop the older one.
+        executionMode: "QUEUED",
+        roleArn: pipelineRole.arn,
+        artifactStores: [
+          { location: this.artifactBucket.name, type: "S3", encryptionKey: { id: key.arn, type: "KMS" } },
+        ],
+        stages,
+        tags,
+      },
+      { parent: this, dependsOn: [pipelineRole] },
+    );
+
+    const triggers = this.triggers(name, {
+      ctx,
+      tags,
+      keyArn: key.arn,
+      pipelineName,
+      pipelineArn,
+      args,
+      prCheckProject,
+    });
+
+    this.registerOutputs({
+      repositoryCloneUrlHttp: this.repository.cloneUrlHttp,
+      stagingBucketName: this.stagingBucket.name,
+      artifactBucketName: this.artifactBucket.name,
+      kmsKeyArn: key.arn,
+      pipelineName: this.pipeline.name,
+      approvalTopicArn: this.approvalTopic.arn,
+      triggerDeadLetterQueueUrl: triggers.deadLetterQueue.url,
+    });
+  }
+
+  /** The three ways a run starts: a relevant push, new data, and (for checks only) a pull request. */
+  private triggers(
+    name: string,
+    t: {
+      ctx: ReturnType<typeof awsContext>;
+      tags: Record<string, string>;
+      keyArn: pulumi.Output<string>;
+      pipelineName: string;
+      pipelineArn: pulumi.Output<string>;
+      args: CicdBackboneArgs;
+      prCheckProject: aws.codebuild.Project;
+    },
+  ) {
+    const { ctx, tags, args } = t;
+    const parent = { parent: this };
+    const deadLetterQueue = new aws.sqs.Queue(
+      `${name}-trigger-dlq`,
+      { kmsMasterKeyId: t.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags },
+      parent,
+    );
+    const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
+    const deadLetterConfig = { arn: deadLetterQueue.arn };
+
+    const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
+      new aws.cloudwatch.EventRule(
+        `${name}-${part}`,
+        { description, eventPattern: pulumi.jsonStringify(pattern), state: "ENABLED", tags },
+        parent,
+      );
+    const pushRule = rule(
+      "on-push",
+      `Push to ${args.branch}: start the pipeline when a watched path changed`,
+      this.repository.arn.apply((repo) => pushPattern(repo, args.branch)),
+    );
+    const dataRule = rule(
+      "on-new-data",
+      `New object under ${args.dataPrefix} in the staging bucket: start the pipeline`,
+      this.stagingBucket.name.apply((bucket) => newDataPattern(bucket, args.dataPrefix)),
+    );
+    const pullRequestRule = rule(
+      "on-pull-request",
+      `Pull request to ${args.branch} opened or updated: run the PR check`,
+      this.repository.arn.apply((repo) => pullRequestPattern(repo, args.branch)),
+    );
+
+    new aws.sqs.QueuePolicy(
+      `${name}-trigger-dlq-policy`,
+      {
+        queueUrl: deadLetterQueue.url,
+        policy: policyDocument([
+          {
+            Sid: "EventBridgeDeadLetters",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: deadLetterQueue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": [pushRule.arn, dataRule.arn, pullRequestRule.arn] } },
+          },
+        ]),
+      },
+      parent,
+    );
+
+    const filter = handlerFunction(
+      `${name}-push-filter`,
+      {
+        callback: pushFilterHandler,
+        description: "Starts the pipeline for pushes that change a watched path",
+        statements: [
+          { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: this.repository.arn },
+          kmsUseVia(t.keyArn, ["codecommit"], ctx),
+          { Sid: "StartPipeline", Action: "codepipeline:StartPipelineExecution", Resource: t.pipelineArn },
+        ],
+        environment: {
+          PIPELINE_NAME: t.pipelineName,
+          SOURCE_ACTION_NAME: SOURCE_ACTION,
+          TRIGGER_PATHS: JSON.stringify(args.triggerPaths),
+        },
+        timeoutSeconds: 60,
+        // The pipeline queues runs itself; a few concurrent filters are plenty.
+        reservedConcurrency: 2,
+        kmsKeyArn: t.keyArn,
+        logRetentionDays: args.logRetentionDays,
+        ctx,
+        tags,
+      },
+      this,
+    );
+    new aws.lambda.Permission(
+      `${name}-push-filter-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: filter.fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: pushRule.arn,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-on-push-target`,
+      { rule: pushRule.name, arn: filter.fn.arn, retryPolicy, deadLetterConfig },
+      parent,
+    );
+
+    const eventsRole = serviceRole(
+      `${name}-events-role`,
+      {
+        service: "events.amazonaws.com",
+        description: "Lets EventBridge start the pipeline on new data and the PR check on pull requests",
+        statements: [
+          {
+            Sid: "StartPipelineOnNewData",
+            Action: "codepipeline:StartPipelineExecution",
+            Resource: t.pipelineArn,
+          },
+          { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: t.prCheckProject.arn },
+        ],
+        ctx,
+        tags,
+      },
+      this,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-on-new-data-target`,
+      { rule: dataRule.name, arn: t.pipelineArn, roleArn: eventsRole.arn, retryPolicy, deadLetterConfig },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-on-pull-request-target`,
+      {
+        rule: pullRequestRule.name,
+        arn: t.prCheckProject.arn,
+        roleArn: eventsRole.arn,
+        inputTransformer: pullRequestBuildInput,
+        retryPolicy,
+        deadLetterConfig,
+      },
+      parent,
+    );
+    return { deadLetterQueue };
+  }
+}
+
+type Stage = aws.types.input.codepipeline.PipelineStage;
+
+/** The release stages in order; Train and Test appear when their functions are given. */
+export function pipelineStages(s: {
+  repositoryName: pulumi.Input<string>;
+  branch: string;
+  buildProject: pulumi.Input<string>;
+  deployProject: pulumi.Input<string>;
+  approvalTopicArn: pulumi.Input<string>;
+  trainFunction?: StageFunction;
+  testFunction?: StageFunction;
+}): Stage[] {
+  const lambdaStage = (stageName: string, fn: StageFunction): Stage => ({
+    name: stageName,
+    actions: [
+      {
+        name: stageName,
+        category: "Invoke",
+        owner: "AWS",
+        provider: "Lambda",
+        version: "1",
+        namespace: `${stageName}Variables`,
+        inputArtifacts: ["SourceOutput"],
+        configuration: {
+          FunctionName: fn.functionName,
+          ...(fn.userParameters ? { UserParameters: fn.userParameters } : {}),
+        },
+      },
+    ],
+  });
+  const codeBuild = (actionName: string, projectName: pulumi.Input<string>) => ({
+    name: actionName,
+    category: "Build",
+    owner: "AWS",
+    provider: "CodeBuild",
+    version: "1",
+    namespace: `${actionName}Variables`,
+    inputArtifacts: ["SourceOutput"],
+    outputArtifacts: [`${actionName}Output`],
+    configuration: { ProjectName: projectName },
+  });
+  return [
+    {
+      name: "Source",
+      actions: [
+        {
+          name: SOURCE_ACTION,
+          category: "Source",
+          owner: "AWS",
+          provider: "CodeCommit",
+          version: "1",
+          namespace: "SourceVariables",
+          outputArtifacts: ["SourceOutput"],
+          configuration: {
+            RepositoryName: s.repositoryName,
+            BranchName: s.branch,
+            // Runs start from the push filter and the data rule, never from polling.
+            PollForSourceChanges: "false",
+            OutputArtifactFormat: "CODE_ZIP",
+          },
+        },
+      ],
+    },
+    { name: "Build", actions: [codeBuild("Build", s.buildProject)] },
+    ...(s.trainFunction ? [lambdaStage("Train", s.trainFunction)] : []),
+    ...(s.testFunction ? [lambdaStage("Test", s.testFunction)] : []),
+    {
+      name: "Approve",
+      actions: [
+        {
+          name: "Approve",
+          category: "Approval",
+          owner: "AWS",
+          provider: "Manual",
+          version: "1",
+          configuration: {
+            NotificationArn: s.approvalTopicArn,
+            CustomData:
+              "Review the run's metrics and test results, then approve the release to production (commit #{SourceVariables.CommitId}).",
+          },
+        },
+      ],
+    },
+    { name: "Deploy", actions: [codeBuild("Deploy", s.deployProject)] },
+  ];
+}
+
+function validate(name: string, args: CicdBackboneArgs): void {
+  const problems: string[] = [];
+  if (args.triggerPaths.length === 0)
+    problems.push('triggerPaths is empty: give at least one glob ("**" for every push)');
+  if (!/^([^/]+\/)+$/.test(args.dataPrefix))
+    problems.push(`dataPrefix "${args.dataPrefix}" must be a key prefix ending in '/'`);
+  if (!args.branch) problems.push("branch is empty: name the branch that releases (e.g. main)");
+  if (problems.length > 0) throw new Error(`CicdBackbone "${name}": ${problems.join("; ")}`);
+}

@@ -1,0 +1,94 @@
+import * as pulumi from "@pulumi/pulumi";
+import { arn, type AwsContext } from "../shared/aws-context";
+import { kmsUseVia, logWriting, type Statement } from "../shared/iam";
+
+/** Permission sets of the backbone's roles, each scoped to the exact resources it touches. */
+
+export interface BuildAccess {
+  ctx: AwsContext;
+  keyArn: pulumi.Input<string>;
+  logGroupArn: pulumi.Input<string>;
+  /** The role Pulumi assumes to preview or deploy. */
+  pulumiRoleArn: string;
+  /** SSM parameter holding the Pulumi access token, when the backend is Pulumi Cloud. */
+  accessTokenParameter?: string;
+}
+
+export function buildStatements(access: BuildAccess, extra: Statement[]): Statement[] {
+  const statements: Statement[] = [
+    logWriting(access.logGroupArn),
+    { Sid: "AssumePulumiRole", Action: "sts:AssumeRole", Resource: access.pulumiRoleArn },
+    ...extra,
+  ];
+  if (access.accessTokenParameter) {
+    const parameter = access.accessTokenParameter.replace(/^\//, "");
+    statements.push(
+      {
+        Sid: "ReadPulumiToken",
+        Action: "ssm:GetParameters",
+        Resource: arn(access.ctx, "ssm", `parameter/${parameter}`),
+      },
+      {
+        Sid: "DecryptPulumiToken",
+        Action: "kms:Decrypt",
+        Resource: arn(access.ctx, "kms", "key/*"),
+        Condition: { StringEquals: { "kms:ViaService": `ssm.${access.ctx.region}.amazonaws.com` } },
+      },
+    );
+  }
+  return statements;
+}
+
+export function artifactAccess(bucketArn: pulumi.Input<string>, write: boolean): Statement {
+  return {
+    Sid: write ? "ReadWriteArtifacts" : "ReadArtifacts",
+    Action: ["s3:GetObject", "s3:GetObjectVersion", ...(write ? ["s3:PutObject"] : [])],
+    Resource: pulumi.interpolate`${bucketArn}/*`,
+  };
+}
+
+export function pipelineStatements(args: {
+  ctx: AwsContext;
+  keyArn: pulumi.Input<string>;
+  artifactBucketArn: pulumi.Input<string>;
+  repositoryArn: pulumi.Input<string>;
+  buildProjectArns: pulumi.Input<string>[];
+  functionArns: pulumi.Input<string>[];
+  approvalTopicArn: pulumi.Input<string>;
+}): Statement[] {
+  const statements: Statement[] = [
+    artifactAccess(args.artifactBucketArn, true),
+    {
+      Sid: "CheckArtifactBucket",
+      Action: ["s3:GetBucketVersioning", "s3:GetBucketLocation"],
+      Resource: args.artifactBucketArn,
+    },
+    kmsUseVia(args.keyArn, ["s3", "codecommit", "sns"], args.ctx),
+    {
+      Sid: "ReadSource",
+      Action: [
+        "codecommit:GetBranch",
+        "codecommit:GetCommit",
+        "codecommit:GetRepository",
+        "codecommit:UploadArchive",
+        "codecommit:GetUploadArchiveStatus",
+        "codecommit:CancelUploadArchive",
+      ],
+      Resource: args.repositoryArn,
+    },
+    {
+      Sid: "RunBuilds",
+      Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+      Resource: args.buildProjectArns,
+    },
+    { Sid: "AskForApproval", Action: "sns:Publish", Resource: args.approvalTopicArn },
+  ];
+  if (args.functionArns.length > 0) {
+    statements.push({
+      Sid: "InvokeStageFunctions",
+      Action: "lambda:InvokeFunction",
+      Resource: args.functionArns,
+    });
+  }
+  return statements;
+}

@@ -1,0 +1,229 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { describeIssues, showValue } from "../config/validation";
+
+/** The Pulumi project name; config keys of this program live in its namespace (`mlops:<key>`). */
+export const PROJECT = "mlops";
+export const STACKS = ["test", "prod"] as const;
+export type StackName = (typeof STACKS)[number];
+
+/** Log group retention values CloudWatch accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const CODEBUILD_COMPUTE_TYPES = [
+  "BUILD_GENERAL1_SMALL",
+  "BUILD_GENERAL1_MEDIUM",
+  "BUILD_GENERAL1_LARGE",
+  "BUILD_GENERAL1_XLARGE",
+] as const;
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, "must be an AWS region such as us-west-2");
+const roleArn = z
+  .string()
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+    "must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)",
+  );
+const tagMap = z.record(
+  z.string().regex(/^[\w .:/=+@-]{1,128}$/, "tag keys are 1-128 letters, digits, spaces or _.:/=+-@"),
+  z.string().max(256, "tag values are at most 256 characters"),
+);
+
+const common = {
+  "aws:region": region,
+  tags: tagMap.default({}),
+  logRetentionDays: z
+    .number()
+    .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    })
+    .default(365),
+};
+
+const DEFAULT_TRIGGER_PATHS = [
+  "infra/**",
+  "functions/**",
+  "etl/**",
+  "config/**",
+  "policy/**",
+  "local/**",
+  "package.json",
+  "package-lock.json",
+  "Pulumi.yaml",
+  "Pulumi.*.yaml",
+];
+
+const testStack = z.strictObject({
+  ...common,
+  repositoryName: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'")
+    .default("mlops-repo"),
+  branch: z
+    .string()
+    .regex(/^(?!\/|.*\/\/|.*\.\.|.*\/$)[\w./-]{1,200}$/, "must be a git branch name such as main")
+    .default("main"),
+  triggerPaths: z
+    .array(z.string().min(1, "a glob cannot be empty"))
+    .min(1, 'needs at least one glob, or every push would be ignored; use ["**"] to build on every push')
+    .default(DEFAULT_TRIGGER_PATHS),
+  stateBackendUrl: z
+    .string()
+    .regex(
+      /^(s3|azblob|gs):\/\/[^\s]+$|^https:\/\/[^\s]+$/,
+      "must be a shared Pulumi backend (s3://bucket[/prefix], https://api.pulumi.com, azblob:// or gs://); file:// would be lost with each build",
+    ),
+  secretsProvider: z
+    .string()
+    .regex(
+      /^(default|awskms:\/\/[^\s]+)$/,
+      "must be 'default' (Pulumi Cloud) or awskms://<key-id-or-alias>?region=<region>",
+    )
+    .default("default"),
+  pulumiAccessTokenParameter: z
+    .string()
+    .regex(/^\/?[\w.\-/]{1,2048}$/, "must be an SSM parameter name such as /mlops/pulumi-access-token")
+    .optional(),
+  deployRoleArn: roleArn,
+  previewRoleArn: roleArn.optional(),
+  pulumiVersion: z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, "must be a Pulumi CLI version such as 3.248.0")
+    .default("3.248.0"),
+  buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+  buildComputeType: z
+    .enum(CODEBUILD_COMPUTE_TYPES, `must be one of ${CODEBUILD_COMPUTE_TYPES.join(", ")}`)
+    .default("BUILD_GENERAL1_SMALL"),
+  approvalEmail: z.email("must be an email address").optional(),
+});
+
+const prodStack = z.strictObject({
+  ...common,
+  testStackName: z
+    .string()
+    .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name: test, <project>/test or <org>/<project>/test"),
+});
+
+const schemas = { test: testStack, prod: prodStack } as const;
+
+export type TestStackConfig = z.infer<typeof testStack>;
+export type ProdStackConfig = z.infer<typeof prodStack>;
+export type StackConfig =
+  | ({ stack: "test" } & TestStackConfig & { region: string })
+  | ({ stack: "prod" } & ProdStackConfig & { region: string });
+
+/** Config keys each stack accepts (without the `mlops:` prefix, except provider keys). */
+export function configKeys(stack: StackName): string[] {
+  return Object.keys(schemas[stack].shape);
+}
+
+/**
+ * A problem with the stack's configuration. It extends `RunError` so the Pulumi CLI prints only the
+ * message, never a stack trace.
+ */
+export class StackConfigError extends pulumi.RunError {
+  constructor(
+    message: string,
+    readonly problems: string[],
+  ) {
+    super(message);
+    this.name = "StackConfigError";
+  }
+}
+
+export function isStackName(name: string): name is StackName {
+  return (STACKS as readonly string[]).includes(name);
+}
+
+/** Config values reach a program as strings; structured values (lists, objects, numbers) as JSON text. */
+function decode(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+const fullKey = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+
+/**
+ * Validates raw config (`{"mlops:branch": "main", "aws:region": "us-west-2", ...}`, values as the CLI
+ * hands them) for one stack. Pure: the offline harness and tests call it directly.
+ */
+export function parseStackConfig(stack: string, raw: Record<string, string>): StackConfig {
+  if (!isStackName(stack)) {
+    throw new StackConfigError(
+      `Unknown stack "${stack}": this program has the stacks ${STACKS.join(" and ")}.`,
+      [`stack = ${showValue(stack)}`],
+    );
+  }
+  const schema = schemas[stack];
+  const document: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const [namespace, name] = key.split(":", 2);
+    if (namespace === PROJECT) {
+      // String fields keep the text as given ("0123" stays a string); others are decoded from JSON.
+      const field = schema.shape[name as keyof typeof schema.shape] as z.ZodType | undefined;
+      document[name] = field && isStringField(field) ? value : decode(value);
+    } else if (key === "aws:region") {
+      document[key] = value;
+    }
+  }
+  const result = schema.safeParse(document);
+  if (!result.success) {
+    const problems = describeIssues(
+      result.error.issues,
+      document,
+      (path) => fullKey(String(path[0] ?? "")) + pathTail(path),
+    );
+    const fixes = `Set a value with: pulumi config set <key> <value> -s ${stack} (structured values with --path or JSON)`;
+    throw new StackConfigError(
+      `Invalid configuration for stack "${stack}":\n${problems.map((p) => `  - ${p}`).join("\n")}\n${fixes}`,
+      problems,
+    );
+  }
+  const parsed = result.data as Record<string, unknown>;
+  if (
+    stack === "test" &&
+    typeof parsed.stateBackendUrl === "string" &&
+    parsed.stateBackendUrl.startsWith("https://")
+  ) {
+    if (!parsed.pulumiAccessTokenParameter) {
+      const problem = `${fullKey("pulumiAccessTokenParameter")} = (missing): required when ${fullKey("stateBackendUrl")} is a Pulumi Cloud URL; store the token as an SSM SecureString and give its name`;
+      throw new StackConfigError(`Invalid configuration for stack "${stack}":\n  - ${problem}`, [problem]);
+    }
+  }
+  return { ...parsed, stack, region: parsed["aws:region"] } as StackConfig;
+}
+
+function pathTail(path: readonly PropertyKey[]): string {
+  return path
+    .slice(1)
+    .map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`))
+    .join("");
+}
+
+function isStringField(field: z.ZodType): boolean {
+  let inner: z.ZodType = field;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodOptional) {
+    inner = inner.unwrap() as z.ZodType;
+  }
+  return inner instanceof z.ZodString || inner instanceof z.ZodEmail;
+}
+
+let cached: StackConfig | undefined;
+
+/** Reads and validates the current stack's config once per program run. */
+export function stackConfig(): StackConfig {
+  if (!cached) cached = parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  return cached;
+}
+
+/** Forgets the cached config; the offline harness runs the program more than once per process. */
+export function resetStackConfig(): void {
+  cached = undefined;
+}

@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { resolve, sep } from "node:path";
+import { DEFAULT_ACCOUNT_ID, offlineMocks } from "./mocks";
+import { OfflineUsageError, parseOverrides, readStackFile } from "./stack-files";
+
+/** Runs a Pulumi program in-process under mocks and records every resource it declares. */
+
+export interface CapturedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; absent only for the stack itself. */
+  parent?: string;
+  custom: boolean;
+  /** Inputs as the engine receives them; unknown values (preview) are `undefined`. */
+  inputs: Record<string, unknown>;
+}
+
+export interface OfflineRunOptions {
+  stack: string;
+  /** `key=value` overrides on top of `Pulumi.<stack>.yaml` (bare keys get the project namespace). */
+  config?: string[];
+  /** Preview mode: computed outputs are unknown, as in `pulumi preview`. */
+  preview?: boolean;
+  /** The program module; defaults to this project's `infra/index.ts`. */
+  program?: string;
+  /** Directory with `Pulumi.yaml` and the stack files; defaults to this repository. */
+  root?: string;
+  /** Outputs of stacks the program references. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  accountId?: string;
+}
+
+export interface OfflineRun {
+  project: string;
+  stack: string;
+  preview: boolean;
+  resources: CapturedResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Resolves once every outstanding registration has been answered (internal to the SDK, but stable). */
+const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+
+type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
+interface MonitorRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom?(): boolean;
+  getObject?(): unknown;
+  getProperties?(): unknown;
+}
+type MonitorMethod = (req: MonitorRequest, callback: Callback) => unknown;
+
+/** Program modules are loaded again for every run; dependencies in node_modules stay loaded. */
+function forgetProgramModules(root: string): void {
+  const nodeModules = `${sep}node_modules${sep}`;
+  for (const id of Object.keys(require.cache)) {
+    if (
+      id.startsWith(root + sep) &&
+      !id.includes(nodeModules) &&
+      !id.includes(`${sep}infra${sep}offline${sep}`)
+    ) {
+      delete require.cache[id];
+    }
+  }
+}
+
+let running = false;
+
+export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
+  if (running) throw new Error("runOffline: one offline run at a time (Pulumi's runtime state is global)");
+  running = true;
+  try {
+    return await run(options);
+  } finally {
+    running = false;
+  }
+}
+
+async function run(options: OfflineRunOptions): Promise<OfflineRun> {
+  const root = resolve(options.root ?? PROJECT_ROOT);
+  const preview = options.preview ?? false;
+  const stackFile = readStackFile(root, options.stack);
+  const config = { ...stackFile.config, ...parseOverrides(stackFile.project, options.config ?? []) };
+  const region = config["aws:region"];
+  if (!region)
+    throw new OfflineUsageError(
+      `stack "${options.stack}" sets no aws:region; add it to Pulumi.${options.stack}.yaml`,
+    );
+
+  pulumi.runtime.setAllConfig(config, stackFile.secretKeys);
+  await pulumi.runtime.setMocks(
+    offlineMocks({
+      region,
+      accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
+      preview,
+      stackOutputs: options.stackOutputs ?? {},
+    }),
+    stackFile.project,
+    options.stack,
+    preview,
+  );
+
+  const resources: CapturedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, MonitorMethod>;
+  const capture = (method: "registerResource" | "readResource") => {
+    const original = monitor[method].bind(monitor);
+    monitor[method] = (req, callback) =>
+      original(req, (error, response) => {
+        if (!error && response) {
+          const object = method === "registerResource" ? req.getObject?.() : req.getProperties?.();
+          resources.push({
+            urn: response.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || undefined,
+            custom: method === "readResource" || Boolean(req.getCustom?.()),
+            inputs: pulumi.runtime.deserializeProperties(object as never) as Record<string, unknown>,
+          });
+        }
+        callback(error, response);
+      });
+  };
+  capture("registerResource");
+  capture("readResource");
+
+  // Errors thrown inside apply callbacks surface as unhandled rejections; collect them as the CLI would.
+  const asyncErrors: unknown[] = [];
+  const onRejection = (reason: unknown) => asyncErrors.push(reason);
+  process.on("unhandledRejection", onRejection);
+  try {
+    const programPath = resolve(options.program ?? resolve(root, "infra", "index.ts"));
+    forgetProgramModules(root);
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after the mocks
+      const loaded: unknown = require(programPath);
+      return (loaded as { default?: unknown }).default ?? loaded;
+    });
+    await waitForRPCs();
+    await new Promise((done) => setImmediate(done));
+    if (asyncErrors.length > 0) throw asyncErrors[0];
+    return {
+      project: stackFile.project,
+      stack: options.stack,
+      preview,
+      resources,
+      outputs: (outputs ?? {}) as Record<string, unknown>,
+    };
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}

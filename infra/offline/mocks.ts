@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Mocks that answer like AWS would after `pulumi up`: ids, ARNs and names in the real formats, so
+ * policies built from them read as they would in the cloud. In preview mode only inputs come back,
+ * and every computed output stays unknown, as in a real `pulumi preview`.
+ */
+
+export interface MockSettings {
+  region: string;
+  accountId: string;
+  preview: boolean;
+  /** Outputs of referenced stacks, by the name the program references them with. */
+  stackOutputs: Record<string, Record<string, unknown>>;
+}
+
+export const DEFAULT_ACCOUNT_ID = "123456789012";
+
+type State = Record<string, unknown>;
+type Computed = (name: string, inputs: State, s: MockSettings) => State & { id: string };
+
+const hash = (text: string, length: number) =>
+  createHash("sha256").update(text).digest("hex").slice(0, length);
+
+/** Pulumi's auto-naming: the logical name plus a random-looking suffix (stable here). */
+export const autoName = (name: string) => `${name}-${hash(name, 7)}`;
+
+const str = (value: unknown): string | undefined =>
+  typeof value === "string" && value.length > 0 ? value : undefined;
+
+const regional = (s: MockSettings, service: string, resource: string) =>
+  `arn:aws:${service}:${s.region}:${s.accountId}:${resource}`;
+
+/** Types whose ids and ARNs follow a format other than the generic `<kind>/<name>`. */
+const COMPUTED: Record<string, Computed> = {
+  "aws:s3/bucket:Bucket": (name, inputs, s) => {
+    const bucket = str(inputs.bucket) ?? autoName(name).toLowerCase();
+    return {
+      id: bucket,
+      bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      region: s.region,
+      bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      bucketRegionalDomainName: `${bucket}.s3.${s.region}.amazonaws.com`,
+    };
+  },
+  "aws:iam/role:Role": (name, inputs, s) => {
+    const role = str(inputs.name) ?? autoName(name);
+    return {
+      id: role,
+      name: role,
+      arn: `arn:aws:iam::${s.accountId}:role${str(inputs.path) ?? "/"}${role}`,
+      uniqueId: `AROA${hash(role, 17).toUpperCase()}`,
+    };
+  },
+  "aws:iam/rolePolicy:RolePolicy": (name, inputs) => ({
+    id: `${String(inputs.role)}:${autoName(name)}`,
+    name: autoName(name),
+  }),
+  "aws:kms/key:Key": (name, _inputs, s) => {
+    const h = hash(name, 32);
+    const keyId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    return { id: keyId, keyId, arn: regional(s, "kms", `key/${keyId}`) };
+  },
+  "aws:kms/alias:Alias": (name, inputs, s) => {
+    const alias = str(inputs.name) ?? `alias/${autoName(name)}`;
+    return { id: alias, name: alias, arn: regional(s, "kms", alias) };
+  },
+  "aws:codecommit/repository:Repository": (name, inputs, s) => {
+    const repo = str(inputs.repositoryName) ?? autoName(name);
+    return {
+      id: repo,
+      repositoryName: repo,
+      repositoryId: hash(repo, 32),
+      arn: regional(s, "codecommit", repo),
+      cloneUrlHttp: `https://git-codecommit.${s.region}.amazonaws.com/v1/repos/${repo}`,
+      cloneUrlSsh: `ssh://git-codecommit.${s.region}.amazonaws.com/v1/repos/${repo}`,
+    };
+  },
+  "aws:codebuild/project:Project": (name, inputs, s) => {
+    const project = str(inputs.name) ?? autoName(name);
+    const projectArn = regional(s, "codebuild", `project/${project}`);
+    return { id: projectArn, name: project, arn: projectArn };
+  },
+  "aws:codepipeline/pipeline:Pipeline": (name, inputs, s) => {
+    const pipeline = str(inputs.name) ?? autoName(name);
+    return { id: pipeline, name: pipeline, arn: regional(s, "codepipeline", pipeline) };
+  },
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, s) => {
+    const group = str(inputs.name) ?? autoName(name);
+    return { id: group, name: group, arn: regional(s, "logs", `log-group:${group}`) };
+  },
+  "aws:cloudwatch/eventRule:EventRule": (name, inputs, s) => {
+    const rule = str(inputs.name) ?? autoName(name);
+    return { id: rule, name: rule, arn: regional(s, "events", `rule/${rule}`) };
+  },
+  "aws:cloudwatch/eventTarget:EventTarget": (name, inputs) => {
+    const targetId = str(inputs.targetId) ?? autoName(name);
+    return { id: `${String(inputs.rule)}-${targetId}`, targetId };
+  },
+  "aws:lambda/function:Function": (name, inputs, s) => {
+    const fn = str(inputs.name) ?? autoName(name);
+    const fnArn = regional(s, "lambda", `function:${fn}`);
+    return {
+      id: fn,
+      name: fn,
+      arn: fnArn,
+      qualifiedArn: `${fnArn}:$LATEST`,
+      version: "$LATEST",
+      invokeArn: `arn:aws:apigateway:${s.region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
+    };
+  },
+  "aws:sns/topic:Topic": (name, inputs, s) => {
+    const topic = str(inputs.name) ?? autoName(name);
+    const topicArn = regional(s, "sns", topic);
+    return { id: topicArn, name: topic, arn: topicArn };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, s) => {
+    const queue = str(inputs.name) ?? autoName(name);
+    const url = `https://sqs.${s.region}.amazonaws.com/${s.accountId}/${queue}`;
+    return { id: url, name: queue, url, arn: regional(s, "sqs", queue) };
+  },
+};
+
+/** `aws:cloudwatch/metricAlarm:MetricAlarm` → service `cloudwatch`, kind `metric-alarm`. */
+function genericComputed(type: string, name: string, inputs: State, s: MockSettings): State & { id: string } {
+  const match = /^aws:([^/]+)\/([^:]+):/.exec(type);
+  const physical = str(inputs.name) ?? autoName(name);
+  if (!match) return { id: physical };
+  const service = { sfn: "states", cloudwatch: "cloudwatch" }[match[1]] ?? match[1];
+  const kind = match[2].replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+  return { id: physical, name: physical, arn: regional(s, service, `${kind}/${physical}`) };
+}
+
+export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const stackName = String(args.inputs.name ?? args.name);
+        const outputs = settings.stackOutputs[stackName];
+        if (!outputs) {
+          throw new Error(
+            `the program references stack "${stackName}", and no outputs were given for it (pass them with --stack-outputs)`,
+          );
+        }
+        return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
+      }
+      if (!args.custom || settings.preview) return { id: undefined, state: args.inputs };
+      const computed = (COMPUTED[args.type] ?? ((n, i, s) => genericComputed(args.type, n, i, s)))(
+        args.name,
+        args.inputs,
+        settings,
+      );
+      return { id: computed.id, state: { ...args.inputs, ...computed } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+      switch (args.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return {
+            id: settings.accountId,
+            accountId: settings.accountId,
+            arn: `arn:aws:iam::${settings.accountId}:user/offline-preview`,
+            userId: "AIDAOFFLINEPREVIEW",
+          };
+        case "aws:index/getRegion:getRegion":
+          return {
+            id: settings.region,
+            name: settings.region,
+            region: settings.region,
+            endpoint: `ec2.${settings.region}.amazonaws.com`,
+          };
+        case "aws:index/getPartition:getPartition":
+          return {
+            id: "aws",
+            partition: "aws",
+            dnsSuffix: "amazonaws.com",
+            reverseDnsPrefix: "com.amazonaws",
+          };
+        default:
+          throw new Error(`the offline preview has no answer for the data source ${args.token}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where resources land: used to build exact ARNs for least-privilege policies. */
+export interface AwsContext {
+  accountId: pulumi.Output<string>;
+  region: string;
+  partition: string;
+}
+
+/** The partition follows from the region; no API call needed. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+export function awsContext(region: string, parent: pulumi.Resource): AwsContext {
+  const identity = aws.getCallerIdentityOutput({}, { parent });
+  return { accountId: identity.accountId, region, partition: partitionOf(region) };
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; pass region "" for global services. */
+export function arn(ctx: AwsContext, service: string, resource: pulumi.Input<string>, region = ctx.region) {
+  return pulumi.interpolate`arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:${resource}`;
+}

@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "./aws-context";
+import type { Tags } from "./tags";
+
+type Inputs<T> = pulumi.Input<T> | pulumi.Input<T>[];
+
+/** An IAM policy statement; `Action` is always explicit (the policy packs reject wildcards). */
+export interface Statement {
+  Sid?: string;
+  Effect?: "Allow" | "Deny";
+  Action: string | string[];
+  /** Required in identity policies; absent in trust policies. */
+  Resource?: Inputs<string>;
+  Principal?: pulumi.Input<Record<string, Inputs<string>>> | "*";
+  Condition?: pulumi.Input<Record<string, Record<string, Inputs<string>>>>;
+}
+
+export function policyDocument(statements: Statement[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({ Effect: "Allow", ...s })),
+  });
+}
+
+/** Lets a role hand `roleArn` to exactly one service, never to anything else. */
+export function passRole(roleArn: Inputs<string>, service: string): Statement {
+  return {
+    Sid: "PassRoleToOneService",
+    Action: "iam:PassRole",
+    Resource: roleArn,
+    Condition: { StringEquals: { "iam:PassedToService": service } },
+  };
+}
+
+/** Key usage limited to calls a given service makes on the caller's behalf. */
+export function kmsUseVia(keyArn: pulumi.Input<string>, services: string[], ctx: AwsContext): Statement {
+  return {
+    Sid: "UseKeyThroughServices",
+    Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+    Resource: keyArn,
+    Condition: {
+      StringEquals: { "kms:ViaService": services.map((s) => `${s}.${ctx.region}.amazonaws.com`) },
+    },
+  };
+}
+
+export function logWriting(logGroupArn: pulumi.Input<string>): Statement {
+  return {
+    Sid: "WriteOwnLogs",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:log-stream:*`],
+  };
+}
+
+export interface ServiceRoleArgs {
+  /** The service principal that assumes the role, e.g. `codebuild.amazonaws.com`. */
+  service: string;
+  description: string;
+  /** The role's only permissions, attached inline so they live and die with the role. */
+  statements: Statement[];
+  ctx: AwsContext;
+  tags: Tags;
+}
+
+/**
+ * A role one AWS service assumes, for this account only (confused-deputy protection), with one
+ * inline policy and no managed policies.
+ */
+export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.Resource): aws.iam.Role {
+  const role = new aws.iam.Role(
+    name,
+    {
+      description: args.description,
+      assumeRolePolicy: policyDocument([
+        {
+          Action: "sts:AssumeRole",
+          Principal: { Service: args.service },
+          Condition: { StringEquals: { "aws:SourceAccount": args.ctx.accountId } },
+        },
+      ]),
+      maxSessionDuration: 3600,
+      tags: args.tags,
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicy(
+    `${name}-policy`,
+    { role: role.id, policy: policyDocument(args.statements) },
+    { parent },
+  );
+  return role;
+}

@@ -1,0 +1,118 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "./aws-context";
+import { logWriting, serviceRole, type Statement } from "./iam";
+import { logGroup } from "./log-group";
+import type { Tags } from "./tags";
+
+/** The Node.js runtime every function here uses; one place to move it forward. */
+export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
+
+export interface HandlerFunctionArgs<E, R> {
+  /** The handler from `functions/`; Pulumi serializes it and the modules it uses into the archive. */
+  callback: aws.lambda.Callback<E, R>;
+  description: string;
+  /** What the function may do, beyond writing its own logs and traces. */
+  statements: Statement[];
+  environment?: Record<string, pulumi.Input<string>>;
+  timeoutSeconds?: number;
+  memorySize?: number;
+  /** Caps how many copies run at once, so a burst of events cannot starve the account. */
+  reservedConcurrency?: number;
+  kmsKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+  ctx: AwsContext;
+  tags: Tags;
+}
+
+export interface HandlerFunction {
+  fn: aws.lambda.CallbackFunction<unknown, unknown>;
+  role: aws.iam.Role;
+  logGroup: aws.cloudwatch.LogGroup;
+}
+
+/**
+ * A Lambda function from a handler module: arm64, X-Ray tracing, JSON logs in its own encrypted log
+ * group, environment encrypted with the project key, and a role with only the given permissions.
+ */
+export function handlerFunction<E, R>(
+  name: string,
+  args: HandlerFunctionArgs<E, R>,
+  parent: pulumi.Resource,
+): HandlerFunction {
+  const logs = logGroup(
+    `${name}-logs`,
+    {
+      logGroupName: `/mlops/${pulumi.getStack()}/lambda/${name}`,
+      retentionInDays: args.logRetentionDays,
+      kmsKeyArn: args.kmsKeyArn,
+      tags: args.tags,
+    },
+    parent,
+  );
+  const role = serviceRole(
+    `${name}-role`,
+    {
+      service: "lambda.amazonaws.com",
+      description: `Runs the ${name} function`,
+      statements: [
+        logWriting(logs.arn),
+        {
+          Sid: "WriteTraces",
+          // X-Ray has no resource-level permissions for these actions.
+          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+          Resource: "*",
+        },
+        {
+          Sid: "DecryptOwnEnvironment",
+          Action: ["kms:Decrypt"],
+          Resource: args.kmsKeyArn,
+          Condition: {
+            StringEquals: { "kms:EncryptionContext:LambdaFunctionName": functionName(name) },
+          },
+        },
+        ...args.statements,
+      ],
+      ctx: args.ctx,
+      tags: args.tags,
+    },
+    parent,
+  );
+  const fn = new aws.lambda.CallbackFunction<E, R>(
+    name,
+    {
+      name: functionName(name),
+      description: args.description,
+      callback: args.callback,
+      role: role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      timeout: args.timeoutSeconds ?? 30,
+      memorySize: args.memorySize ?? 256,
+      reservedConcurrentExecutions: args.reservedConcurrency,
+      tracingConfig: { mode: "Active" },
+      loggingConfig: {
+        logFormat: "JSON",
+        logGroup: logs.name,
+        applicationLogLevel: "INFO",
+        systemLogLevel: "WARN",
+      },
+      kmsKeyArn: args.kmsKeyArn,
+      environment: {
+        variables: {
+          POWERTOOLS_SERVICE_NAME: name,
+          NODE_OPTIONS: "--enable-source-maps",
+          ...args.environment,
+        },
+      },
+      tags: args.tags,
+    },
+    { parent, dependsOn: [logs] },
+  );
+  return { fn: fn as aws.lambda.CallbackFunction<unknown, unknown>, role, logGroup: logs };
+}
+
+/** Function names are fixed (not auto-named) so the role's KMS condition can name the function. */
+export function functionName(name: string): string {
+  return `${name}-${pulumi.getStack()}`.slice(0, 64);
+}

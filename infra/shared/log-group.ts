@@ -1,0 +1,25 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Tags } from "./tags";
+
+export interface LogGroupArgs {
+  /** The log group's name; services that log by convention (Lambda, CodeBuild) need a known one. */
+  logGroupName: pulumi.Input<string>;
+  retentionInDays: number;
+  kmsKeyArn: pulumi.Input<string>;
+  tags: Tags;
+}
+
+/** Every log group is encrypted and expires; nothing is kept forever by accident. */
+export function logGroup(name: string, args: LogGroupArgs, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(
+    name,
+    {
+      name: args.logGroupName,
+      retentionInDays: args.retentionInDays,
+      kmsKeyId: args.kmsKeyArn,
+      tags: args.tags,
+    },
+    { parent },
+  );
+}

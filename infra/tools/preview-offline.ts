@@ -1,0 +1,52 @@
+import { Command, CommanderError } from "commander";
+import { readFileSync } from "node:fs";
+import { runOffline } from "../offline/harness";
+import { renderTree, toJson } from "../offline/render";
+import { reportAndExit, collect, referencedStackOutputs } from "./cli-support";
+
+/**
+ * `npm run -s preview:offline -- --stack <name> [--json] [--preview] [--config key=value ...]`:
+ * what a stack declares, without an AWS account or the Pulumi CLI.
+ */
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("preview:offline")
+    .description("Run the Pulumi program under mocks and show every resource it declares")
+    .requiredOption("-s, --stack <name>", "stack to preview (a Pulumi.<name>.yaml must exist)")
+    .option("--json", "print only a JSON array of {urn, type, name, parent, inputs}")
+    .option("--preview", "preview mode: computed outputs stay unknown, as in `pulumi preview`")
+    .option(
+      "-c, --config <key=value>",
+      "override a config value (JSON values are structured); repeatable",
+      collect,
+      [],
+    )
+    .option(
+      "--stack-outputs <file>",
+      'JSON file {"<stack name>": {outputs}} for stacks the program references',
+    )
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  program.parse(argv, { from: "user" });
+  const options = program.opts<{
+    stack: string;
+    json?: boolean;
+    preview?: boolean;
+    config: string[];
+    stackOutputs?: string;
+  }>();
+  const stackOutputs = options.stackOutputs
+    ? (JSON.parse(readFileSync(options.stackOutputs, "utf8")) as Record<string, Record<string, unknown>>)
+    : await referencedStackOutputs(options.stack);
+  const run = await runOffline({
+    stack: options.stack,
+    config: options.config,
+    preview: options.preview,
+    stackOutputs,
+  });
+  process.stdout.write(`${options.json ? toJson(run) : renderTree(run)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  reportAndExit(error);
+});
