@@ -70,6 +70,30 @@ function forgetProgramModules(root: string): void {
   }
 }
 
+/**
+ * Assets and archives hold their content behind promises; resolve them so captured inputs are plain
+ * data (`{asset: {text | path | uri}}`, `{archive: {assets | path | uri}}`) that prints as JSON.
+ */
+async function plain(value: unknown): Promise<unknown> {
+  if (pulumi.asset.Asset.isInstance(value)) {
+    const a = value as Partial<Record<"text" | "path" | "uri", Promise<string>>>;
+    const [text, path, uri] = await Promise.all([a.text, a.path, a.uri]);
+    return { asset: text !== undefined ? { text } : path !== undefined ? { path } : { uri } };
+  }
+  if (pulumi.asset.Archive.isInstance(value)) {
+    const a = value as Partial<{ assets: Promise<Record<string, unknown>>; path: Promise<string>; uri: Promise<string> }>;
+    if (a.assets) return { archive: { assets: await plain(await a.assets) } };
+    const [path, uri] = await Promise.all([a.path, a.uri]);
+    return { archive: path !== undefined ? { path } : { uri } };
+  }
+  if (Array.isArray(value)) return Promise.all((value as unknown[]).map(plain));
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
 let running = false;
 
 export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
@@ -107,6 +131,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
   );
 
   const resources: CapturedResource[] = [];
+  const pending: Promise<void>[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as Record<string, MonitorMethod>;
   const capture = (method: "registerResource" | "readResource") => {
     const original = monitor[method].bind(monitor);
@@ -114,14 +139,19 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
       original(req, (error, response) => {
         if (!error && response) {
           const object = method === "registerResource" ? req.getObject?.() : req.getProperties?.();
-          resources.push({
-            urn: response.getUrn(),
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || undefined,
-            custom: method === "readResource" || Boolean(req.getCustom?.()),
-            inputs: pulumi.runtime.deserializeProperties(object as never) as Record<string, unknown>,
-          });
+          const inputs = pulumi.runtime.deserializeProperties(object as never) as Record<string, unknown>;
+          pending.push(
+            plain(inputs).then((plainInputs) => {
+              resources.push({
+                urn: response.getUrn(),
+                type: req.getType(),
+                name: req.getName(),
+                parent: req.getParent() || undefined,
+                custom: method === "readResource" || Boolean(req.getCustom?.()),
+                inputs: plainInputs as Record<string, unknown>,
+              });
+            }),
+          );
         }
         callback(error, response);
       });
@@ -142,7 +172,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
       return (loaded as { default?: unknown }).default ?? loaded;
     });
     await waitForRPCs();
-    await new Promise((done) => setImmediate(done));
+    await Promise.all(pending);
     if (asyncErrors.length > 0) throw asyncErrors[0];
     return {
       project: stackFile.project,

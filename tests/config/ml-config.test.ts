@@ -1,0 +1,130 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigValidationError } from "../../config/validation";
+import {
+  expandFeatures,
+  loadMlPipelineConfig,
+  oneHotGroups,
+  parseMlPipelineConfig,
+} from "../../config/schema";
+import { mlPipelineJsonSchema } from "../../config/write-json-schema";
+import { ML_CONFIG_PATH } from "../../infra/ml-config";
+
+const good = JSON.parse(readFileSync(ML_CONFIG_PATH, "utf8")) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function problems(mutate: (doc: Record<string, any>) => void): string[] {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
+  const doc = structuredClone(good);
+  mutate(doc);
+  try {
+    parseMlPipelineConfig(doc, "test-input");
+  } catch (error) {
+    assert.ok(error instanceof ConfigValidationError);
+    assert.match(error.message, /^Invalid ML pipeline config test-input:/);
+    return error.problems;
+  }
+  return assert.fail("expected rejection");
+}
+
+describe("ML pipeline config", () => {
+  it("the committed config is valid and describes the churn sample's 69 features", () => {
+    const config = loadMlPipelineConfig(ML_CONFIG_PATH);
+    const features = expandFeatures(config.data.features);
+    assert.equal(features.length, 69);
+    assert.equal(features[0], "Account Length");
+    assert.equal(features[11], "State_AK");
+    assert.equal(features[68], "VMail Plan_yes");
+    assert.deepEqual(
+      oneHotGroups(config.data.features).map((g) => [g.name, g.columns.length]),
+      [
+        ["State", 51],
+        ["Area Code", 3],
+        ["Intl Plan", 2],
+        ["VMail Plan", 2],
+      ],
+    );
+    assert.equal(config.training.imageVersion, "1.7-1");
+  });
+
+  const cases: [string, (d: Record<string, any>) => void, RegExp][] = [
+    // eslint-disable-line @typescript-eslint/no-explicit-any
+    [
+      "split shares that do not add up",
+      (d) => (d.data.split.test = 0.3),
+      /data\.split = .*add up to 1 \(they add up to 1\.15/,
+    ],
+    ["a share above 1", (d) => (d.gate.minTestAuc = 1.5), /gate\.minTestAuc = 1\.5: must be between 0 and 1/],
+    [
+      "a deprecated image",
+      (d) => (d.training.imageVersion = "1"),
+      /training\.imageVersion = "1": must be a current SageMaker XGBoost image version/,
+    ],
+    [
+      "a non-binary objective",
+      (d) => (d.training.hyperparameters.objective = "reg:squarederror"),
+      /objective must be "binary:logistic"/,
+    ],
+    [
+      "a fractional num_round",
+      (d) => (d.training.hyperparameters.num_round = 2.5),
+      /num_round must be a whole number/,
+    ],
+    [
+      "zero training instances",
+      (d) => (d.training.instanceCount = 0),
+      /training\.instanceCount = 0: must be at least 1/,
+    ],
+    [
+      "a bad instance type",
+      (d) => (d.endpoints.test.instanceType = "m5.large"),
+      /endpoints\.test\.instanceType = "m5\.large": must be a SageMaker instance type/,
+    ],
+    [
+      "prod sharing the test endpoint",
+      (d) => (d.endpoints.prod.name = d.endpoints.test.name),
+      /endpoints\.prod\.name .*separate from the test endpoint/,
+    ],
+    ["a duplicated feature", (d) => d.data.features.push("Day Mins"), /feature "Day Mins" is listed twice/],
+    [
+      "a label column past the row",
+      (d) => (d.data.label.column = 70),
+      /data\.label\.column = 70: must be at most 69/,
+    ],
+    [
+      "a prefix without a slash",
+      (d) => (d.data.stagingPrefix = "datasets"),
+      /data\.stagingPrefix = "datasets": must be an S3 key prefix ending in '\/'/,
+    ],
+    ["an unknown key", (d) => (d.gate.minAuc = 0.9), /unknown key gate\.minAuc/],
+    ["a missing section", (d) => delete d.gate, /^gate = \(missing\): required/],
+  ];
+  for (const [what, mutate, expected] of cases) {
+    it(`rejects ${what}, naming the field`, () => {
+      const found = problems(mutate);
+      assert.ok(
+        found.some((p) => expected.test(p)),
+        `no problem matched ${expected}:\n${found.join("\n")}`,
+      );
+    });
+  }
+
+  it("names an unreadable file and invalid JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mlcfg-"));
+    assert.throws(
+      () => loadMlPipelineConfig(join(dir, "missing.json")),
+      /Cannot read ML pipeline config .*missing\.json: ENOENT/,
+    );
+    writeFileSync(join(dir, "broken.json"), "{ not json");
+    assert.throws(() => loadMlPipelineConfig(join(dir, "broken.json")), /broken\.json: not valid JSON/);
+  });
+
+  it("the committed JSON Schema matches the zod schema (run config/write-json-schema.ts to refresh)", () => {
+    const committed = readFileSync(
+      join(__dirname, "..", "..", "config", "ml-pipeline-config.schema.json"),
+      "utf8",
+    );
+    assert.deepEqual(JSON.parse(committed), JSON.parse(mlPipelineJsonSchema()));
+  });
+});

@@ -1,0 +1,127 @@
+import { strict as assert } from "node:assert";
+import { parseStackConfig, StackConfigError } from "../../infra/config";
+import { readStackFile } from "../../infra/offline/stack-files";
+import { PROJECT_ROOT } from "../../infra/offline/harness";
+
+const valid = {
+  "aws:region": "eu-west-1",
+  "mlops:stateBackendUrl": "s3://state-bucket/mlops",
+  "mlops:deployRoleArn": "arn:aws:iam::111122223333:role/deployer",
+};
+
+function problemsOf(stack: string, raw: Record<string, string>): string[] {
+  try {
+    parseStackConfig(stack, raw);
+  } catch (error) {
+    assert.ok(error instanceof StackConfigError, `expected StackConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+describe("stack config", () => {
+  it("accepts the committed stack files", () => {
+    for (const stack of ["test", "prod"]) {
+      const parsed = parseStackConfig(stack, readStackFile(PROJECT_ROOT, stack).config);
+      assert.equal(parsed.stack, stack);
+      assert.equal(parsed.region, "us-west-2");
+    }
+  });
+
+  it("fills defaults and decodes structured values as the CLI passes them", () => {
+    const parsed = parseStackConfig("test", {
+      ...valid,
+      "mlops:triggerPaths": '["src/**","config/*.json"]',
+      "mlops:logRetentionDays": "30",
+      "mlops:tags": '{"team":"ml"}',
+    });
+    assert.equal(parsed.stack, "test");
+    if (parsed.stack !== "test") return;
+    assert.deepEqual(parsed.triggerPaths, ["src/**", "config/*.json"]);
+    assert.equal(parsed.logRetentionDays, 30);
+    assert.deepEqual(parsed.tags, { team: "ml" });
+    assert.equal(parsed.branch, "main");
+    assert.equal(parsed.repositoryName, "mlops-repo");
+    assert.equal(parsed.secretsProvider, "default");
+  });
+
+  it("keeps string settings as typed, even when they look like JSON", () => {
+    const parsed = parseStackConfig("test", { ...valid, "mlops:branch": "2024" });
+    assert.equal(parsed.stack === "test" && parsed.branch, "2024");
+  });
+
+  it("rejects an unknown stack with the stacks that exist", () => {
+    assert.throws(() => parseStackConfig("staging", valid), /Unknown stack "staging".*test and prod/);
+  });
+
+  it("names a missing required key", () => {
+    const [problem, ...rest] = problemsOf("test", {
+      "aws:region": "us-east-1",
+      "mlops:deployRoleArn": valid["mlops:deployRoleArn"],
+    });
+    assert.equal(rest.length, 0);
+    assert.match(problem, /^mlops:stateBackendUrl = \(missing\): required/);
+  });
+
+  const badValues: [string, string, RegExp][] = [
+    ["aws:region", "moon-base-1x", /aws:region = "moon-base-1x": must be an AWS region/],
+    ["mlops:stateBackendUrl", "file:///tmp/state", /file:\/\/ would be lost/],
+    ["mlops:deployRoleArn", "arn:aws:iam::1:user/bob", /must be an IAM role ARN/],
+    ["mlops:logRetentionDays", "12", /logRetentionDays = 12: must be one of 1, 3, 5/],
+    ["mlops:triggerPaths", "[]", /triggerPaths = \[\]: needs at least one glob/],
+    ["mlops:triggerPaths", '"infra/**"', /triggerPaths = "infra\/\*\*"/],
+    ["mlops:branch", "feature//x", /must be a git branch name/],
+    ["mlops:buildComputeType", "HUGE", /buildComputeType = "HUGE": must be one of BUILD_GENERAL1_SMALL/],
+    ["mlops:pulumiVersion", "latest", /must be a Pulumi CLI version/],
+    ["mlops:approvalEmail", "not-an-email", /approvalEmail = "not-an-email": must be an email address/],
+    ["mlops:tags", '{"team": 7}', /mlops:tags.team = 7/],
+    ["mlops:brnach", "main", /unknown key mlops:brnach/],
+  ];
+  for (const [key, value, expected] of badValues) {
+    it(`rejects ${key} = ${value}`, () => {
+      const problems = problemsOf("test", { ...valid, [key]: value });
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.match(problems[0], expected);
+    });
+  }
+
+  it("reports every problem at once, in one message naming the stack", () => {
+    try {
+      parseStackConfig("test", { "aws:region": "x", "mlops:logRetentionDays": "2" });
+      assert.fail("expected rejection");
+    } catch (error) {
+      assert.ok(error instanceof StackConfigError);
+      assert.equal(error.problems.length, 4);
+      assert.match(error.message, /^Invalid configuration for stack "test":/);
+      assert.match(error.message, /pulumi config set <key> <value> -s test/);
+    }
+  });
+
+  it("requires a token parameter for a Pulumi Cloud backend", () => {
+    const [problem] = problemsOf("test", { ...valid, "mlops:stateBackendUrl": "https://api.pulumi.com" });
+    assert.match(
+      problem,
+      /pulumiAccessTokenParameter = \(missing\): required when mlops:stateBackendUrl is a Pulumi Cloud URL/,
+    );
+    const parsed = parseStackConfig("test", {
+      ...valid,
+      "mlops:stateBackendUrl": "https://api.pulumi.com",
+      "mlops:pulumiAccessTokenParameter": "/mlops/pulumi-token",
+    });
+    assert.equal(parsed.stack === "test" && parsed.pulumiAccessTokenParameter, "/mlops/pulumi-token");
+  });
+
+  it("keeps stack-specific keys in their stack", () => {
+    const [problem] = problemsOf("prod", {
+      "aws:region": "us-west-2",
+      "mlops:testStackName": "test",
+      "mlops:branch": "main",
+    });
+    assert.match(problem, /unknown key mlops:branch/);
+    assert.match(problemsOf("prod", { "aws:region": "us-west-2" })[0], /testStackName = \(missing\)/);
+    assert.match(
+      problemsOf("prod", { "aws:region": "us-west-2", "mlops:testStackName": "a/b/c/d" })[0],
+      /must be a stack name/,
+    );
+  });
+});
