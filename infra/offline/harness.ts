@@ -13,7 +13,7 @@ export interface CapturedResource {
   /** URN of the parent resource; absent only for the stack itself. */
   parent?: string;
   custom: boolean;
-  /** Inputs as the engine receives them; unknown values (preview) are `undefined`. */
+  /** Inputs as the engine receives them; a value unknown until deployment (preview) is `{__pulumiUnknown: true}`. */
   inputs: Record<string, unknown>;
 }
 
@@ -81,14 +81,20 @@ async function plain(value: unknown): Promise<unknown> {
     return { asset: text !== undefined ? { text } : path !== undefined ? { path } : { uri } };
   }
   if (pulumi.asset.Archive.isInstance(value)) {
-    const a = value as Partial<{ assets: Promise<Record<string, unknown>>; path: Promise<string>; uri: Promise<string> }>;
+    const a = value as Partial<{
+      assets: Promise<Record<string, unknown>>;
+      path: Promise<string>;
+      uri: Promise<string>;
+    }>;
     if (a.assets) return { archive: { assets: await plain(await a.assets) } };
     const [path, uri] = await Promise.all([a.path, a.uri]);
     return { archive: path !== undefined ? { path } : { uri } };
   }
   if (Array.isArray(value)) return Promise.all((value as unknown[]).map(plain));
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const));
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await plain(v)] as const),
+    );
     return Object.fromEntries(entries);
   }
   return value;

@@ -1,0 +1,3 @@
+// Test-process defaults: handlers log nothing and SDK clients have a region without any AWS setup.
+process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
+process.env.AWS_REGION ??= "us-west-2";
