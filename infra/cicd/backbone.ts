@@ -1,26 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { handler as pushFilterHandler } from "../../functions/push-filter";
 import { arn, awsContext } from "../shared/aws-context";
-import { kmsUseVia, policyDocument, serviceRole } from "../shared/iam";
+import { kmsUseVia, serviceRole } from "../shared/iam";
 import { kmsKey } from "../shared/kms";
-import { handlerFunction } from "../shared/lambda";
 import { logGroup } from "../shared/log-group";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
-import { newDataPattern, pullRequestBuildInput, pullRequestPattern, pushPattern } from "./event-patterns";
 import { artifactAccess, buildStatements, pipelineStatements } from "./roles";
+import { pipelineStages, type StageFunction } from "./stages";
+import { releaseTriggers } from "./triggers";
 
-/** A Lambda function a pipeline stage invokes (provided by the ML pipeline and environment components). */
-export interface StageFunction {
-  /** The function's name, as CodePipeline's Lambda invoke action wants it. */
-  functionName: pulumi.Input<string>;
-  /** The function's ARN, for the pipeline role's invoke permission. */
-  functionArn: pulumi.Input<string>;
-  /** Text handed to the function as the action's `UserParameters`. */
-  userParameters?: pulumi.Input<string>;
-}
+export type { StageFunction } from "./stages";
 
 /** How the build steps reach the Pulumi state backend and which roles they deploy with. */
 export interface PulumiDeploymentArgs {
@@ -63,8 +54,6 @@ export interface CicdBackboneArgs {
   /** Extra tags on every resource, besides project, stack and component. */
   tags?: Record<string, string>;
 }
-
-export const SOURCE_ACTION = "Source";
 
 /**
  * The CI/CD backbone: the repository, encrypted buckets, the release pipeline (Source → Build → Train →
@@ -325,15 +314,21 @@ export class CicdBackbone extends pulumi.ComponentResource {
       { parent: this, dependsOn: [pipelineRole] },
     );
 
-    const triggers = this.triggers(name, {
-      ctx,
-      tags,
-      keyArn: key.arn,
-      pipelineName,
-      pipelineArn,
-      args,
-      prCheckProject,
-    });
+    const triggers = releaseTriggers(
+      name,
+      {
+        ctx,
+        tags,
+        keyArn: key.arn,
+        repositoryArn: this.repository.arn,
+        stagingBucketName: this.stagingBucket.name,
+        pipelineName,
+        pipelineArn,
+        args,
+        prCheckProject,
+      },
+      this,
+    );
 
     this.registerOutputs({
       repositoryCloneUrlHttp: this.repository.cloneUrlHttp,
@@ -345,234 +340,6 @@ export class CicdBackbone extends pulumi.ComponentResource {
       triggerDeadLetterQueueUrl: triggers.deadLetterQueue.url,
     });
   }
-
-  /** The three ways a run starts: a relevant push, new data, and (for checks only) a pull request. */
-  private triggers(
-    name: string,
-    t: {
-      ctx: ReturnType<typeof awsContext>;
-      tags: Record<string, string>;
-      keyArn: pulumi.Output<string>;
-      pipelineName: string;
-      pipelineArn: pulumi.Output<string>;
-      args: CicdBackboneArgs;
-      prCheckProject: aws.codebuild.Project;
-    },
-  ) {
-    const { ctx, tags, args } = t;
-    const parent = { parent: this };
-    const deadLetterQueue = new aws.sqs.Queue(
-      `${name}-trigger-dlq`,
-      { kmsMasterKeyId: t.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags },
-      parent,
-    );
-    const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
-    const deadLetterConfig = { arn: deadLetterQueue.arn };
-
-    const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
-      new aws.cloudwatch.EventRule(
-        `${name}-${part}`,
-        { description, eventPattern: pulumi.jsonStringify(pattern), state: "ENABLED", tags },
-        parent,
-      );
-    const pushRule = rule(
-      "on-push",
-      `Push to ${args.branch}: start the pipeline when a watched path changed`,
-      this.repository.arn.apply((repo) => pushPattern(repo, args.branch)),
-    );
-    const dataRule = rule(
-      "on-new-data",
-      `New object under ${args.dataPrefix} in the staging bucket: start the pipeline`,
-      this.stagingBucket.name.apply((bucket) => newDataPattern(bucket, args.dataPrefix)),
-    );
-    const pullRequestRule = rule(
-      "on-pull-request",
-      `Pull request to ${args.branch} opened or updated: run the PR check`,
-      this.repository.arn.apply((repo) => pullRequestPattern(repo, args.branch)),
-    );
-
-    new aws.sqs.QueuePolicy(
-      `${name}-trigger-dlq-policy`,
-      {
-        queueUrl: deadLetterQueue.url,
-        policy: policyDocument([
-          {
-            Sid: "EventBridgeDeadLetters",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: deadLetterQueue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": [pushRule.arn, dataRule.arn, pullRequestRule.arn] } },
-          },
-        ]),
-      },
-      parent,
-    );
-
-    const filter = handlerFunction(
-      `${name}-push-filter`,
-      {
-        callback: pushFilterHandler,
-        description: "Starts the pipeline for pushes that change a watched path",
-        statements: [
-          { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: this.repository.arn },
-          kmsUseVia(t.keyArn, ["codecommit"], ctx),
-          { Sid: "StartPipeline", Action: "codepipeline:StartPipelineExecution", Resource: t.pipelineArn },
-        ],
-        environment: {
-          PIPELINE_NAME: t.pipelineName,
-          SOURCE_ACTION_NAME: SOURCE_ACTION,
-          TRIGGER_PATHS: JSON.stringify(args.triggerPaths),
-        },
-        timeoutSeconds: 60,
-        // The pipeline queues runs itself; a few concurrent filters are plenty.
-        reservedConcurrency: 2,
-        kmsKeyArn: t.keyArn,
-        logRetentionDays: args.logRetentionDays,
-        ctx,
-        tags,
-      },
-      this,
-    );
-    new aws.lambda.Permission(
-      `${name}-push-filter-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: filter.fn.name,
-        principal: "events.amazonaws.com",
-        sourceArn: pushRule.arn,
-      },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-on-push-target`,
-      { rule: pushRule.name, arn: filter.fn.arn, retryPolicy, deadLetterConfig },
-      parent,
-    );
-
-    const eventsRole = serviceRole(
-      `${name}-events-role`,
-      {
-        service: "events.amazonaws.com",
-        description: "Lets EventBridge start the pipeline on new data and the PR check on pull requests",
-        statements: [
-          {
-            Sid: "StartPipelineOnNewData",
-            Action: "codepipeline:StartPipelineExecution",
-            Resource: t.pipelineArn,
-          },
-          { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: t.prCheckProject.arn },
-        ],
-        ctx,
-        tags,
-      },
-      this,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-on-new-data-target`,
-      { rule: dataRule.name, arn: t.pipelineArn, roleArn: eventsRole.arn, retryPolicy, deadLetterConfig },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-on-pull-request-target`,
-      {
-        rule: pullRequestRule.name,
-        arn: t.prCheckProject.arn,
-        roleArn: eventsRole.arn,
-        inputTransformer: pullRequestBuildInput,
-        retryPolicy,
-        deadLetterConfig,
-      },
-      parent,
-    );
-    return { deadLetterQueue };
-  }
-}
-
-type Stage = aws.types.input.codepipeline.PipelineStage;
-
-/** The release stages in order; Train and Test appear when their functions are given. */
-export function pipelineStages(s: {
-  repositoryName: pulumi.Input<string>;
-  branch: string;
-  buildProject: pulumi.Input<string>;
-  deployProject: pulumi.Input<string>;
-  approvalTopicArn: pulumi.Input<string>;
-  trainFunction?: StageFunction;
-  testFunction?: StageFunction;
-}): Stage[] {
-  const lambdaStage = (stageName: string, fn: StageFunction): Stage => ({
-    name: stageName,
-    actions: [
-      {
-        name: stageName,
-        category: "Invoke",
-        owner: "AWS",
-        provider: "Lambda",
-        version: "1",
-        namespace: `${stageName}Variables`,
-        inputArtifacts: ["SourceOutput"],
-        configuration: {
-          FunctionName: fn.functionName,
-          ...(fn.userParameters ? { UserParameters: fn.userParameters } : {}),
-        },
-      },
-    ],
-  });
-  const codeBuild = (actionName: string, projectName: pulumi.Input<string>) => ({
-    name: actionName,
-    category: "Build",
-    owner: "AWS",
-    provider: "CodeBuild",
-    version: "1",
-    namespace: `${actionName}Variables`,
-    inputArtifacts: ["SourceOutput"],
-    outputArtifacts: [`${actionName}Output`],
-    configuration: { ProjectName: projectName },
-  });
-  return [
-    {
-      name: "Source",
-      actions: [
-        {
-          name: SOURCE_ACTION,
-          category: "Source",
-          owner: "AWS",
-          provider: "CodeCommit",
-          version: "1",
-          namespace: "SourceVariables",
-          outputArtifacts: ["SourceOutput"],
-          configuration: {
-            RepositoryName: s.repositoryName,
-            BranchName: s.branch,
-            // Runs start from the push filter and the data rule, never from polling.
-            PollForSourceChanges: "false",
-            OutputArtifactFormat: "CODE_ZIP",
-          },
-        },
-      ],
-    },
-    { name: "Build", actions: [codeBuild("Build", s.buildProject)] },
-    ...(s.trainFunction ? [lambdaStage("Train", s.trainFunction)] : []),
-    ...(s.testFunction ? [lambdaStage("Test", s.testFunction)] : []),
-    {
-      name: "Approve",
-      actions: [
-        {
-          name: "Approve",
-          category: "Approval",
-          owner: "AWS",
-          provider: "Manual",
-          version: "1",
-          configuration: {
-            NotificationArn: s.approvalTopicArn,
-            CustomData:
-              "Review the run's metrics and test results, then approve the release to production (commit #{SourceVariables.CommitId}).",
-          },
-        },
-      ],
-    },
-    { name: "Deploy", actions: [codeBuild("Deploy", s.deployProject)] },
-  ];
 }
 
 function validate(name: string, args: CicdBackboneArgs): void {
