@@ -1,0 +1,363 @@
+"""Data preparation shared by the Glue job and local mode.
+
+Plain Python (standard library only), so the same functions run inside Glue executors and on any
+machine with python3. Every row is validated against the schema in the ML pipeline config; a bad row
+is quarantined with its reason, never dropped silently. Good rows are split deterministically by a
+stable hash of the row, written label-first without a header (the SageMaker XGBoost CSV format),
+and the training split's statistics become the Model Monitor data-quality baseline.
+"""
+
+import hashlib
+import json
+import math
+import random
+
+SPLITS = ("train", "validation", "test")
+# Values kept per feature for the baseline's distribution; mergeable across Glue partitions.
+SAMPLE_SIZE = 2048
+SKETCH_POINTS = 64
+
+
+class DataPrepError(Exception):
+    """A problem with the data or the config that the person running the pipeline must fix."""
+
+
+class TooManyRejectedRows(DataPrepError):
+    pass
+
+
+# ----------------------------------------------------------------------------- schema
+
+
+def feature_names(config):
+    """Feature columns in file order; one-hot groups expand to '<group>_<value>'."""
+    names = []
+    for entry in config["data"]["features"]:
+        if isinstance(entry, str):
+            names.append(entry)
+        else:
+            names.extend("%s_%s" % (entry["oneHot"], value) for value in entry["values"])
+    return names
+
+
+def one_hot_groups(config):
+    """(group name, column indexes within the feature list) for each declared one-hot group."""
+    groups, index = [], 0
+    for entry in config["data"]["features"]:
+        if isinstance(entry, str):
+            index += 1
+        else:
+            width = len(entry["values"])
+            groups.append((entry["oneHot"], list(range(index, index + width))))
+            index += width
+    return groups
+
+
+class Schema:
+    def __init__(self, config):
+        data = config["data"]
+        self.features = feature_names(config)
+        self.groups = one_hot_groups(config)
+        self.label_column = data["label"]["column"]
+        self.label_name = data["label"]["name"]
+        self.quoted = data["format"]["quotedLines"]
+        self.header = data["format"]["header"]
+        self.width = len(self.features) + 1
+        split = data["split"]
+        self.seed = split["seed"]
+        self.bounds = (split["train"], split["train"] + split["validation"])
+        self.max_rejected_share = data["maxRejectedShare"]
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def parse_line(line, quoted):
+    """The fields of one CSV line; the sample wraps each whole line in double quotes."""
+    text = line.strip()
+    if quoted and len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        text = text[1:-1]
+    return [field.strip() for field in text.split(",")]
+
+
+def validate(fields, schema):
+    """(label, features) as floats, or raises DataPrepError naming the first problem in the row."""
+    if len(fields) != schema.width:
+        raise DataPrepError("expected %d fields, found %d" % (schema.width, len(fields)))
+    values = []
+    for position, field in enumerate(fields):
+        try:
+            value = float(field)
+        except ValueError:
+            raise DataPrepError("field %d (%s) is not a number: %r" % (position, column_name(schema, position), field))
+        if math.isnan(value) or math.isinf(value):
+            raise DataPrepError("field %d (%s) is not a finite number: %r" % (position, column_name(schema, position), field))
+        values.append(value)
+    label = values.pop(schema.label_column)
+    if label not in (0.0, 1.0):
+        raise DataPrepError("label %s must be 0 or 1, found %r" % (schema.label_name, fields[schema.label_column]))
+    for name, columns in schema.groups:
+        total = sum(values[i] for i in columns)
+        if abs(total - 1.0) > 1e-9:
+            raise DataPrepError("one-hot group %s sums to %g, expected 1" % (name, total))
+    return label, values
+
+
+def column_name(schema, position):
+    if position == schema.label_column:
+        return schema.label_name
+    return schema.features[position - 1 if position > schema.label_column else position]
+
+
+def split_of(fields, schema):
+    """The split a row belongs to, from a stable hash of its normalised text: same row, same split, any engine."""
+    digest = hashlib.sha256((schema.seed + "\x1f" + ",".join(fields)).encode("utf-8")).digest()
+    position = int.from_bytes(digest[:8], "big") / float(1 << 64)
+    if position < schema.bounds[0]:
+        return "train"
+    if position < schema.bounds[1]:
+        return "validation"
+    return "test"
+
+
+def format_number(value):
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def label_first_csv(label, features):
+    return ",".join([format_number(label)] + [format_number(v) for v in features])
+
+
+def process_line(line_number, line, schema):
+    """One raw line → ('train'|'validation'|'test', csv text, features) or ('rejected', reason, None)."""
+    fields = parse_line(line, schema.quoted)
+    try:
+        label, features = validate(fields, schema)
+    except DataPrepError as problem:
+        return ("rejected", "line %d: %s" % (line_number, problem), None)
+    return (split_of(fields, schema), label_first_csv(label, features), features)
+
+
+# ----------------------------------------------------------------------------- statistics
+
+
+class FeatureStats:
+    """Count, sum, min, max and a deterministic sample of one feature; merges across partitions."""
+
+    def __init__(self):
+        self.count, self.total, self.squares = 0, 0.0, 0.0
+        self.low, self.high = math.inf, -math.inf
+        self.integral = True
+        self.sample = []
+        self.seen = 0
+
+    def add(self, value, rng):
+        self.count += 1
+        self.total += value
+        self.squares += value * value
+        self.low, self.high = min(self.low, value), max(self.high, value)
+        self.integral = self.integral and float(value).is_integer()
+        self.seen += 1
+        if len(self.sample) < SAMPLE_SIZE:
+            self.sample.append(value)
+        else:
+            slot = rng.randrange(self.seen)
+            if slot < SAMPLE_SIZE:
+                self.sample[slot] = value
+
+    def merge(self, other, rng):
+        merged = FeatureStats()
+        merged.count, merged.total = self.count + other.count, self.total + other.total
+        merged.squares = self.squares + other.squares
+        merged.low, merged.high = min(self.low, other.low), max(self.high, other.high)
+        merged.integral = self.integral and other.integral
+        merged.seen = self.seen + other.seen
+        pool = self.sample + other.sample
+        merged.sample = pool if len(pool) <= SAMPLE_SIZE else rng.sample(pool, SAMPLE_SIZE)
+        return merged
+
+
+class DatasetStats:
+    def __init__(self, width, seed="baseline"):
+        self.features = [FeatureStats() for _ in range(width)]
+        self.rng = random.Random(seed)
+
+    def add(self, values):
+        for stats, value in zip(self.features, values):
+            stats.add(value, self.rng)
+        return self
+
+    def merge(self, other):
+        merged = DatasetStats(0)
+        merged.features = [a.merge(b, merged.rng) for a, b in zip(self.features, other.features)]
+        return merged
+
+
+def quantiles(sample, points):
+    """Evenly spaced order statistics of the sample: a compact stand-in for the KLL sketch's data."""
+    ordered = sorted(sample)
+    if len(ordered) <= points:
+        return ordered
+    return [ordered[round(i * (len(ordered) - 1) / (points - 1))] for i in range(points)]
+
+
+def histogram(sample, low, high, buckets=10):
+    if not sample:
+        return []
+    if high <= low:
+        return [{"lower_bound": low, "upper_bound": high, "count": float(len(sample))}]
+    width = (high - low) / buckets
+    counts = [0] * buckets
+    for value in sample:
+        counts[min(int((value - low) / width), buckets - 1)] += 1
+    return [
+        {"lower_bound": low + i * width, "upper_bound": low + (i + 1) * width, "count": float(c)}
+        for i, c in enumerate(counts)
+    ]
+
+
+def baseline_statistics(stats, names):
+    """statistics.json in SageMaker Model Monitor's format, with the real feature names."""
+    features = []
+    for name, s in zip(names, stats.features):
+        mean = s.total / s.count if s.count else 0.0
+        variance = max(s.squares / s.count - mean * mean, 0.0) if s.count else 0.0
+        features.append(
+            {
+                "name": name,
+                "inferred_type": "Integral" if s.integral else "Fractional",
+                "numerical_statistics": {
+                    "common": {"num_present": s.count, "num_missing": 0},
+                    "mean": mean,
+                    "sum": s.total,
+                    "std_dev": math.sqrt(variance),
+                    "min": s.low if s.count else 0.0,
+                    "max": s.high if s.count else 0.0,
+                    "distribution": {
+                        "kll": {
+                            "buckets": histogram(s.sample, s.low, s.high),
+                            "sketch": {
+                                "parameters": {"c": 0.64, "k": 2048.0},
+                                "data": [quantiles(s.sample, SKETCH_POINTS)],
+                            },
+                        }
+                    },
+                },
+            }
+        )
+    item_count = stats.features[0].count if stats.features else 0
+    return {"version": 0.0, "dataset": {"item_count": item_count}, "features": features}
+
+
+def baseline_constraints(stats, names):
+    """constraints.json in SageMaker Model Monitor's format."""
+    features = []
+    for name, s in zip(names, stats.features):
+        feature = {"name": name, "inferred_type": "Integral" if s.integral else "Fractional", "completeness": 1.0}
+        if s.count and s.low >= 0:
+            feature["num_constraints"] = {"is_non_negative": True}
+        features.append(feature)
+    return {
+        "version": 0.0,
+        "features": features,
+        "monitoring_config": {
+            "evaluate_constraints": "Enabled",
+            "emit_metrics": "Enabled",
+            "datatype_check_threshold": 1.0,
+            "domain_content_threshold": 1.0,
+            "distribution_constraints": {
+                "perform_comparison": "Enabled",
+                "comparison_threshold": 0.1,
+                "comparison_method": "Robust",
+            },
+        },
+    }
+
+
+# ----------------------------------------------------------------------------- the whole job
+
+
+def prepare(lines, config):
+    """Runs data prep over an iterable of raw lines; returns everything the job writes.
+
+    Raises TooManyRejectedRows (after computing the report) when the rejected share is over the limit.
+    """
+    schema = Schema(config)
+    outputs = {name: [] for name in SPLITS}
+    rejected = []
+    stats = DatasetStats(len(schema.features))
+    total = 0
+    for number, line in enumerate(lines, start=1):
+        if number == 1 and schema.header:
+            continue
+        if not line.strip():
+            continue
+        total += 1
+        split, text, features = process_line(number, line, schema)
+        if split == "rejected":
+            rejected.append({"reason": text, "line": line.rstrip("\r\n")})
+            continue
+        outputs[split].append(text)
+        if split == "train":
+            stats.add(features)
+    first = [r["reason"] for r in rejected[:10]]
+    report = build_report(total, {k: len(v) for k, v in outputs.items()}, len(rejected), first, schema)
+    result = {
+        "splits": outputs,
+        "rejected": rejected,
+        "report": report,
+        "statistics": baseline_statistics(stats, schema.features),
+        "constraints": baseline_constraints(stats, schema.features),
+    }
+    if not report["passed"]:
+        raise_too_many(report, result)
+    return result
+
+
+def build_report(total, counts, rejected_count, first_rejections, schema):
+    """The job's summary; `passed` is False when the run must stop at data prep."""
+    counts = {name: counts.get(name, 0) for name in SPLITS}
+    share = rejected_count / total if total else 1.0
+    return {
+        "rows": total,
+        "accepted": sum(counts.values()),
+        "rejected": rejected_count,
+        "rejectedShare": share,
+        "maxRejectedShare": schema.max_rejected_share,
+        "splits": counts,
+        "features": len(schema.features),
+        "passed": total > 0 and share <= schema.max_rejected_share and counts["train"] > 0 and counts["test"] > 0,
+        "firstRejections": list(first_rejections),
+    }
+
+
+def raise_too_many(report, result=None):
+    if report["rows"] == 0:
+        error = DataPrepError("the data set has no rows")
+    elif report["rejected"] / report["rows"] > report["maxRejectedShare"]:
+        error = TooManyRejectedRows(
+            "%d of %d rows rejected (%.1f%%), over the limit of %.1f%% (data.maxRejectedShare); first: %s"
+            % (
+                report["rejected"],
+                report["rows"],
+                100 * report["rejectedShare"],
+                100 * report["maxRejectedShare"],
+                report["firstRejections"][0] if report["firstRejections"] else "-",
+            )
+        )
+    else:
+        error = DataPrepError("the train or test split is empty; add rows or change data.split")
+    error.result = result
+    raise error
+
+
+def quarantine_csv(rejected):
+    """Rejected rows with their reasons, as CSV (reason, original line), so nothing is lost."""
+    def quote(text):
+        return '"' + text.replace('"', '""') + '"'
+
+    return "".join("%s,%s\n" % (quote(r["reason"]), quote(r["line"])) for r in rejected)
+
+
+def to_json(document):
+    return json.dumps(document, indent=2, sort_keys=False) + "\n"
