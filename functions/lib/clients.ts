@@ -1,12 +1,21 @@
 import { CodeCommitClient } from "@aws-sdk/client-codecommit";
 import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { SFNClient } from "@aws-sdk/client-sfn";
 
 /**
  * AWS SDK clients, created on first use and shared by every handler in the process. They honour the
  * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how local mode points the same handler
  * code at local stand-ins.
  */
-const cache: { codecommit?: CodeCommitClient; codepipeline?: CodePipelineClient } = {};
+const cache: {
+  codecommit?: CodeCommitClient;
+  codepipeline?: CodePipelineClient;
+  s3?: S3Client;
+  sagemaker?: SageMakerClient;
+  sfn?: SFNClient;
+} = {};
 
 export function codecommit(): CodeCommitClient {
   cache.codecommit ??= new CodeCommitClient({});
@@ -16,4 +25,19 @@ export function codecommit(): CodeCommitClient {
 export function codepipeline(): CodePipelineClient {
   cache.codepipeline ??= new CodePipelineClient({});
   return cache.codepipeline;
+}
+
+export function s3(): S3Client {
+  cache.s3 ??= new S3Client({});
+  return cache.s3;
+}
+
+export function sagemaker(): SageMakerClient {
+  cache.sagemaker ??= new SageMakerClient({});
+  return cache.sagemaker;
+}
+
+export function sfn(): SFNClient {
+  cache.sfn ??= new SFNClient({});
+  return cache.sfn;
 }

@@ -1,0 +1,311 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CreateExperimentCommand,
+  CreateTrialCommand,
+  DescribeEndpointCommand,
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+} from "@aws-sdk/client-sagemaker";
+import { s3, sagemaker } from "./lib/clients";
+import { logger } from "./lib/logger";
+import { binaryMetrics, modelQualityReport, parsePredictions, type BinaryMetrics } from "./lib/metrics";
+import { parseS3Uri } from "./lib/s3-uri";
+
+/**
+ * The ML pipeline's controller: the steps Step Functions cannot do with a service integration alone.
+ * Called with `{action, ...}`; endpoint checks raise typed errors the state machine retries or catches.
+ */
+
+/** The endpoint is still creating or updating; the state machine retries. */
+export class EndpointPending extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EndpointPending";
+  }
+}
+
+/** The endpoint failed or rolled back; the run fails with this cause. */
+export class EndpointFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EndpointFailed";
+  }
+}
+
+/** The request itself is wrong (a bug in the state machine or a hand-made call). */
+export class BadRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BadRequest";
+  }
+}
+
+export interface GateThresholds {
+  minTestAuc: number;
+  maxTestError: number;
+  notWorseThanProduction: boolean;
+}
+
+export interface Evaluation {
+  testAuc: number;
+  testError: number;
+  productionAuc: number | null;
+  notWorseThanProduction: boolean;
+  gate: GateThresholds;
+  passed: boolean;
+  summary: string;
+  metrics: Omit<BinaryMetrics, "roc">;
+}
+
+type Request = Record<string, unknown> & { action?: unknown };
+
+function field<T>(request: Request, name: string, check: (v: unknown) => boolean, what: string): T {
+  const value = request[name];
+  if (!check(value))
+    throw new BadRequest(
+      `${String(request.action)}: "${name}" must be ${what}, got ${JSON.stringify(value)}`,
+    );
+  return value as T;
+}
+const text = (request: Request, name: string) =>
+  field<string>(request, name, (v) => typeof v === "string" && v.length > 0, "a non-empty string");
+
+async function readText(uri: string): Promise<string> {
+  const { bucket, key } = parseS3Uri(uri);
+  const object = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return (await object.Body?.transformToString("utf-8")) ?? "";
+}
+
+const isMissing = (error: unknown) =>
+  error instanceof Error &&
+  (error.name === "ResourceNotFound" || /does not exist|Could not find|not found/i.test(error.message));
+const alreadyExists = (error: unknown) =>
+  error instanceof Error && (error.name === "ResourceInUse" || /already exists/i.test(error.message));
+
+// ----------------------------------------------------------------------------- data prep
+
+export async function explainDataFailure(request: Request): Promise<{ error: string; cause: string }> {
+  const failure = (request.failure ?? {}) as { Error?: string; Cause?: string };
+  const jobCause = `${failure.Error ?? "Error"}: ${failure.Cause ?? "no cause reported"}`;
+  try {
+    const report = JSON.parse(await readText(text(request, "reportUri"))) as {
+      passed?: boolean;
+      rows: number;
+      rejected: number;
+      rejectedShare: number;
+      maxRejectedShare: number;
+      firstRejections?: string[];
+    };
+    if (report.passed === false && report.rows > 0 && report.rejectedShare > report.maxRejectedShare) {
+      const first = report.firstRejections?.[0] ?? "-";
+      return {
+        error: "TooManyRejectedRows",
+        cause: `${report.rejected} of ${report.rows} rows were rejected (${(100 * report.rejectedShare).toFixed(1)}%), over data.maxRejectedShare ${(100 * report.maxRejectedShare).toFixed(1)}%. First: ${first}. The rows and reasons are in the run's quarantine/ folder.`,
+      };
+    }
+    if (report.passed === false) {
+      return {
+        error: "DataRejected",
+        cause: `The data set cannot be trained on (${report.rows} rows; a split is empty). ${jobCause}`,
+      };
+    }
+  } catch (error) {
+    logger().info("No readable data-prep report", { error: String(error) });
+  }
+  return { error: "DataPreparationFailed", cause: jobCause };
+}
+
+// ----------------------------------------------------------------------------- experiments
+
+export async function trackExperiment(
+  request: Request,
+): Promise<{ experimentName: string; trialName: string }> {
+  const experimentName = text(request, "experimentName");
+  const trialName = text(request, "trialName");
+  const tags = [
+    { Key: "mlops:run", Value: String(request.runId ?? "") },
+    { Key: "mlops:commit", Value: String(request.commitId ?? "") },
+  ];
+  try {
+    await sagemaker().send(
+      new CreateExperimentCommand({
+        ExperimentName: experimentName,
+        Description: "Continuous ML pipeline runs",
+      }),
+    );
+  } catch (error) {
+    if (!alreadyExists(error)) throw error;
+  }
+  try {
+    await sagemaker().send(
+      new CreateTrialCommand({ TrialName: trialName, ExperimentName: experimentName, Tags: tags }),
+    );
+  } catch (error) {
+    if (!alreadyExists(error)) throw error;
+  }
+  return { experimentName, trialName };
+}
+
+// ----------------------------------------------------------------------------- evaluation
+
+async function readPredictions(prefixUri: string) {
+  const { bucket, key } = parseS3Uri(prefixUri);
+  const scored = [];
+  let token: string | undefined;
+  do {
+    const page = await s3().send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: key, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key?.endsWith(".out")) continue;
+      scored.push(...parsePredictions(await readText(`s3://${bucket}/${object.Key}`), object.Key));
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  if (scored.length === 0) throw new Error(`no batch-transform output (*.out) under ${prefixUri}`);
+  return scored;
+}
+
+/** The test AUC of the newest approved model in the group (the one production runs), if any. */
+export async function productionAuc(groupName: string): Promise<number | null> {
+  const list = await sagemaker().send(
+    new ListModelPackagesCommand({
+      ModelPackageGroupName: groupName,
+      ModelApprovalStatus: "Approved",
+      SortBy: "CreationTime",
+      SortOrder: "Descending",
+      MaxResults: 1,
+    }),
+  );
+  const arn = list.ModelPackageSummaryList?.[0]?.ModelPackageArn;
+  if (!arn) return null;
+  const described = await sagemaker().send(new DescribeModelPackageCommand({ ModelPackageName: arn }));
+  const value = Number(described.CustomerMetadataProperties?.testAuc);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** The gate decision in words; the Choice state decides, this explains. */
+export function judge(
+  metrics: { auc: number; error: number },
+  gate: GateThresholds,
+  production: number | null,
+) {
+  const reasons: string[] = [];
+  const fmt = (n: number) => n.toFixed(4);
+  reasons.push(
+    metrics.auc >= gate.minTestAuc
+      ? `test AUC ${fmt(metrics.auc)} ≥ ${gate.minTestAuc}`
+      : `test AUC ${fmt(metrics.auc)} < ${gate.minTestAuc} (gate.minTestAuc)`,
+  );
+  reasons.push(
+    metrics.error <= gate.maxTestError
+      ? `test error ${fmt(metrics.error)} ≤ ${gate.maxTestError}`
+      : `test error ${fmt(metrics.error)} > ${gate.maxTestError} (gate.maxTestError)`,
+  );
+  const notWorse = !gate.notWorseThanProduction || production === null || metrics.auc >= production;
+  if (gate.notWorseThanProduction) {
+    reasons.push(
+      production === null
+        ? "no production model to compare with"
+        : notWorse
+          ? `not worse than production (AUC ${fmt(production)})`
+          : `worse than production (AUC ${fmt(metrics.auc)} < ${fmt(production)}, gate.notWorseThanProduction)`,
+    );
+  }
+  const passed = metrics.auc >= gate.minTestAuc && metrics.error <= gate.maxTestError && notWorse;
+  return {
+    passed,
+    notWorse,
+    summary: `Gate ${passed ? "passed" : "rejected the model"}: ${reasons.join("; ")}.`,
+  };
+}
+
+export async function evaluate(request: Request): Promise<Evaluation> {
+  const gate = field<GateThresholds>(
+    request,
+    "gate",
+    (v) => typeof v === "object" && v !== null,
+    "the gate thresholds",
+  );
+  const scored = await readPredictions(text(request, "predictionsUri"));
+  const metrics = binaryMetrics(scored);
+  const production = gate.notWorseThanProduction
+    ? await productionAuc(text(request, "modelPackageGroupName"))
+    : null;
+  const verdict = judge(metrics, gate, production);
+  const { bucket, key } = parseS3Uri(text(request, "evaluationUri"));
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: JSON.stringify(modelQualityReport(metrics), null, 2),
+      ContentType: "application/json",
+    }),
+  );
+  const { roc: _roc, ...summary } = metrics;
+  logger().info("Evaluated on the test split", {
+    auc: metrics.auc,
+    error: metrics.error,
+    passed: verdict.passed,
+  });
+  return {
+    testAuc: metrics.auc,
+    testError: metrics.error,
+    productionAuc: production,
+    notWorseThanProduction: verdict.notWorse,
+    gate,
+    passed: verdict.passed,
+    summary: verdict.summary,
+    metrics: summary,
+  };
+}
+
+// ----------------------------------------------------------------------------- endpoints
+
+export async function findEndpoint(request: Request): Promise<{ exists: boolean; status: string }> {
+  try {
+    const described = await sagemaker().send(
+      new DescribeEndpointCommand({ EndpointName: text(request, "endpointName") }),
+    );
+    return { exists: true, status: described.EndpointStatus ?? "Unknown" };
+  } catch (error) {
+    if (isMissing(error)) return { exists: false, status: "Missing" };
+    throw error;
+  }
+}
+
+const PENDING = ["Creating", "Updating", "SystemUpdating", "RollingBack", "UpdateRollbackFailed"];
+
+export async function checkEndpoint(
+  request: Request,
+): Promise<{ status: string; endpointConfigName: string }> {
+  const name = text(request, "endpointName");
+  const expected = text(request, "expectedConfigName");
+  const described = await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
+  const status = described.EndpointStatus ?? "Unknown";
+  if (PENDING.includes(status)) throw new EndpointPending(`Endpoint ${name} is ${status}`);
+  if (status !== "InService") {
+    throw new EndpointFailed(
+      `Endpoint ${name} is ${status}: ${described.FailureReason ?? "no failure reason given"}`,
+    );
+  }
+  if (described.EndpointConfigName !== expected) {
+    throw new EndpointFailed(
+      `Endpoint ${name} is InService on ${described.EndpointConfigName}, not the new ${expected}: the update failed and was rolled back (${described.FailureReason ?? "no failure reason given"})`,
+    );
+  }
+  return { status, endpointConfigName: expected };
+}
+
+const ACTIONS = { explainDataFailure, trackExperiment, evaluate, findEndpoint, checkEndpoint } as const;
+export type Action = keyof typeof ACTIONS;
+
+export async function handler(request: Request): Promise<unknown> {
+  const action = request?.action;
+  if (typeof action !== "string" || !(action in ACTIONS)) {
+    throw new BadRequest(
+      `Unknown action ${JSON.stringify(action)}; expected one of ${Object.keys(ACTIONS).join(", ")}`,
+    );
+  }
+  return ACTIONS[action as Action](request);
+}

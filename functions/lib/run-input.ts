@@ -1,0 +1,153 @@
+import { type MlPipelineConfig } from "../../config/schema";
+
+/**
+ * The input of one ML pipeline run. Every `$$.Execution.Input` path in the state machine reads from
+ * this shape, and one function builds it, for the cloud (pipeline-runner) and for local mode alike.
+ */
+
+export interface RunTrigger {
+  /** The commit the run builds; `local` (or a hash of the work tree) outside git. */
+  commitId: string;
+  /** What started the run. */
+  source: "push" | "data" | "manual" | "local";
+  startedAt: Date;
+  /** A specific data object to train on; defaults to the configured file under the staging prefix. */
+  dataKey?: string;
+}
+
+export interface RunEnvironment {
+  /** Staging bucket (or local root) holding data, run outputs and the published config. */
+  bucket: string;
+  /** Key of the ML pipeline config the run uses (the Glue job reads it). */
+  configKey: string;
+  modelPackageGroupName: string;
+  /** The training and serving image. */
+  image: string;
+  /** URI scheme: `s3` in the cloud, `file` locally. */
+  scheme?: "s3" | "file";
+}
+
+export interface RunInput {
+  runId: string;
+  commitId: string;
+  triggerSource: RunTrigger["source"];
+  data: {
+    rawUri: string;
+    configUri: string;
+    outputUri: string;
+    trainUri: string;
+    validationUri: string;
+    testUri: string;
+    reportUri: string;
+    statisticsUri: string;
+    constraintsUri: string;
+  };
+  experiment: { name: string; trialName: string };
+  training: {
+    jobName: string;
+    image: string;
+    instanceType: string;
+    instanceCount: number;
+    volumeSizeGb: number;
+    maxRuntimeSeconds: number;
+    /** SageMaker takes hyperparameters as strings. */
+    hyperparameters: Record<string, string>;
+    outputUri: string;
+    /** Distributed training shards the training data across instances. */
+    trainDistribution: "FullyReplicated" | "ShardedByS3Key";
+  };
+  evaluation: { transformJobName: string; instanceType: string; outputUri: string; evaluationUri: string };
+  gate: MlPipelineConfig["gate"];
+  model: { name: string };
+  registry: { groupName: string; description: string };
+  endpoint: {
+    name: string;
+    configName: string;
+    instanceType: string;
+    initialInstanceCount: number;
+    captureSamplingPercent: number;
+    captureUri: string;
+  };
+}
+
+/** SageMaker names: at most 63 characters, letters, digits and single hyphens. */
+export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+function stamp(date: Date): string {
+  const iso = date.toISOString(); // 2026-11-28T08:24:10.123Z
+  return `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
+}
+
+function resourceName(prefix: string, runId: string): string {
+  const room = 63 - runId.length - 1;
+  return `${prefix.slice(0, room).replace(/-+$/, "")}-${runId}`;
+}
+
+export function runIdFor(trigger: RunTrigger): string {
+  const commit = trigger.commitId.replace(/[^a-zA-Z0-9]/g, "").slice(0, 7) || "nocommit";
+  return `${stamp(trigger.startedAt)}-${commit}`;
+}
+
+export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env: RunEnvironment): RunInput {
+  const runId = runIdFor(trigger);
+  const scheme = env.scheme ?? "s3";
+  const uri = (key: string) => `${scheme}://${env.bucket}/${key}`;
+  const run = `runs/${runId}/`;
+  const out = (path: string) => uri(`${run}${path}`);
+  const dataKey = trigger.dataKey ?? `${config.data.stagingPrefix}${config.data.fileName}`;
+  const training = config.training;
+  const endpoint = config.endpoints.test;
+  return {
+    runId,
+    commitId: trigger.commitId,
+    triggerSource: trigger.source,
+    data: {
+      rawUri: uri(dataKey),
+      configUri: uri(env.configKey),
+      outputUri: out("data/"),
+      trainUri: out("data/train/"),
+      validationUri: out("data/validation/"),
+      testUri: out("data/test/"),
+      reportUri: out("data/report.json"),
+      statisticsUri: out("data/baseline/statistics.json"),
+      constraintsUri: out("data/baseline/constraints.json"),
+    },
+    experiment: {
+      name: config.experiment.name,
+      trialName: `commit-${trigger.commitId.slice(0, 12)}-${stamp(trigger.startedAt)}`,
+    },
+    training: {
+      jobName: resourceName(config.name, runId),
+      image: env.image,
+      instanceType: training.instanceType,
+      instanceCount: training.instanceCount,
+      volumeSizeGb: training.volumeSizeGb,
+      maxRuntimeSeconds: training.maxRuntimeSeconds,
+      hyperparameters: Object.fromEntries(
+        Object.entries(training.hyperparameters).map(([k, v]) => [k, String(v)]),
+      ),
+      outputUri: out("model/"),
+      trainDistribution: training.instanceCount > 1 ? "ShardedByS3Key" : "FullyReplicated",
+    },
+    evaluation: {
+      transformJobName: resourceName(`${config.name}-eval`, runId),
+      instanceType: endpoint.instanceType,
+      outputUri: out("evaluation/predictions/"),
+      evaluationUri: out("evaluation/evaluation.json"),
+    },
+    gate: config.gate,
+    model: { name: resourceName(config.name, runId) },
+    registry: {
+      groupName: env.modelPackageGroupName,
+      description: `${config.name} from commit ${trigger.commitId} (${trigger.source}, run ${runId})`,
+    },
+    endpoint: {
+      name: endpoint.name,
+      configName: resourceName(endpoint.name, runId),
+      instanceType: endpoint.instanceType,
+      initialInstanceCount: endpoint.initialInstanceCount,
+      captureSamplingPercent: endpoint.dataCaptureSamplingPercent,
+      captureUri: uri(`capture/${endpoint.name}/`),
+    },
+  };
+}

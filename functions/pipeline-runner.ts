@@ -1,0 +1,240 @@
+import { PutJobFailureResultCommand, PutJobSuccessResultCommand } from "@aws-sdk/client-codepipeline";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import type { CodePipelineEvent } from "aws-lambda";
+import { z } from "zod";
+import { parseMlPipelineConfig } from "../config/schema";
+import { codepipeline, s3, sfn } from "./lib/clients";
+import { readEnvironment } from "./lib/env";
+import { logger } from "./lib/logger";
+import { buildRunInput, type RunTrigger } from "./lib/run-input";
+import { xgboostImageUri } from "./lib/xgboost-image";
+
+/**
+ * The Train stage's job worker: starts the ML pipeline for the commit being released, reports progress
+ * with a continuation token while it runs, and reports success with output variables or failure with
+ * the execution's cause. Whatever happens, it reports a job result: a CodePipeline action left without
+ * one hangs until its timeout (the original did that when a run was already active).
+ */
+
+export interface RunnerSettings {
+  stateMachineArn: string;
+  bucket: string;
+  configKey: string;
+  modelPackageGroupName: string;
+  region: string;
+}
+
+export type RunnerOutcome =
+  | { reported: "started"; executionArn: string }
+  | { reported: "running"; executionArn: string }
+  | { reported: "succeeded"; executionArn: string; outputVariables: Record<string, string> }
+  | { reported: "failed"; message: string }
+  | { reported: "nothing"; reason: string };
+
+/** CodePipeline limits failure messages to 5,000 characters. */
+const MAX_MESSAGE = 5000;
+
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): RunnerSettings {
+  const values = readEnvironment(
+    z.object({
+      STATE_MACHINE_ARN: z.string().startsWith("arn:"),
+      STAGING_BUCKET: z.string().min(3),
+      ML_CONFIG_KEY: z.string().min(1),
+      MODEL_PACKAGE_GROUP: z.string().min(1),
+      AWS_REGION: z.string().min(1),
+    }),
+    env,
+  );
+  return {
+    stateMachineArn: values.STATE_MACHINE_ARN,
+    bucket: values.STAGING_BUCKET,
+    configKey: values.ML_CONFIG_KEY,
+    modelPackageGroupName: values.MODEL_PACKAGE_GROUP,
+    region: values.AWS_REGION,
+  };
+}
+
+type Job = CodePipelineEvent["CodePipeline.job"];
+
+interface Token {
+  executionArn: string;
+  runId: string;
+}
+
+function parseToken(token: string): Token {
+  const parsed = z
+    .object({ executionArn: z.string().startsWith("arn:"), runId: z.string() })
+    .safeParse(safeJson(token));
+  if (!parsed.success)
+    throw new Error(`continuation token is not one this function issued: ${token.slice(0, 200)}`);
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `{"source": "data"}` in the action's UserParameters marks runs started by new data. */
+function triggerSource(job: Job): RunTrigger["source"] {
+  const parameters = safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") as {
+    source?: unknown;
+  };
+  const source = parameters?.source;
+  return source === "data" || source === "manual" ? source : "push";
+}
+
+async function loadConfig(settings: RunnerSettings) {
+  const object = await s3().send(new GetObjectCommand({ Bucket: settings.bucket, Key: settings.configKey }));
+  const text = (await object.Body?.transformToString("utf-8")) ?? "";
+  const source = `s3://${settings.bucket}/${settings.configKey}`;
+  const document = safeJson(text);
+  if (document === undefined) throw new Error(`${source} is not valid JSON`);
+  return parseMlPipelineConfig(document, source);
+}
+
+async function start(job: Job, settings: RunnerSettings, now: Date): Promise<RunnerOutcome> {
+  const config = await loadConfig(settings);
+  const commitId = job.data?.inputArtifacts?.[0]?.revision ?? "unknown";
+  const input = buildRunInput(
+    config,
+    { commitId, source: triggerSource(job), startedAt: now },
+    {
+      bucket: settings.bucket,
+      configKey: settings.configKey,
+      modelPackageGroupName: settings.modelPackageGroupName,
+      image: xgboostImageUri(settings.region, config.training.imageVersion),
+    },
+  );
+  let executionArn: string;
+  try {
+    const started = await sfn().send(
+      new StartExecutionCommand({
+        stateMachineArn: settings.stateMachineArn,
+        name: input.runId,
+        input: JSON.stringify(input),
+      }),
+    );
+    executionArn = started.executionArn!;
+  } catch (error) {
+    // A retried invocation for the same job and second: the run exists already, so follow it.
+    if (!(error instanceof Error && error.name === "ExecutionAlreadyExists")) throw error;
+    executionArn = `${settings.stateMachineArn.replace(":stateMachine:", ":execution:")}:${input.runId}`;
+  }
+  const token: Token = { executionArn, runId: input.runId };
+  await codepipeline().send(
+    new PutJobSuccessResultCommand({
+      jobId: job.id,
+      continuationToken: JSON.stringify(token),
+      executionDetails: {
+        summary: `ML pipeline run ${input.runId} started for ${commitId}`,
+        externalExecutionId: executionArn,
+        percentComplete: 0,
+      },
+    }),
+  );
+  logger().info("ML pipeline started", { jobId: job.id, executionArn, commitId });
+  return { reported: "started", executionArn };
+}
+
+/** Output variables: strings only, as CodePipeline requires. */
+export function outputVariables(output: unknown): Record<string, string> {
+  const values = (output ?? {}) as Record<string, unknown>;
+  const names = [
+    "runId",
+    "experimentName",
+    "trialName",
+    "trainingJobName",
+    "modelPackageArn",
+    "endpointName",
+    "testAuc",
+    "testError",
+  ];
+  return Object.fromEntries(
+    names.filter((n) => values[n] !== undefined && values[n] !== null).map((n) => [n, String(values[n])]),
+  );
+}
+
+async function poll(job: Job, token: Token): Promise<RunnerOutcome> {
+  const execution = await sfn().send(new DescribeExecutionCommand({ executionArn: token.executionArn }));
+  switch (execution.status) {
+    case "RUNNING":
+    case "PENDING_REDRIVE":
+      await codepipeline().send(
+        new PutJobSuccessResultCommand({
+          jobId: job.id,
+          continuationToken: JSON.stringify(token),
+          executionDetails: {
+            summary: `ML pipeline run ${token.runId} is running`,
+            externalExecutionId: token.executionArn,
+          },
+        }),
+      );
+      return { reported: "running", executionArn: token.executionArn };
+    case "SUCCEEDED": {
+      const variables = outputVariables(safeJson(execution.output ?? "{}"));
+      await codepipeline().send(
+        new PutJobSuccessResultCommand({
+          jobId: job.id,
+          outputVariables: variables,
+          executionDetails: {
+            summary: `ML pipeline run ${token.runId} succeeded: model ${variables.modelPackageArn ?? "?"} on ${variables.endpointName ?? "?"}`,
+            externalExecutionId: token.executionArn,
+            percentComplete: 100,
+          },
+        }),
+      );
+      return { reported: "succeeded", executionArn: token.executionArn, outputVariables: variables };
+    }
+    default: {
+      const message = `ML pipeline run ${token.runId} ${execution.status ?? "ended"}: ${execution.error ?? "no error name"}: ${execution.cause ?? "no cause given"}`;
+      await reportFailure(job.id, message, token.executionArn);
+      return { reported: "failed", message };
+    }
+  }
+}
+
+async function reportFailure(jobId: string, message: string, executionArn?: string): Promise<void> {
+  await codepipeline().send(
+    new PutJobFailureResultCommand({
+      jobId,
+      failureDetails: {
+        type: "JobFailed",
+        message: message.slice(0, MAX_MESSAGE),
+        externalExecutionId: executionArn,
+      },
+    }),
+  );
+}
+
+export async function runJob(
+  event: CodePipelineEvent,
+  readSettings = settingsFromEnvironment,
+  now = new Date(),
+): Promise<RunnerOutcome> {
+  const log = logger();
+  const job = event?.["CodePipeline.job"];
+  if (!job || typeof job.id !== "string" || job.id.length === 0) {
+    // Without a job id there is nobody to report to; say so loudly.
+    log.error("Not a CodePipeline job event; no job result can be reported", { event });
+    return { reported: "nothing", reason: "the event has no CodePipeline job id" };
+  }
+  try {
+    const settings = readSettings();
+    const token = job.data?.continuationToken;
+    return token ? await poll(job, parseToken(token)) : await start(job, settings, now);
+  } catch (error) {
+    const message = `pipeline-runner could not ${job.data?.continuationToken ? "check" : "start"} the ML pipeline: ${error instanceof Error ? error.message : String(error)}`;
+    log.error("Reporting job failure", { jobId: job.id, error: message });
+    await reportFailure(job.id, message);
+    return { reported: "failed", message };
+  }
+}
+
+export async function handler(event: CodePipelineEvent): Promise<RunnerOutcome> {
+  return runJob(event);
+}

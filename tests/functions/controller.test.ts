@@ -1,0 +1,234 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateExperimentCommand,
+  CreateTrialCommand,
+  DescribeEndpointCommand,
+  DescribeModelPackageCommand,
+  ListModelPackagesCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
+import { mockClient } from "aws-sdk-client-mock";
+import { strict as assert } from "node:assert";
+import { handler } from "../../functions/controller";
+
+const s3 = mockClient(S3Client);
+const sagemaker = mockClient(SageMakerClient);
+// The SDK hands object bodies as streams with transformToString(); that is all the handlers use.
+const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+const gate = { minTestAuc: 0.8, maxTestError: 0.2, notWorseThanProduction: false };
+
+async function rejects(promise: Promise<unknown>, name: string, message: RegExp) {
+  await assert.rejects(promise, (error: Error) => error.name === name && message.test(error.message));
+}
+
+describe("controller", () => {
+  beforeEach(() => {
+    s3.reset();
+    sagemaker.reset();
+  });
+
+  it("rejects an unknown action and a missing field by name", async () => {
+    await rejects(
+      handler({ action: "dance" }),
+      "BadRequest",
+      /Unknown action "dance"; expected one of explainDataFailure/,
+    );
+    await rejects(
+      handler({ action: "findEndpoint" }),
+      "BadRequest",
+      /"endpointName" must be a non-empty string, got undefined/,
+    );
+  });
+
+  describe("explainDataFailure", () => {
+    const failure = { Error: "States.TaskFailed", Cause: "Glue job failed: TooManyRejectedRows" };
+    it("names too many rejected rows from the report", async () => {
+      s3.on(GetObjectCommand).resolves(
+        body(
+          JSON.stringify({
+            passed: false,
+            rows: 100,
+            rejected: 5,
+            rejectedShare: 0.05,
+            maxRejectedShare: 0.01,
+            firstRejections: ["line 7: expected 70 fields, found 2"],
+          }),
+        ),
+      );
+      const result = (await handler({
+        action: "explainDataFailure",
+        reportUri: "s3://b/runs/r/data/report.json",
+        failure,
+      })) as { error: string; cause: string };
+      assert.equal(result.error, "TooManyRejectedRows");
+      assert.match(
+        result.cause,
+        /5 of 100 rows were rejected \(5\.0%\), over data\.maxRejectedShare 1\.0%\. First: line 7/,
+      );
+    });
+    it("falls back to the job's own error when there is no report", async () => {
+      s3.on(GetObjectCommand).rejects(named("NoSuchKey", "The specified key does not exist."));
+      const result = await handler({ action: "explainDataFailure", reportUri: "s3://b/k", failure });
+      assert.deepEqual(result, {
+        error: "DataPreparationFailed",
+        cause: "States.TaskFailed: Glue job failed: TooManyRejectedRows",
+      });
+    });
+    it("reports a data set with an empty split", async () => {
+      s3.on(GetObjectCommand).resolves(
+        body(
+          JSON.stringify({ passed: false, rows: 3, rejected: 0, rejectedShare: 0, maxRejectedShare: 0.01 }),
+        ),
+      );
+      const result = (await handler({ action: "explainDataFailure", reportUri: "s3://b/k", failure })) as {
+        error: string;
+      };
+      assert.equal(result.error, "DataRejected");
+    });
+  });
+
+  it("trackExperiment creates the experiment and trial, and reuses existing ones", async () => {
+    sagemaker.on(CreateExperimentCommand).rejects(named("ValidationException", "Experiment already exists"));
+    sagemaker.on(CreateTrialCommand).resolves({});
+    const result = await handler({
+      action: "trackExperiment",
+      experimentName: "churn",
+      trialName: "commit-abc",
+      runId: "r1",
+      commitId: "abc",
+    });
+    assert.deepEqual(result, { experimentName: "churn", trialName: "commit-abc" });
+    assert.equal(sagemaker.commandCalls(CreateTrialCommand)[0].args[0].input.ExperimentName, "churn");
+    sagemaker.on(CreateTrialCommand).rejects(named("AccessDeniedException", "no"));
+    await rejects(
+      handler({ action: "trackExperiment", experimentName: "churn", trialName: "t" }),
+      "AccessDeniedException",
+      /no/,
+    );
+  });
+
+  describe("evaluate", () => {
+    const request = {
+      action: "evaluate",
+      predictionsUri: "s3://b/runs/r/evaluation/predictions/",
+      evaluationUri: "s3://b/runs/r/evaluation/evaluation.json",
+      modelPackageGroupName: "group",
+      gate,
+    };
+    beforeEach(() => {
+      s3.on(ListObjectsV2Command).resolves({
+        Contents: [
+          { Key: "runs/r/evaluation/predictions/test.csv.out" },
+          { Key: "runs/r/evaluation/predictions/_SUCCESS" },
+        ],
+      });
+      s3.on(GetObjectCommand).resolves(body("1,0.9\n1,0.8\n0,0.3\n0,0.1\n1,0.4\n0,0.6\n"));
+      s3.on(PutObjectCommand).resolves({});
+    });
+
+    it("computes test-split metrics, writes the model-quality report and explains the gate", async () => {
+      const result = (await handler(request)) as Record<string, unknown>;
+      assert.equal(result.testAuc, 8 / 9);
+      assert.ok(Math.abs(Number(result.testError) - 2 / 6) < 1e-12);
+      assert.equal(result.passed, false);
+      assert.match(
+        String(result.summary),
+        /Gate rejected the model: test AUC 0\.8889 ≥ 0\.8; test error 0\.3333 > 0\.2 \(gate\.maxTestError\)\./,
+      );
+      const [put] = s3.commandCalls(PutObjectCommand);
+      assert.equal(put.args[0].input.Key, "runs/r/evaluation/evaluation.json");
+      const report = JSON.parse(String(put.args[0].input.Body));
+      assert.equal(report.binary_classification_metrics.auc.value, 8 / 9);
+      assert.equal(sagemaker.calls().length, 0, "no champion lookup when the option is off");
+    });
+
+    it("compares with the production model when asked", async () => {
+      sagemaker
+        .on(ListModelPackagesCommand)
+        .resolves({ ModelPackageSummaryList: [{ ModelPackageArn: "arn:pkg/3" } as never] });
+      sagemaker
+        .on(DescribeModelPackageCommand)
+        .resolves({ CustomerMetadataProperties: { testAuc: "0.95" } } as never);
+      const result = (await handler({
+        ...request,
+        gate: { ...gate, maxTestError: 0.5, notWorseThanProduction: true },
+      })) as Record<string, unknown>;
+      assert.equal(result.productionAuc, 0.95);
+      assert.equal(result.notWorseThanProduction, false);
+      assert.match(
+        String(result.summary),
+        /worse than production \(AUC 0\.8889 < 0\.9500, gate\.notWorseThanProduction\)/,
+      );
+      assert.equal(
+        sagemaker.commandCalls(ListModelPackagesCommand)[0].args[0].input.ModelApprovalStatus,
+        "Approved",
+      );
+    });
+
+    it("fails clearly when there is no transform output", async () => {
+      s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+      await rejects(
+        handler(request),
+        "Error",
+        /no batch-transform output \(\*\.out\) under s3:\/\/b\/runs\/r\/evaluation\/predictions\//,
+      );
+    });
+  });
+
+  describe("endpoints", () => {
+    it("findEndpoint says whether the endpoint exists", async () => {
+      sagemaker
+        .on(DescribeEndpointCommand)
+        .rejectsOnce(named("ValidationException", 'Could not find endpoint "e".'))
+        .resolves({ EndpointStatus: "InService" } as never);
+      assert.deepEqual(await handler({ action: "findEndpoint", endpointName: "e" }), {
+        exists: false,
+        status: "Missing",
+      });
+      assert.deepEqual(await handler({ action: "findEndpoint", endpointName: "e" }), {
+        exists: true,
+        status: "InService",
+      });
+    });
+
+    it("findEndpoint lets other errors through", async () => {
+      sagemaker.on(DescribeEndpointCommand).rejects(named("ThrottlingException", "Rate exceeded"));
+      await rejects(
+        handler({ action: "findEndpoint", endpointName: "e" }),
+        "ThrottlingException",
+        /Rate exceeded/,
+      );
+    });
+
+    const check = { action: "checkEndpoint", endpointName: "e", expectedConfigName: "e-new" };
+    it("checkEndpoint: pending while creating or updating", async () => {
+      for (const status of ["Creating", "Updating", "SystemUpdating"]) {
+        sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: status } as never);
+        await rejects(handler(check), "EndpointPending", new RegExp(`Endpoint e is ${status}`));
+      }
+    });
+    it("checkEndpoint: failed with SageMaker's reason", async () => {
+      sagemaker
+        .on(DescribeEndpointCommand)
+        .resolves({ EndpointStatus: "Failed", FailureReason: "image pull failed" } as never);
+      await rejects(handler(check), "EndpointFailed", /Endpoint e is Failed: image pull failed/);
+    });
+    it("checkEndpoint: an update that rolled back is a failure", async () => {
+      sagemaker
+        .on(DescribeEndpointCommand)
+        .resolves({ EndpointStatus: "InService", EndpointConfigName: "e-old" } as never);
+      await rejects(
+        handler(check),
+        "EndpointFailed",
+        /InService on e-old, not the new e-new: the update failed and was rolled back/,
+      );
+    });
+    it("checkEndpoint: in service on the new config", async () => {
+      sagemaker
+        .on(DescribeEndpointCommand)
+        .resolves({ EndpointStatus: "InService", EndpointConfigName: "e-new" } as never);
+      assert.deepEqual(await handler(check), { status: "InService", endpointConfigName: "e-new" });
+    });
+  });
+});

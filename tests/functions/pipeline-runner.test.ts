@@ -1,0 +1,198 @@
+import {
+  CodePipelineClient,
+  PutJobFailureResultCommand,
+  PutJobSuccessResultCommand,
+} from "@aws-sdk/client-codepipeline";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import type { CodePipelineEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import { runJob, settingsFromEnvironment, type RunnerSettings } from "../../functions/pipeline-runner";
+import { ML_CONFIG_PATH } from "../../infra/ml-config";
+
+const codepipeline = mockClient(CodePipelineClient);
+const s3 = mockClient(S3Client);
+const sfn = mockClient(SFNClient);
+const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;
+const named = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+const settings: RunnerSettings = {
+  stateMachineArn: "arn:aws:states:us-west-2:123456789012:stateMachine:mlops-ml-pipeline-test",
+  bucket: "staging",
+  configKey: "config/ml-pipeline-config.json",
+  modelPackageGroupName: "mlops-churn-test",
+  region: "us-west-2",
+};
+const COMMIT = "c0ffee0000000000000000000000000000000000";
+const NOW = new Date("2026-11-28T09:00:00Z");
+
+function jobEvent(data: Record<string, unknown> = {}): CodePipelineEvent {
+  return {
+    "CodePipeline.job": {
+      id: "job-1",
+      accountId: "123456789012",
+      data: {
+        actionConfiguration: { configuration: { FunctionName: "runner", UserParameters: "" } },
+        inputArtifacts: [
+          {
+            name: "SourceOutput",
+            revision: COMMIT,
+            location: { type: "S3", s3Location: { bucketName: "a", objectKey: "k" } },
+          },
+        ],
+        outputArtifacts: [],
+        artifactCredentials: { accessKeyId: "x", secretAccessKey: "y", sessionToken: "z" },
+        ...data,
+      },
+    },
+  } as unknown as CodePipelineEvent;
+}
+const run = (event: CodePipelineEvent) => runJob(event, () => settings, NOW);
+const token = (executionArn: string) => JSON.stringify({ executionArn, runId: "20261128-090000-c0ffee0" });
+const EXECUTION =
+  "arn:aws:states:us-west-2:123456789012:execution:mlops-ml-pipeline-test:20261128-090000-c0ffee0";
+
+describe("pipeline runner", () => {
+  beforeEach(() => {
+    codepipeline.reset();
+    s3.reset();
+    sfn.reset();
+    codepipeline.on(PutJobSuccessResultCommand).resolves({});
+    codepipeline.on(PutJobFailureResultCommand).resolves({});
+    s3.on(GetObjectCommand).resolves(body(readFileSync(ML_CONFIG_PATH, "utf8")));
+  });
+
+  it("starts the run for the commit with the run input, and hands CodePipeline a continuation token", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
+    const outcome = await run(jobEvent());
+    assert.deepEqual(outcome, { reported: "started", executionArn: EXECUTION });
+    const started = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
+    assert.equal(started.name, "20261128-090000-c0ffee0");
+    const input = JSON.parse(started.input!);
+    assert.equal(input.commitId, COMMIT);
+    assert.equal(input.triggerSource, "push");
+    assert.equal(input.data.configUri, "s3://staging/config/ml-pipeline-config.json");
+    const success = codepipeline.commandCalls(PutJobSuccessResultCommand)[0].args[0].input;
+    assert.equal(success.jobId, "job-1");
+    assert.deepEqual(JSON.parse(success.continuationToken!), {
+      executionArn: EXECUTION,
+      runId: "20261128-090000-c0ffee0",
+    });
+  });
+
+  it("follows an execution that already exists instead of failing (a retried invocation)", async () => {
+    sfn.on(StartExecutionCommand).rejects(named("ExecutionAlreadyExists", "Execution Already Exists"));
+    const outcome = await run(jobEvent());
+    assert.deepEqual(outcome, { reported: "started", executionArn: EXECUTION });
+  });
+
+  it("marks runs started by new data", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
+    await run(jobEvent({ actionConfiguration: { configuration: { UserParameters: '{"source":"data"}' } } }));
+    assert.equal(
+      JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!).triggerSource,
+      "data",
+    );
+  });
+
+  it("keeps the action in progress while the execution runs", async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: "RUNNING" } as never);
+    const outcome = await run(jobEvent({ continuationToken: token(EXECUTION) }));
+    assert.equal(outcome.reported, "running");
+    assert.equal(
+      codepipeline.commandCalls(PutJobSuccessResultCommand)[0].args[0].input.continuationToken,
+      token(EXECUTION),
+    );
+  });
+
+  it("reports success with output variables as strings", async () => {
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: "SUCCEEDED",
+      output: JSON.stringify({
+        runId: "r",
+        experimentName: "churn",
+        trialName: "t",
+        modelPackageArn: "arn:pkg/4",
+        endpointName: "ep",
+        testAuc: 0.91,
+        extra: { x: 1 },
+      }),
+    } as never);
+    const outcome = await run(jobEvent({ continuationToken: token(EXECUTION) }));
+    assert.equal(outcome.reported, "succeeded");
+    const success = codepipeline.commandCalls(PutJobSuccessResultCommand)[0].args[0].input;
+    assert.deepEqual(success.outputVariables, {
+      runId: "r",
+      experimentName: "churn",
+      trialName: "t",
+      modelPackageArn: "arn:pkg/4",
+      endpointName: "ep",
+      testAuc: "0.91",
+    });
+    assert.equal(success.continuationToken, undefined);
+  });
+
+  for (const status of ["FAILED", "TIMED_OUT", "ABORTED"]) {
+    it(`reports ${status} with the execution's error and cause`, async () => {
+      sfn
+        .on(DescribeExecutionCommand)
+        .resolves({
+          status,
+          error: "GateRejected",
+          cause: "Gate rejected the model: test AUC 0.7 < 0.85",
+        } as never);
+      const outcome = await run(jobEvent({ continuationToken: token(EXECUTION) }));
+      assert.equal(outcome.reported, "failed");
+      const failure = codepipeline.commandCalls(PutJobFailureResultCommand)[0].args[0].input;
+      assert.equal(failure.failureDetails?.type, "JobFailed");
+      assert.equal(failure.failureDetails?.externalExecutionId, EXECUTION);
+      assert.match(
+        failure.failureDetails!.message!,
+        new RegExp(`${status}: GateRejected: Gate rejected the model`),
+      );
+    });
+  }
+
+  it("reports a failure, never silence, when the config is invalid", async () => {
+    const bad = JSON.parse(readFileSync(ML_CONFIG_PATH, "utf8"));
+    bad.gate.minTestAuc = 7;
+    s3.on(GetObjectCommand).resolves(body(JSON.stringify(bad)));
+    const outcome = await run(jobEvent());
+    assert.equal(outcome.reported, "failed");
+    const message =
+      codepipeline.commandCalls(PutJobFailureResultCommand)[0].args[0].input.failureDetails!.message!;
+    assert.match(
+      message,
+      /could not start the ML pipeline: Invalid ML pipeline config s3:\/\/staging\/config\/ml-pipeline-config\.json:\n {2}- gate\.minTestAuc = 7/,
+    );
+    assert.equal(sfn.calls().length, 0);
+  });
+
+  it("reports a failure for SDK errors, a foreign continuation token and missing settings", async () => {
+    sfn.on(StartExecutionCommand).rejects(named("AccessDeniedException", "not allowed"));
+    assert.equal((await run(jobEvent())).reported, "failed");
+    assert.equal((await run(jobEvent({ continuationToken: "garbage" }))).reported, "failed");
+    const unconfigured = await runJob(jobEvent(), () => settingsFromEnvironment({}), NOW);
+    assert.equal(unconfigured.reported, "failed");
+    const messages = codepipeline
+      .commandCalls(PutJobFailureResultCommand)
+      .map((c) => c.args[0].input.failureDetails!.message!);
+    assert.match(messages[0], /not allowed/);
+    assert.match(messages[1], /continuation token is not one this function issued/);
+    assert.match(messages[2], /STATE_MACHINE_ARN = \(missing\)/);
+  });
+
+  it("cannot report without a job id, and says so", async () => {
+    const outcome = await run({ nonsense: true } as unknown as CodePipelineEvent);
+    assert.deepEqual(outcome, { reported: "nothing", reason: "the event has no CodePipeline job id" });
+    assert.equal(codepipeline.calls().length, 0);
+  });
+
+  it("lets the error through when even the failure report cannot be sent", async () => {
+    sfn.on(StartExecutionCommand).rejects(new Error("boom"));
+    codepipeline.on(PutJobFailureResultCommand).rejects(new Error("CodePipeline unavailable"));
+    await assert.rejects(run(jobEvent()), /CodePipeline unavailable/);
+  });
+});
