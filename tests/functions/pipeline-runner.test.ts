@@ -136,13 +136,11 @@ describe("pipeline runner", () => {
 
   for (const status of ["FAILED", "TIMED_OUT", "ABORTED"]) {
     it(`reports ${status} with the execution's error and cause`, async () => {
-      sfn
-        .on(DescribeExecutionCommand)
-        .resolves({
-          status,
-          error: "GateRejected",
-          cause: "Gate rejected the model: test AUC 0.7 < 0.85",
-        } as never);
+      sfn.on(DescribeExecutionCommand).resolves({
+        status,
+        error: "GateRejected",
+        cause: "Gate rejected the model: test AUC 0.7 < 0.85",
+      } as never);
       const outcome = await run(jobEvent({ continuationToken: token(EXECUTION) }));
       assert.equal(outcome.reported, "failed");
       const failure = codepipeline.commandCalls(PutJobFailureResultCommand)[0].args[0].input;
