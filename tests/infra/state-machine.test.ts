@@ -89,7 +89,7 @@ async function execute(changes: Record<string, Handler> = {}, input: RunInput = 
     ]),
   );
   const machine = new StateMachine(structuredClone(definition) as never);
-  const execution = machine.run(input, {
+  const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: recorded as never,
       waitTimeOverrides: { WaitForEndpoint: 0 },
