@@ -7,136 +7,144 @@ import { ConfigValidationError, describeIssues } from "./validation";
  * Lambda handlers and local mode, so a bad value is rejected the same way everywhere.
  */
 
-const name = (what: string) =>
-  z
-    .string()
-    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, `${what} must be letters, digits and single hyphens`)
-    .max(48, `${what} must be at most 48 characters (SageMaker appends suffixes)`);
+/**
+ * Builds the schema. A function, not a module constant: handlers that validate config are serialized
+ * into Lambda archives by closure capture, and a built zod schema cannot be captured by value.
+ */
+export function buildMlPipelineConfigSchema() {
+  const name = (what: string) =>
+    z
+      .string()
+      .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, `${what} must be letters, digits and single hyphens`)
+      .max(48, `${what} must be at most 48 characters (SageMaker appends suffixes)`);
 
-const share = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+  const share = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 
-/** A one-hot group is written once and expands to `<group>_<value>` feature columns. */
-const oneHotGroup = z.strictObject({
-  oneHot: z.string().min(1, "a one-hot group needs a name"),
-  values: z.array(z.string().min(1)).min(2, "a one-hot group needs at least two values"),
-});
-
-const featureEntry = z.union([z.string().min(1, "a feature name cannot be empty"), oneHotGroup]);
-
-const instanceType = z
-  .string()
-  .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type such as ml.m5.large");
-
-const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]);
-
-const endpoint = z.strictObject({
-  name: name("an endpoint name"),
-  instanceType,
-  initialInstanceCount: z.number().int().min(1, "must be at least 1"),
-  dataCaptureSamplingPercent: z.number().int().min(0).max(100, "must be a whole percentage 0-100"),
-});
-
-export const mlPipelineConfigSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    name: name("the pipeline name"),
-    data: z.strictObject({
-      stagingPrefix: z
-        .string()
-        .regex(/^([a-zA-Z0-9!_.*'()-]+\/)+$/, "must be an S3 key prefix ending in '/', e.g. datasets/"),
-      fileName: z.string().regex(/^[^/]+\.csv$/, "must be a CSV file name without a folder"),
-      format: z.strictObject({
-        quotedLines: z.boolean(),
-        header: z.boolean(),
-      }),
-      label: z.strictObject({
-        name: z.string().min(1),
-        column: z.number().int().min(0, "must be a zero-based column index"),
-      }),
-      features: z.array(featureEntry).min(1, "at least one feature is needed"),
-      maxRejectedShare: share,
-      split: z.strictObject({
-        train: share,
-        validation: share,
-        test: share,
-        seed: z.string().min(1, "the split seed keeps splits stable; it cannot be empty"),
-      }),
-    }),
-    training: z.strictObject({
-      algorithm: z.literal("xgboost", "only the built-in XGBoost algorithm is supported"),
-      imageVersion: z
-        .string()
-        .regex(/^1\.(5|7)-1$/, "must be a current SageMaker XGBoost image version: 1.7-1 (or 1.5-1)"),
-      instanceType,
-      instanceCount: z.number().int().min(1, "must be at least 1"),
-      volumeSizeGb: z.number().int().min(1).max(16384),
-      maxRuntimeSeconds: z.number().int().min(60).max(432000),
-      hyperparameters: z
-        .record(
-          z.string().regex(/^[a-z_:]+$/, "hyperparameter names are lower_snake_case"),
-          hyperparameterValue,
-        )
-        .refine((h) => h.objective === "binary:logistic", {
-          message: 'objective must be "binary:logistic" (the gate scores probabilities)',
-        })
-        .refine((h) => Number.isInteger(h.num_round) && (h.num_round as number) >= 1, {
-          message: "num_round must be a whole number of at least 1",
-        }),
-    }),
-    gate: z.strictObject({
-      minTestAuc: share,
-      maxTestError: share,
-      notWorseThanProduction: z.boolean(),
-    }),
-    experiment: z.strictObject({ name: name("the experiment name") }),
-    endpoints: z.strictObject({ test: endpoint, prod: endpoint }),
-  })
-  .superRefine((config, ctx) => {
-    const { train, validation, test } = config.data.split;
-    if (Math.abs(train + validation + test - 1) > 1e-9) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["data", "split"],
-        message: `train + validation + test must add up to 1 (they add up to ${train + validation + test})`,
-      });
-    }
-    if (train === 0 || test === 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["data", "split"],
-        message: "train and test shares must be above 0",
-      });
-    }
-    const names = expandFeatures(config.data.features);
-    const seen = new Set<string>();
-    names.forEach((feature) => {
-      if (seen.has(feature)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["data", "features"],
-          message: `feature "${feature}" is listed twice`,
-        });
-      }
-      seen.add(feature);
-    });
-    if (config.data.label.column > names.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["data", "label", "column"],
-        message: `must be at most ${names.length}: a row has ${names.length + 1} columns (label + features)`,
-      });
-    }
-    if (config.endpoints.test.name === config.endpoints.prod.name) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["endpoints", "prod", "name"],
-        message: "the production endpoint must be separate from the test endpoint",
-      });
-    }
+  /** A one-hot group is written once and expands to `<group>_<value>` feature columns. */
+  const oneHotGroup = z.strictObject({
+    oneHot: z.string().min(1, "a one-hot group needs a name"),
+    values: z.array(z.string().min(1)).min(2, "a one-hot group needs at least two values"),
   });
 
+  const featureEntry = z.union([z.string().min(1, "a feature name cannot be empty"), oneHotGroup]);
+
+  const instanceType = z
+    .string()
+    .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type such as ml.m5.large");
+
+  const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]);
+
+  const endpoint = z.strictObject({
+    name: name("an endpoint name"),
+    instanceType,
+    initialInstanceCount: z.number().int().min(1, "must be at least 1"),
+    dataCaptureSamplingPercent: z.number().int().min(0).max(100, "must be a whole percentage 0-100"),
+  });
+
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      name: name("the pipeline name"),
+      data: z.strictObject({
+        stagingPrefix: z
+          .string()
+          .regex(/^([a-zA-Z0-9!_.*'()-]+\/)+$/, "must be an S3 key prefix ending in '/', e.g. datasets/"),
+        fileName: z.string().regex(/^[^/]+\.csv$/, "must be a CSV file name without a folder"),
+        format: z.strictObject({
+          quotedLines: z.boolean(),
+          header: z.boolean(),
+        }),
+        label: z.strictObject({
+          name: z.string().min(1),
+          column: z.number().int().min(0, "must be a zero-based column index"),
+        }),
+        features: z.array(featureEntry).min(1, "at least one feature is needed"),
+        maxRejectedShare: share,
+        split: z.strictObject({
+          train: share,
+          validation: share,
+          test: share,
+          seed: z.string().min(1, "the split seed keeps splits stable; it cannot be empty"),
+        }),
+      }),
+      training: z.strictObject({
+        algorithm: z.literal("xgboost", "only the built-in XGBoost algorithm is supported"),
+        imageVersion: z
+          .string()
+          .regex(/^1\.(5|7)-1$/, "must be a current SageMaker XGBoost image version: 1.7-1 (or 1.5-1)"),
+        instanceType,
+        instanceCount: z.number().int().min(1, "must be at least 1"),
+        volumeSizeGb: z.number().int().min(1).max(16384),
+        maxRuntimeSeconds: z.number().int().min(60).max(432000),
+        hyperparameters: z
+          .record(
+            z.string().regex(/^[a-z_:]+$/, "hyperparameter names are lower_snake_case"),
+            hyperparameterValue,
+          )
+          .refine((h) => h.objective === "binary:logistic", {
+            message: 'objective must be "binary:logistic" (the gate scores probabilities)',
+          })
+          .refine((h) => Number.isInteger(h.num_round) && (h.num_round as number) >= 1, {
+            message: "num_round must be a whole number of at least 1",
+          }),
+      }),
+      gate: z.strictObject({
+        minTestAuc: share,
+        maxTestError: share,
+        notWorseThanProduction: z.boolean(),
+      }),
+      experiment: z.strictObject({ name: name("the experiment name") }),
+      endpoints: z.strictObject({ test: endpoint, prod: endpoint }),
+    })
+    .superRefine((config, ctx) => {
+      const { train, validation, test } = config.data.split;
+      if (Math.abs(train + validation + test - 1) > 1e-9) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "split"],
+          message: `train + validation + test must add up to 1 (they add up to ${train + validation + test})`,
+        });
+      }
+      if (train === 0 || test === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "split"],
+          message: "train and test shares must be above 0",
+        });
+      }
+      const names = expandFeatures(config.data.features);
+      const seen = new Set<string>();
+      names.forEach((feature) => {
+        if (seen.has(feature)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["data", "features"],
+            message: `feature "${feature}" is listed twice`,
+          });
+        }
+        seen.add(feature);
+      });
+      if (config.data.label.column > names.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "label", "column"],
+          message: `must be at most ${names.length}: a row has ${names.length + 1} columns (label + features)`,
+        });
+      }
+      if (config.endpoints.test.name === config.endpoints.prod.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoints", "prod", "name"],
+          message: "the production endpoint must be separate from the test endpoint",
+        });
+      }
+    });
+}
+
+export const mlPipelineConfigSchema = buildMlPipelineConfigSchema();
+
 export type MlPipelineConfig = z.infer<typeof mlPipelineConfigSchema>;
-export type FeatureEntry = z.infer<typeof featureEntry>;
+export type FeatureEntry = MlPipelineConfig["data"]["features"][number];
 
 /** Feature column names in file order, with one-hot groups expanded to `<group>_<value>`. */
 export function expandFeatures(features: readonly FeatureEntry[]): string[] {
@@ -156,7 +164,7 @@ export function oneHotGroups(features: readonly FeatureEntry[]): { name: string;
 
 /** Validates an already-parsed document; `source` names it in the error (a file path, "inline"). */
 export function parseMlPipelineConfig(document: unknown, source: string): MlPipelineConfig {
-  const result = mlPipelineConfigSchema.safeParse(document);
+  const result = buildMlPipelineConfigSchema().safeParse(document);
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, document);
   throw new ConfigValidationError(

@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, awsContext } from "../shared/aws-context";
 import { kmsUseVia, serviceRole } from "../shared/iam";
-import { kmsKey } from "../shared/kms";
 import { logGroup } from "../shared/log-group";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
@@ -29,7 +28,18 @@ export interface PulumiDeploymentArgs {
   previewRoleArn?: string;
 }
 
+/** The key and buckets the backbone encrypts with and stores in (see ProjectStorage). */
+export interface BackboneStorage {
+  key: aws.kms.Key;
+  /** Data, run outputs and the published ML config; its new objects can start runs. */
+  stagingBucket: SecureBucket;
+  /** The pipeline's artifact store. */
+  artifactBucket: SecureBucket;
+}
+
 export interface CicdBackboneArgs {
+  /** Where the backbone keeps data and artifacts, and the key it encrypts everything with. */
+  storage: BackboneStorage;
   /** Name of the CodeCommit repository that holds this project. */
   repositoryName: string;
   /** The branch whose pushes run the pipeline and which pull requests target. */
@@ -80,52 +90,10 @@ export class CicdBackbone extends pulumi.ComponentResource {
     const pipelineArn = arn(ctx, "codepipeline", pipelineName);
     const logPrefix = `/mlops/${stack}/`;
 
-    const { key } = kmsKey(
-      `${name}-key`,
-      {
-        description: `Encrypts the ${name} pipeline's source, data, artifacts, logs and messages (${stack})`,
-        alias: `${name}-${stack}`,
-        ctx,
-        tags,
-        logGroupNamePrefixes: [logPrefix],
-        servicePrincipals: ["events.amazonaws.com"],
-      },
-      this,
-    );
+    const key = args.storage.key;
     this.key = key;
-
-    const accessLogs = new SecureBucket(
-      `${name}-access-logs`,
-      {
-        expireAfterDays: 365,
-        tags,
-        policyStatements: (bucketArn) => [
-          {
-            Sid: "S3ServerAccessLogsFromThisAccount",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${bucketArn}/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-          },
-        ],
-      },
-      parent,
-    );
-    this.stagingBucket = new SecureBucket(
-      `${name}-staging`,
-      {
-        kmsKeyArn: key.arn,
-        accessLogs: { bucket: accessLogs.name, prefix: "staging/" },
-        eventBridge: true,
-        tags,
-      },
-      parent,
-    );
-    this.artifactBucket = new SecureBucket(
-      `${name}-artifacts`,
-      { kmsKeyArn: key.arn, accessLogs: { bucket: accessLogs.name, prefix: "artifacts/" }, tags },
-      parent,
-    );
+    this.stagingBucket = args.storage.stagingBucket;
+    this.artifactBucket = args.storage.artifactBucket;
 
     this.repository = new aws.codecommit.Repository(
       `${name}-repo`,

@@ -1,14 +1,27 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { CicdBackbone } from "../cicd/backbone";
 import type { TestStackConfig } from "../config";
-import { mlPipelineConfig } from "../ml-config";
+import { MlPipeline } from "../ml/ml-pipeline";
+import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-config";
+import { ProjectStorage } from "../storage/project-storage";
 
-/** The test stack: the CI/CD backbone (and, as they land, the ML pipeline and the test environment). */
+/** The test stack: shared storage, the ML pipeline and the CI/CD backbone that runs it. */
 export function testStack(
   config: TestStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
   const ml = mlPipelineConfig();
+  const storage = new ProjectStorage("mlops", { region: config.region, tags: config.tags });
+  const pipeline = new MlPipeline("mlops", {
+    config: ml,
+    configPath: ML_CONFIG_PATH,
+    stagingBucket: storage.stagingBucket,
+    key: storage.key,
+    ctx: storage.ctx,
+    logRetentionDays: config.logRetentionDays,
+    tags: config.tags,
+  });
   const backbone = new CicdBackbone("mlops", {
+    storage,
     region: config.region,
     repositoryName: config.repositoryName,
     branch: config.branch,
@@ -25,17 +38,20 @@ export function testStack(
     build: { image: config.buildImage, computeType: config.buildComputeType },
     logRetentionDays: config.logRetentionDays,
     approvalEmail: config.approvalEmail,
+    trainFunction: { functionName: pipeline.pipelineRunner.name, functionArn: pipeline.pipelineRunner.arn },
     tags: config.tags,
   });
   return {
     repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp,
-    stagingBucketName: backbone.stagingBucket.name,
-    dataUploadPrefix: backbone.stagingBucket.name.apply(
-      (bucket) => `s3://${bucket}/${ml.data.stagingPrefix}`,
-    ),
-    artifactBucketName: backbone.artifactBucket.name,
-    kmsKeyArn: backbone.key.arn,
+    stagingBucketName: storage.stagingBucket.name,
+    dataUploadPrefix: storage.stagingBucket.name.apply((bucket) => `s3://${bucket}/${ml.data.stagingPrefix}`),
+    artifactBucketName: storage.artifactBucket.name,
+    kmsKeyArn: storage.key.arn,
     pipelineName: backbone.pipeline.name,
     approvalTopicArn: backbone.approvalTopic.arn,
+    stateMachineArn: pipeline.stateMachine.arn,
+    modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
+    runsPrefix: pipeline.runsPrefix,
+    sageMakerRoleArn: pipeline.sageMakerRole.arn,
   };
 }

@@ -38,11 +38,14 @@ describe("CicdBackbone in the test stack", function () {
     assert.deepEqual(store.encryptionKey, { id: run.outputs.kmsKeyArn, type: "KMS" });
   });
 
-  it("without stage functions, leaves out Train and Test but keeps the release order", () => {
+  it("runs the ML pipeline in Train; with no test function yet, the Test stage is left out", () => {
     assert.deepEqual(
       stages().map((s) => s.name),
-      ["Source", "Build", "Approve", "Deploy"],
+      ["Source", "Build", "Train", "Approve", "Deploy"],
     );
+    const train = stages()[2].actions[0];
+    assert.equal(train.provider, "Lambda");
+    assert.equal(train.configuration.FunctionName, "mlops-pipeline-runner-test");
   });
 
   it("pins the source to CodeCommit without polling", () => {
@@ -208,23 +211,25 @@ describe("CicdBackbone in the test stack", function () {
     assert.equal(deployStage.actions[0].configuration.ProjectName, "mlops-deploy-prod-test");
   });
 
-  it("tags every taggable resource with project, stack and component", () => {
+  it("tags every taggable resource with project, stack and the component that declared it", () => {
     const taggable = run.resources.filter((r) => r.custom && "tags" in r.inputs);
-    assert.ok(taggable.length >= 20, `only ${taggable.length} tagged resources`);
+    assert.ok(taggable.length >= 30, `only ${taggable.length} tagged resources`);
+    const components = new Set<string>();
     for (const r of taggable) {
-      assert.deepEqual(
-        { ...(r.inputs.tags as Record<string, string>) },
-        { project: "mlops", stack: "test", component: "cicd" },
-        `${r.type} ${r.name}`,
-      );
+      const tags = r.inputs.tags as Record<string, string>;
+      assert.deepEqual(Object.keys(tags).sort(), ["component", "project", "stack"], `${r.type} ${r.name}`);
+      assert.equal(tags.project, "mlops");
+      assert.equal(tags.stack, "test");
+      components.add(tags.component);
     }
+    assert.deepEqual([...components].sort(), ["cicd", "ml", "storage"]);
     const untaggable = new Set(
       run.resources.filter((r) => r.custom && !("tags" in r.inputs)).map((r) => r.type),
     );
     for (const type of untaggable)
       assert.doesNotMatch(
         type,
-        /:(Bucket|Role|Key|Repository|Project|Pipeline|Function|Topic|Queue|LogGroup|EventRule)$/,
+        /:(Bucket|Role|Key|Repository|Project|Pipeline|Function|Topic|Queue|LogGroup|EventRule|Job|StateMachine)$/,
       );
   });
 

@@ -1,0 +1,298 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { join } from "node:path";
+import type { MlPipelineConfig } from "../../config/schema";
+import { handler as controllerHandler } from "../../functions/controller";
+import { handler as runnerHandler } from "../../functions/pipeline-runner";
+import { xgboostRegistryAccount } from "../../functions/lib/xgboost-image";
+import { arn, type AwsContext } from "../shared/aws-context";
+import { serviceRole } from "../shared/iam";
+import { handlerFunction, functionName } from "../shared/lambda";
+import { logGroup } from "../shared/log-group";
+import type { SecureBucket } from "../shared/secure-bucket";
+import { componentTags } from "../shared/tags";
+import {
+  controllerStatements,
+  glueStatements,
+  runnerStatements,
+  sageMakerStatements,
+  stateMachineStatements,
+  type MlNames,
+} from "./roles";
+import { pipelineDefinition } from "./state-machine";
+
+const ETL_DIR = join(__dirname, "..", "..", "etl");
+
+export interface MlPipelineArgs {
+  /** The validated ML pipeline config (`config/ml-pipeline-config.json`). */
+  config: MlPipelineConfig;
+  /** Path of that config file; it is published to the staging bucket for the Glue job and the runner. */
+  configPath: string;
+  /** Staging bucket for data, run outputs, scripts and the published config. */
+  stagingBucket: SecureBucket;
+  /** Encrypts everything the pipeline writes. */
+  key: aws.kms.Key;
+  ctx: AwsContext;
+  /** Retention of the pipeline's log groups, in days. */
+  logRetentionDays: number;
+  /** Extra tags on every resource, besides project, stack and component. */
+  tags?: Record<string, string>;
+}
+
+/** Where the published config lives in the staging bucket. */
+export const CONFIG_KEY = "config/ml-pipeline-config.json";
+
+/**
+ * The ML pipeline: the Glue data-prep job, the Step Functions workflow that trains, evaluates, gates,
+ * registers and deploys to the test endpoint, the model registry group, the SageMaker execution role,
+ * and the controller and pipeline-runner functions.
+ */
+export class MlPipeline extends pulumi.ComponentResource {
+  readonly stateMachine: aws.sfn.StateMachine;
+  readonly glueJob: aws.glue.Job;
+  readonly modelPackageGroup: aws.sagemaker.ModelPackageGroup;
+  readonly sageMakerRole: aws.iam.Role;
+  readonly controller: aws.lambda.Function;
+  readonly pipelineRunner: aws.lambda.Function;
+  /** Where each run's data-quality baseline lands (`<prefix><runId>/data/baseline/`). */
+  readonly runsPrefix: pulumi.Output<string>;
+
+  constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:ml:MlPipeline", name, {}, opts);
+    const registryAccount = xgboostRegistryAccount(args.ctx.region);
+    if (!registryAccount) {
+      throw new Error(
+        `MlPipeline "${name}": SageMaker's XGBoost image is not known for region ${args.ctx.region}; deploy to a region SageMaker's built-in algorithms support.`,
+      );
+    }
+    const parent = { parent: this };
+    const stack = pulumi.getStack();
+    const tags = componentTags("ml", args.tags);
+    const { ctx, config } = args;
+    const bucket = args.stagingBucket;
+    const keyArn = args.key.arn;
+    const glueJobName = `${name}-data-prep-${stack}`;
+    const stateMachineName = `${name}-ml-pipeline-${stack}`;
+    const groupName = `${config.name}-${stack}`.slice(0, 63);
+
+    const publish = (part: string, key: string, path: string, contentType: string) =>
+      new aws.s3.BucketObjectv2(
+        `${name}-${part}`,
+        {
+          bucket: bucket.name,
+          key,
+          source: new pulumi.asset.FileAsset(path),
+          contentType,
+          serverSideEncryption: "aws:kms",
+          kmsKeyId: keyArn,
+          tags,
+        },
+        parent,
+      );
+    publish("config", CONFIG_KEY, args.configPath, "application/json");
+    const glueScript = publish(
+      "glue-script",
+      "etl/glue_job.py",
+      join(ETL_DIR, "glue_job.py"),
+      "text/x-python",
+    );
+    const transformScript = publish(
+      "glue-transform",
+      "etl/transform.py",
+      join(ETL_DIR, "transform.py"),
+      "text/x-python",
+    );
+
+    this.modelPackageGroup = new aws.sagemaker.ModelPackageGroup(
+      `${name}-models`,
+      {
+        modelPackageGroupName: groupName,
+        modelPackageGroupDescription: `Models of ${config.name} that passed the gate (${stack})`,
+        tags,
+      },
+      parent,
+    );
+
+    const controllerName = functionName(`${name}-controller`);
+    const names: MlNames = {
+      ctx,
+      keyArn,
+      bucketArn: bucket.arn,
+      glueJobName,
+      runPrefix: config.name.toLowerCase().slice(0, 20),
+      endpointName: config.endpoints.test.name,
+      modelPackageGroupName: groupName,
+      experimentName: config.experiment.name,
+      controllerArn: arn(ctx, "lambda", `function:${controllerName}`),
+      stateMachineArn: arn(ctx, "states", `stateMachine:${stateMachineName}`),
+      stateMachineName,
+      imageRegistryAccount: registryAccount,
+    };
+
+    this.sageMakerRole = serviceRole(
+      `${name}-sagemaker-role`,
+      {
+        service: "sagemaker.amazonaws.com",
+        description: "SageMaker training, batch scoring and hosting for the ML pipeline",
+        statements: sageMakerStatements(names, [config.endpoints.test.name, config.endpoints.prod.name]),
+        ctx,
+        tags,
+      },
+      this,
+    );
+
+    const glueSecurity = new aws.glue.SecurityConfiguration(
+      `${name}-glue-security`,
+      {
+        name: `${name}-data-prep-${stack}`,
+        encryptionConfiguration: {
+          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
+        },
+      },
+      parent,
+    );
+    const glueRole = serviceRole(
+      `${name}-glue-role`,
+      {
+        service: "glue.amazonaws.com",
+        description: "Runs the data-prep job",
+        statements: glueStatements(names),
+        ctx,
+        tags,
+      },
+      this,
+    );
+    this.glueJob = new aws.glue.Job(
+      `${name}-data-prep`,
+      {
+        name: glueJobName,
+        description: "Validates, quarantines, splits and baselines the training data (etl/transform.py)",
+        roleArn: glueRole.arn,
+        glueVersion: "5.0",
+        command: {
+          name: "glueetl",
+          scriptLocation: pulumi.interpolate`s3://${bucket.name}/${glueScript.key}`,
+          pythonVersion: "3",
+        },
+        defaultArguments: {
+          "--extra-py-files": pulumi.interpolate`s3://${bucket.name}/${transformScript.key}`,
+          "--TempDir": pulumi.interpolate`s3://${bucket.name}/glue-temp/`,
+          "--job-language": "python",
+          "--enable-metrics": "true",
+          "--enable-continuous-cloudwatch-log": "true",
+          "--enable-observability-metrics": "true",
+        },
+        workerType: "G.1X",
+        numberOfWorkers: 2,
+        timeout: 60,
+        maxRetries: 0,
+        executionProperty: { maxConcurrentRuns: 1 },
+        securityConfiguration: glueSecurity.name,
+        tags,
+      },
+      { parent: this, dependsOn: [glueScript, transformScript] },
+    );
+
+    const controller = handlerFunction(
+      `${name}-controller`,
+      {
+        callback: controllerHandler,
+        description: "ML pipeline steps: experiment tracking, test-split evaluation, endpoint checks",
+        statements: controllerStatements(names),
+        timeoutSeconds: 300,
+        memorySize: 1024,
+        kmsKeyArn: keyArn,
+        logRetentionDays: args.logRetentionDays,
+        ctx,
+        tags,
+      },
+      this,
+    );
+    this.controller = controller.fn;
+
+    const logs = logGroup(
+      `${name}-ml-pipeline-logs`,
+      {
+        logGroupName: `/mlops/${stack}/states/${stateMachineName}`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyArn: keyArn,
+        tags,
+      },
+      this,
+    );
+    const smRole = serviceRole(
+      `${name}-ml-pipeline-role`,
+      {
+        service: "states.amazonaws.com",
+        description: "Runs the ML pipeline state machine",
+        statements: stateMachineStatements(names, this.sageMakerRole.arn),
+        ctx,
+        tags,
+      },
+      this,
+    );
+    const definition = pulumi
+      .all([this.controller.arn, this.sageMakerRole.arn, keyArn])
+      .apply(([controllerFunctionArn, sageMakerRoleArn, kmsKeyArn]) =>
+        JSON.stringify(
+          pipelineDefinition({ glueJobName, controllerFunctionArn, sageMakerRoleArn, kmsKeyArn }),
+        ),
+      );
+    this.stateMachine = new aws.sfn.StateMachine(
+      `${name}-ml-pipeline`,
+      {
+        name: stateMachineName,
+        type: "STANDARD",
+        roleArn: smRole.arn,
+        definition,
+        loggingConfiguration: {
+          level: "ALL",
+          includeExecutionData: true,
+          logDestination: pulumi.interpolate`${logs.arn}:*`,
+        },
+        tracingConfiguration: { enabled: true },
+        encryptionConfiguration: {
+          type: "CUSTOMER_MANAGED_KMS_KEY",
+          kmsKeyId: keyArn,
+          kmsDataKeyReusePeriodSeconds: 300,
+        },
+        tags,
+      },
+      { parent: this, dependsOn: [smRole, this.glueJob] },
+    );
+
+    const runner = handlerFunction(
+      `${name}-pipeline-runner`,
+      {
+        callback: runnerHandler,
+        description: "CodePipeline Train stage: starts the ML pipeline and reports its result",
+        statements: runnerStatements(names, CONFIG_KEY),
+        environment: {
+          STATE_MACHINE_ARN: this.stateMachine.arn,
+          STAGING_BUCKET: bucket.name,
+          ML_CONFIG_KEY: CONFIG_KEY,
+          MODEL_PACKAGE_GROUP: this.modelPackageGroup.modelPackageGroupName,
+        },
+        timeoutSeconds: 60,
+        reservedConcurrency: 2,
+        kmsKeyArn: keyArn,
+        logRetentionDays: args.logRetentionDays,
+        ctx,
+        tags,
+      },
+      this,
+    );
+    this.pipelineRunner = runner.fn;
+    this.runsPrefix = pulumi.interpolate`s3://${bucket.name}/runs/`;
+
+    this.registerOutputs({
+      stateMachineArn: this.stateMachine.arn,
+      glueJobName: this.glueJob.name,
+      modelPackageGroupName: this.modelPackageGroup.modelPackageGroupName,
+      pipelineRunnerName: this.pipelineRunner.name,
+      runsPrefix: this.runsPrefix,
+    });
+  }
+}
