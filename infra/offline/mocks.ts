@@ -116,6 +116,23 @@ const COMPUTED: Record<string, Computed> = {
     const topicArn = regional(s, "sns", topic);
     return { id: topicArn, name: topic, arn: topicArn };
   },
+  "aws:sfn/stateMachine:StateMachine": (name, inputs, s) => {
+    const machine = str(inputs.name) ?? autoName(name);
+    const machineArn = regional(s, "states", `stateMachine:${machine}`);
+    return { id: machineArn, name: machine, arn: machineArn };
+  },
+  "aws:sagemaker/modelPackageGroup:ModelPackageGroup": (name, inputs, s) => {
+    const group = str(inputs.modelPackageGroupName) ?? autoName(name);
+    return {
+      id: group,
+      modelPackageGroupName: group,
+      arn: regional(s, "sagemaker", `model-package-group/${group.toLowerCase()}`),
+    };
+  },
+  "aws:s3/bucketObjectv2:BucketObjectv2": (name, inputs) => {
+    const key = str(inputs.key) ?? autoName(name);
+    return { id: key, key, versionId: hash(key, 32), etag: hash(`${key}-etag`, 32) };
+  },
   "aws:sqs/queue:Queue": (name, inputs, s) => {
     const queue = str(inputs.name) ?? autoName(name);
     const url = `https://sqs.${s.region}.amazonaws.com/${s.accountId}/${queue}`;

@@ -2,8 +2,6 @@ import { CodeCommitClient, GetDifferencesCommand } from "@aws-sdk/client-codecom
 import { CodePipelineClient, StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
 import { mockClient } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   filterPush,
   matchingPaths,
@@ -12,6 +10,7 @@ import {
   type ReferenceEvent,
 } from "../../functions/push-filter";
 import { EnvironmentError } from "../../functions/lib/env";
+import { loadArchive } from "../helpers/lambda-archive";
 import { offline, one } from "../helpers/offline";
 
 const OLD = "a".repeat(40);
@@ -154,30 +153,19 @@ describe("push filter", () => {
 
   it("the archive Pulumi builds for Lambda runs: the serialized handler starts the pipeline", async () => {
     const run = await offline({ stack: "test" });
-    const fn = one(run, "aws:lambda/function:Function", "mlops-push-filter").inputs;
-    const assets = (fn.code as { archive: { assets: Record<string, { asset?: { text: string } }> } }).archive
-      .assets;
-    const source = assets["__index.js"].asset!.text;
-    // Written inside the project so the archive's require() calls resolve to the same SDK modules the mocks patch.
-    const dir = join(__dirname, "..", "..", ".runs", "lambda-archive");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `push-filter-${process.pid}.js`);
-    writeFileSync(file, source);
-    const saved = { ...process.env };
-    Object.assign(process.env, (fn.environment as { variables: Record<string, string> }).variables);
+    const archive = loadArchive<{ handler: (event: ReferenceEvent) => Promise<{ decision: string }> }>(
+      one(run, "aws:lambda/function:Function", "mlops-push-filter"),
+    );
     try {
       codecommit.on(GetDifferencesCommand).resolves(changed("infra/index.ts"));
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const archived = require(file) as { handler: (event: ReferenceEvent) => Promise<{ decision: string }> };
-      const result = await archived.handler(pushEvent());
+      const result = await archive.module.handler(pushEvent());
       assert.equal(result.decision, "started");
       assert.equal(
         codepipeline.commandCalls(StartPipelineExecutionCommand)[0].args[0].input.name,
         "mlops-test",
       );
     } finally {
-      process.env = saved;
-      rmSync(file, { force: true });
+      archive.restore();
     }
   });
 });
