@@ -155,11 +155,9 @@ describe("MlPipeline in the test stack", () => {
       s3.on(GetObjectCommand).resolves({
         Body: { transformToString: async () => readFileSync(ML_CONFIG_PATH, "utf8") },
       } as never);
-      sfn
-        .on(StartExecutionCommand)
-        .resolves({
-          executionArn: "arn:aws:states:us-west-2:123456789012:execution:mlops-ml-pipeline-test:x",
-        });
+      sfn.on(StartExecutionCommand).resolves({
+        executionArn: "arn:aws:states:us-west-2:123456789012:execution:mlops-ml-pipeline-test:x",
+      });
       codepipeline.on(PutJobSuccessResultCommand).resolves({});
       const outcome = await archive.module.handler({
         "CodePipeline.job": { id: "j1", data: { inputArtifacts: [{ revision: "abc1234" }] } },
