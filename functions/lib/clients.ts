@@ -3,6 +3,8 @@ import { CodePipelineClient } from "@aws-sdk/client-codepipeline";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SFNClient } from "@aws-sdk/client-sfn";
+import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 
 /**
  * AWS SDK clients, created on first use and shared by every handler in the process. They honour the
@@ -15,6 +17,8 @@ const cache: {
   s3?: S3Client;
   sagemaker?: SageMakerClient;
   sfn?: SFNClient;
+  sagemakerRuntime?: SageMakerRuntimeClient;
+  apigateway?: APIGatewayClient;
 } = {};
 
 export function codecommit(): CodeCommitClient {
@@ -40,4 +44,14 @@ export function sagemaker(): SageMakerClient {
 export function sfn(): SFNClient {
   cache.sfn ??= new SFNClient({});
   return cache.sfn;
+}
+
+export function sagemakerRuntime(): SageMakerRuntimeClient {
+  cache.sagemakerRuntime ??= new SageMakerRuntimeClient({});
+  return cache.sagemakerRuntime;
+}
+
+export function apigateway(): APIGatewayClient {
+  cache.apigateway ??= new APIGatewayClient({});
+  return cache.apigateway;
 }
