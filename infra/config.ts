@@ -33,8 +33,26 @@ const tagMap = z.record(
   z.string().max(256, "tag values are at most 256 characters"),
 );
 
+/** VPC mode: functions and models run in these subnets; a `sagemaker.runtime` interface endpoint serves them. */
+const vpc = z.strictObject({
+  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123"),
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-z]+$/, "must be a subnet id such as subnet-0abc123"))
+    .min(1, "needs at least one subnet (two in different zones for availability)"),
+  securityGroupIds: z
+    .array(z.string().regex(/^sg-[0-9a-z]+$/, "must be a security group id such as sg-0abc123"))
+    .min(1, "needs at least one security group"),
+});
+
+const apiThrottle = z.strictObject({
+  rateLimit: z.number().positive("must be above 0 (requests per second)"),
+  burstLimit: z.number().int().positive("must be a whole number above 0"),
+});
+
 const common = {
   "aws:region": region,
+  vpc: vpc.optional(),
+  apiThrottle: apiThrottle.default({ rateLimit: 50, burstLimit: 100 }),
   tags: tagMap.default({}),
   logRetentionDays: z
     .number()
@@ -99,6 +117,13 @@ const testStack = z.strictObject({
     .enum(CODEBUILD_COMPUTE_TYPES, `must be one of ${CODEBUILD_COMPUTE_TYPES.join(", ")}`)
     .default("BUILD_GENERAL1_SMALL"),
   approvalEmail: z.email("must be an email address").optional(),
+  testSuite: z
+    .strictObject({
+      latencyBudgetMs: z.number().positive("must be above 0"),
+      minAccuracy: z.number().min(0).max(1, "must be between 0 and 1"),
+    })
+    .default({ latencyBudgetMs: 1500, minAccuracy: 0.8 }),
+  manageApiGatewayAccount: z.boolean().default(true),
 });
 
 const prodStack = z.strictObject({
@@ -106,6 +131,51 @@ const prodStack = z.strictObject({
   testStackName: z
     .string()
     .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name: test, <project>/test or <org>/<project>/test"),
+  approvedModelPackageArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+\/\d+$/,
+      "must be a versioned model package ARN: arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>",
+    ),
+  approvedRunId: z
+    .string()
+    .regex(/^\d{8}-\d{6}-[a-zA-Z0-9]+$/, "must be a pipeline run id such as 20261128-082410-0123456"),
+  rollout: z
+    .strictObject({
+      mode: z.enum(["CANARY", "LINEAR"], "must be CANARY or LINEAR"),
+      stepPercent: z.number().int().min(1).max(50, "must be 1-50 (percent of capacity per step)"),
+      waitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
+      terminationWaitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
+      max5xxErrors: z.number().min(0, "must be 0 or more"),
+      maxModelLatencyMs: z.number().positive("must be above 0"),
+    })
+    .default({
+      mode: "CANARY",
+      stepPercent: 10,
+      waitSeconds: 300,
+      terminationWaitSeconds: 300,
+      max5xxErrors: 1,
+      maxModelLatencyMs: 500,
+    }),
+  apiCanaryPercent: z.number().min(0).max(100, "must be 0-100 (0 turns the API canary off)").default(10),
+  apiStableDeploymentId: z
+    .string()
+    .regex(/^[a-z0-9]{6,12}$/, "must be an API Gateway deployment id")
+    .optional(),
+  monitoring: z
+    .strictObject({
+      scheduleExpression: z
+        .string()
+        .regex(/^cron\(.+\)$/, "must be a cron() expression, e.g. cron(0 * ? * * *) for hourly"),
+      driftThreshold: z.number().positive("must be above 0"),
+      instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type"),
+      alarmFeatures: z
+        .array(z.string().min(1))
+        .max(10, "a CloudWatch alarm can watch at most 10 metrics")
+        .optional(),
+    })
+    .default({ scheduleExpression: "cron(0 * ? * * *)", driftThreshold: 0.2, instanceType: "ml.m5.large" }),
+  alarmEmail: z.email("must be an email address").optional(),
 });
 
 const schemas = { test: testStack, prod: prodStack } as const;

@@ -134,7 +134,8 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
 
 export function sageMakerStatements(n: MlNames, endpointNames: string[]): Statement[] {
   return [
-    { Sid: "ReadRunData", Action: "s3:GetObject", Resource: objects(n, "runs/") },
+    // Runs hold training data and baselines; capture/ and monitoring/ feed Model Monitor.
+    { Sid: "ReadRunData", Action: "s3:GetObject", Resource: objects(n, "runs/", "capture/", "monitoring/") },
     {
       Sid: "WriteModelsAndCapture",
       Action: ["s3:PutObject", "s3:AbortMultipartUpload"],

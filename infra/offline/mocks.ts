@@ -133,6 +133,26 @@ const COMPUTED: Record<string, Computed> = {
     const key = str(inputs.key) ?? autoName(name);
     return { id: key, key, versionId: hash(key, 32), etag: hash(`${key}-etag`, 32) };
   },
+  "aws:apigateway/restApi:RestApi": (name, _inputs, s) => {
+    const id = hash(name, 10);
+    return {
+      id,
+      rootResourceId: hash(`${name}-root`, 10),
+      executionArn: `arn:aws:execute-api:${s.region}:${s.accountId}:${id}`,
+      arn: `arn:aws:apigateway:${s.region}::/restapis/${id}`,
+    };
+  },
+  "aws:apigateway/stage:Stage": (_name, inputs, s) => ({
+    id: `ags-${String(inputs.restApi)}-${String(inputs.stageName)}`,
+    invokeUrl: `https://${String(inputs.restApi)}.execute-api.${s.region}.amazonaws.com/${String(inputs.stageName)}`,
+    arn: `arn:aws:apigateway:${s.region}::/restapis/${String(inputs.restApi)}/stages/${String(inputs.stageName)}`,
+    executionArn: `arn:aws:execute-api:${s.region}:${s.accountId}:${String(inputs.restApi)}/${String(inputs.stageName)}`,
+  }),
+  "aws:apigateway/deployment:Deployment": (name) => ({ id: hash(name, 6) }),
+  "aws:apigateway/apiKey:ApiKey": (name, _inputs, s) => {
+    const id = hash(name, 10);
+    return { id, arn: `arn:aws:apigateway:${s.region}::/apikeys/${id}`, value: "offline-preview-key" };
+  },
   "aws:sqs/queue:Queue": (name, inputs, s) => {
     const queue = str(inputs.name) ?? autoName(name);
     const url = `https://sqs.${s.region}.amazonaws.com/${s.accountId}/${queue}`;

@@ -1,12 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "./aws-context";
+import { arn, type AwsContext } from "./aws-context";
 import { logWriting, serviceRole, type Statement } from "./iam";
 import { logGroup } from "./log-group";
 import type { Tags } from "./tags";
 
 /** The Node.js runtime every function here uses; one place to move it forward. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
+
+/** Where a function runs in VPC mode. */
+export interface VpcPlacement {
+  vpcId: string;
+  subnetIds: string[];
+  securityGroupIds: string[];
+}
 
 export interface HandlerFunctionArgs<E, R> {
   /** The handler from `functions/`; Pulumi serializes it and the modules it uses into the archive. */
@@ -21,6 +28,8 @@ export interface HandlerFunctionArgs<E, R> {
   reservedConcurrency?: number;
   kmsKeyArn: pulumi.Input<string>;
   logRetentionDays: number;
+  /** Run inside these subnets and security groups (VPC mode). */
+  vpc?: VpcPlacement;
   ctx: AwsContext;
   tags: Tags;
 }
@@ -71,6 +80,7 @@ export function handlerFunction<E, R>(
             StringEquals: { "kms:EncryptionContext:LambdaFunctionName": functionName(name) },
           },
         },
+        ...(args.vpc ? vpcStatements(args.ctx, args.vpc) : []),
         ...args.statements,
       ],
       ctx: args.ctx,
@@ -98,6 +108,9 @@ export function handlerFunction<E, R>(
         systemLogLevel: "WARN",
       },
       kmsKeyArn: args.kmsKeyArn,
+      vpcConfig: args.vpc
+        ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
+        : undefined,
       environment: {
         variables: {
           POWERTOOLS_SERVICE_NAME: name,
@@ -115,4 +128,34 @@ export function handlerFunction<E, R>(
 /** Function names are fixed (not auto-named) so the role's KMS condition can name the function. */
 export function functionName(name: string): string {
   return `${name}-${pulumi.getStack()}`.slice(0, 64);
+}
+
+/** The network-interface permissions Lambda needs in a VPC, limited to the given subnets and groups. */
+function vpcStatements(ctx: AwsContext, vpc: VpcPlacement): Statement[] {
+  return [
+    {
+      Sid: "CreateInterfacesInOwnSubnets",
+      Action: "ec2:CreateNetworkInterface",
+      Resource: [
+        ...vpc.subnetIds.map((id) => arn(ctx, "ec2", `subnet/${id}`)),
+        ...vpc.securityGroupIds.map((id) => arn(ctx, "ec2", `security-group/${id}`)),
+        arn(ctx, "ec2", "network-interface/*"),
+      ],
+    },
+    {
+      Sid: "ManageOwnInterfaces",
+      Action: [
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+      ],
+      Resource: arn(ctx, "ec2", "network-interface/*"),
+    },
+    // EC2 Describe calls have no resource-level permissions.
+    {
+      Sid: "DescribeNetwork",
+      Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      Resource: "*",
+    },
+  ];
 }

@@ -1,12 +1,34 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProdStackConfig } from "../config";
+import { ProdEnvironment } from "../environments/prod-environment";
+import { mlPipelineConfig } from "../ml-config";
 
-/**
- * The prod stack. Its configuration is validated here; the production environment it declares
- * (endpoint, API, monitoring, read from the test stack by reference) is added by the environments work.
- */
+/** The prod stack: the production environment, reading shared resources from the test stack. */
 export function prodStack(
-  _config: ProdStackConfig & { region: string },
+  config: ProdStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
-  return {};
+  const prod = new ProdEnvironment("mlops", {
+    testStackName: config.testStackName,
+    region: config.region,
+    config: mlPipelineConfig(),
+    approvedModelPackageArn: config.approvedModelPackageArn,
+    approvedRunId: config.approvedRunId,
+    rollout: config.rollout,
+    apiCanaryPercent: config.apiCanaryPercent,
+    apiStableDeploymentId: config.apiStableDeploymentId,
+    monitoring: config.monitoring,
+    alarmEmail: config.alarmEmail,
+    throttle: config.apiThrottle,
+    vpc: config.vpc,
+    logRetentionDays: config.logRetentionDays,
+    tags: config.tags,
+  });
+  return {
+    endpointName: prod.endpoint.name,
+    apiUrl: prod.api.url,
+    apiKeyId: prod.api.apiKey.id,
+    apiDeploymentId: prod.api.deployment.id,
+    alarmTopicArn: prod.alarmTopic.arn,
+    servedModelPackageArn: prod.endpoint.name.apply(() => config.approvedModelPackageArn),
+  };
 }

@@ -4,6 +4,8 @@ import type { TestStackConfig } from "../config";
 import { MlPipeline } from "../ml/ml-pipeline";
 import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-config";
 import { ProjectStorage } from "../storage/project-storage";
+import { TestEnvironment } from "../environments/test-environment";
+import { expandFeatures } from "../../config/schema";
 
 /** The test stack: shared storage, the ML pipeline and the CI/CD backbone that runs it. */
 export function testStack(
@@ -17,6 +19,18 @@ export function testStack(
     stagingBucket: storage.stagingBucket,
     key: storage.key,
     ctx: storage.ctx,
+    logRetentionDays: config.logRetentionDays,
+    tags: config.tags,
+  });
+  const environment = new TestEnvironment("mlops", {
+    endpointName: ml.endpoints.test.name,
+    featureCount: expandFeatures(ml.data.features).length,
+    key: storage.key,
+    ctx: storage.ctx,
+    vpc: config.vpc,
+    throttle: config.apiThrottle,
+    testSuite: config.testSuite,
+    manageApiGatewayAccount: config.manageApiGatewayAccount,
     logRetentionDays: config.logRetentionDays,
     tags: config.tags,
   });
@@ -39,6 +53,7 @@ export function testStack(
     logRetentionDays: config.logRetentionDays,
     approvalEmail: config.approvalEmail,
     trainFunction: { functionName: pipeline.pipelineRunner.name, functionArn: pipeline.pipelineRunner.arn },
+    testFunction: { functionName: environment.testRunner.name, functionArn: environment.testRunner.arn },
     tags: config.tags,
   });
   return {
@@ -53,5 +68,7 @@ export function testStack(
     modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
     runsPrefix: pipeline.runsPrefix,
     sageMakerRoleArn: pipeline.sageMakerRole.arn,
+    testApiUrl: environment.api.url,
+    testApiKeyId: environment.api.apiKey.id,
   };
 }

@@ -40,8 +40,8 @@ export class ProjectStorage extends pulumi.ComponentResource {
         alias: `${name}-${stack}`,
         ctx,
         tags,
-        // The project's own log groups, and those Glue and SageMaker jobs write to.
-        logGroupNamePrefixes: [`/mlops/${stack}/`, "/aws-glue/", "/aws/sagemaker/"],
+        // Every stack's own log groups (prod uses this key too), and those Glue and SageMaker jobs write to.
+        logGroupNamePrefixes: ["/mlops/", "/aws-glue/", "/aws/sagemaker/"],
         servicePrincipals: ["events.amazonaws.com"],
       },
       this,

@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_ROOT, runOffline } from "../offline/harness";
-import { readStackFile } from "../offline/stack-files";
 
 /** commander helper: a repeatable option collects its values. */
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -15,20 +13,4 @@ export function reportAndExit(error: unknown): never {
   process.stderr.write(`error: ${message}\n`);
   if (!expected && process.env.DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(2);
-}
-
-/**
- * The prod stack reads the test stack through a StackReference. Offline, the referenced stack's
- * outputs come from running that stack's program under the same mocks, so they always match what
- * the program really exports.
- */
-export async function referencedStackOutputs(
-  stack: string,
-): Promise<Record<string, Record<string, unknown>>> {
-  const { config, project } = readStackFile(PROJECT_ROOT, stack);
-  const referenced = config[`${project}:testStackName`];
-  if (!referenced) return {};
-  const localName = referenced.split("/").pop() ?? referenced;
-  const upstream = await runOffline({ stack: localName });
-  return { [referenced]: upstream.outputs };
 }

@@ -2,7 +2,8 @@ import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { runOffline } from "../offline/harness";
 import { renderTree, toJson } from "../offline/render";
-import { reportAndExit, collect, referencedStackOutputs } from "./cli-support";
+import { referencedStackOutputs } from "../offline/references";
+import { reportAndExit, collect } from "./cli-support";
 
 /**
  * `npm run -s preview:offline -- --stack <name> [--json] [--preview] [--config key=value ...]`:

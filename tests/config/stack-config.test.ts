@@ -112,16 +112,74 @@ describe("stack config", () => {
   });
 
   it("keeps stack-specific keys in their stack", () => {
-    const [problem] = problemsOf("prod", {
+    const prod = {
       "aws:region": "us-west-2",
       "mlops:testStackName": "test",
-      "mlops:branch": "main",
-    });
-    assert.match(problem, /unknown key mlops:branch/);
-    assert.match(problemsOf("prod", { "aws:region": "us-west-2" })[0], /testStackName = \(missing\)/);
+      "mlops:approvedModelPackageArn":
+        "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
+      "mlops:approvedRunId": "20261128-082410-0123456",
+    };
+    assert.equal(parseStackConfig("prod", prod).stack, "prod");
+    assert.match(problemsOf("prod", { ...prod, "mlops:branch": "main" })[0], /unknown key mlops:branch/);
+    const { "mlops:testStackName": _dropped, ...withoutTestStack } = prod;
+    assert.match(problemsOf("prod", withoutTestStack)[0], /testStackName = \(missing\)/);
     assert.match(
-      problemsOf("prod", { "aws:region": "us-west-2", "mlops:testStackName": "a/b/c/d" })[0],
+      problemsOf("prod", { ...prod, "mlops:testStackName": "a/b/c/d" })[0],
       /must be a stack name/,
     );
+  });
+
+  it("validates the prod model, rollout, canary and monitoring settings", () => {
+    const prod = {
+      "aws:region": "us-west-2",
+      "mlops:testStackName": "test",
+      "mlops:approvedModelPackageArn":
+        "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
+      "mlops:approvedRunId": "20261128-082410-0123456",
+    };
+    const parsed = parseStackConfig("prod", prod);
+    assert.ok(parsed.stack === "prod");
+    if (parsed.stack !== "prod") return;
+    assert.deepEqual(parsed.rollout, {
+      mode: "CANARY",
+      stepPercent: 10,
+      waitSeconds: 300,
+      terminationWaitSeconds: 300,
+      max5xxErrors: 1,
+      maxModelLatencyMs: 500,
+    });
+    assert.equal(parsed.apiCanaryPercent, 10);
+    assert.equal(parsed.monitoring.scheduleExpression, "cron(0 * ? * * *)");
+    const cases: [string, string, RegExp][] = [
+      [
+        "mlops:approvedModelPackageArn",
+        "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test",
+        /must be a versioned model package ARN/,
+      ],
+      ["mlops:approvedRunId", "latest", /must be a pipeline run id/],
+      [
+        "mlops:rollout",
+        '{"mode":"ALL_AT_ONCE","stepPercent":10,"waitSeconds":60,"terminationWaitSeconds":0,"max5xxErrors":1,"maxModelLatencyMs":300}',
+        /mlops:rollout\.mode = "ALL_AT_ONCE": must be CANARY or LINEAR/,
+      ],
+      ["mlops:apiCanaryPercent", "150", /must be 0-100/],
+      [
+        "mlops:monitoring",
+        '{"scheduleExpression":"rate(1 hour)","driftThreshold":0.2,"instanceType":"ml.m5.large"}',
+        /mlops:monitoring\.scheduleExpression = "rate\(1 hour\)": must be a cron\(\) expression/,
+      ],
+      [
+        "mlops:vpc",
+        '{"vpcId":"vpc-1","subnetIds":[],"securityGroupIds":["sg-1"]}',
+        /mlops:vpc\.subnetIds = \[\]: needs at least one subnet/,
+      ],
+    ];
+    for (const [key, value, expected] of cases) {
+      const problems = problemsOf("prod", { ...prod, [key]: value });
+      assert.ok(
+        problems.some((p) => expected.test(p)),
+        `${key}: ${problems.join("; ")}`,
+      );
+    }
   });
 });

@@ -19,6 +19,8 @@ const RESOURCELESS_ACTIONS = new Set([
   "sagemaker:ListModelPackages",
   "codepipeline:PutJobSuccessResult",
   "codepipeline:PutJobFailureResult",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DescribeSubnets",
 ]);
 
 const list = (value: unknown): unknown[] => (value === undefined ? [] : ([] as unknown[]).concat(value));

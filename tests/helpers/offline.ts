@@ -1,9 +1,5 @@
-import {
-  runOffline,
-  type CapturedResource,
-  type OfflineRun,
-  type OfflineRunOptions,
-} from "../../infra/offline/harness";
+import type { CapturedResource, OfflineRun, OfflineRunOptions } from "../../infra/offline/harness";
+import { runWithReferences } from "../../infra/offline/references";
 
 const runs = new Map<string, Promise<OfflineRun>>();
 
@@ -14,7 +10,7 @@ export function offline(options: OfflineRunOptions): Promise<OfflineRun> {
   if (!run) {
     // Runs share Pulumi's global runtime state, so they are chained, never concurrent.
     const previous = [...runs.values()].at(-1) ?? Promise.resolve(undefined);
-    run = previous.catch(() => undefined).then(() => runOffline(options));
+    run = previous.catch(() => undefined).then(() => runWithReferences(options));
     runs.set(key, run);
   }
   return run;

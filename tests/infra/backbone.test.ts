@@ -38,11 +38,12 @@ describe("CicdBackbone in the test stack", function () {
     assert.deepEqual(store.encryptionKey, { id: run.outputs.kmsKeyArn, type: "KMS" });
   });
 
-  it("runs the ML pipeline in Train; with no test function yet, the Test stage is left out", () => {
+  it("runs the ML pipeline in Train and the API test suite in Test", () => {
     assert.deepEqual(
       stages().map((s) => s.name),
-      ["Source", "Build", "Train", "Approve", "Deploy"],
+      ["Source", "Build", "Train", "Test", "Approve", "Deploy"],
     );
+    assert.equal(stages()[3].actions[0].configuration.FunctionName, "mlops-test-runner-test");
     const train = stages()[2].actions[0];
     assert.equal(train.provider, "Lambda");
     assert.equal(train.configuration.FunctionName, "mlops-pipeline-runner-test");
@@ -147,7 +148,7 @@ describe("CicdBackbone in the test stack", function () {
     const env = (filter.inputs.environment as { variables: Record<string, string> }).variables;
     assert.equal(env.PIPELINE_NAME, "mlops-test");
     assert.ok(JSON.parse(env.TRIGGER_PATHS).includes("infra/**"));
-    const permission = one(run, "aws:lambda/permission:Permission");
+    const permission = one(run, "aws:lambda/permission:Permission", "mlops-push-filter-invoke");
     assert.match(
       String(permission.inputs.sourceArn),
       /^arn:aws:events:us-west-2:123456789012:rule\/mlops-on-push-[0-9a-f]{7}$/,
@@ -222,7 +223,7 @@ describe("CicdBackbone in the test stack", function () {
       assert.equal(tags.stack, "test");
       components.add(tags.component);
     }
-    assert.deepEqual([...components].sort(), ["cicd", "ml", "storage"]);
+    assert.deepEqual([...components].sort(), ["cicd", "ml", "storage", "test-environment"]);
     const untaggable = new Set(
       run.resources.filter((r) => r.custom && !("tags" in r.inputs)).map((r) => r.type),
     );

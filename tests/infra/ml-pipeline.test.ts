@@ -114,8 +114,10 @@ describe("MlPipeline in the test stack", () => {
     const functions = ofType(run, "aws:lambda/function:Function");
     assert.deepEqual(functions.map((f) => f.name).sort(), [
       "mlops-controller",
+      "mlops-microservice",
       "mlops-pipeline-runner",
       "mlops-push-filter",
+      "mlops-test-runner",
     ]);
     for (const f of functions) {
       assert.match(String(f.inputs.runtime), /^nodejs\d+\.x$/);

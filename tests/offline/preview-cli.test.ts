@@ -77,7 +77,9 @@ describe("npm run preview:offline", function () {
         "branch=release",
       ).stdout,
     ) as Entry[];
-    const filter = json.find((e) => e.type === "aws:lambda/function:Function")!;
+    const filter = json.find(
+      (e) => e.type === "aws:lambda/function:Function" && e.name === "mlops-push-filter",
+    )!;
     const variables = (filter.inputs.environment as { variables: Record<string, string> }).variables;
     assert.equal(variables.TRIGGER_PATHS, '["models/**"]');
     assert.equal(

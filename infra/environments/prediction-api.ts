@@ -1,0 +1,193 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { logGroup } from "../shared/log-group";
+import type { Tags } from "../shared/tags";
+
+export interface PredictionApiArgs {
+  /** The microservice behind `POST /predictions`. */
+  backend: aws.lambda.Function;
+  /** Stage name, e.g. `test` or `prod`. */
+  stageName: string;
+  /** Steady-state and burst request limits for the stage and its usage plan. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /**
+   * Canary release of the stage: this share of requests goes to the newest deployment while the rest
+   * stays on `stableDeploymentId`. Omit for no canary.
+   */
+  canary?: { percent: number; stableDeploymentId?: string };
+  kmsKeyArn: pulumi.Input<string>;
+  logRetentionDays: number;
+  tags: Tags;
+}
+
+/**
+ * A regional REST API in front of the microservice: API-key protected, throttled, with JSON access
+ * logs, X-Ray tracing, execution metrics and an encrypted (off by default) cache, and optionally a
+ * canary stage.
+ */
+export class PredictionApi extends pulumi.ComponentResource {
+  readonly api: aws.apigateway.RestApi;
+  readonly stage: aws.apigateway.Stage;
+  readonly deployment: aws.apigateway.Deployment;
+  readonly apiKey: aws.apigateway.ApiKey;
+  /** `https://…/<stage>/predictions`. */
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: PredictionApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:api:PredictionApi", name, {}, opts);
+    if (args.canary && (args.canary.percent < 0 || args.canary.percent > 100)) {
+      throw new Error(
+        `PredictionApi "${name}": canary.percent ${args.canary.percent} must be between 0 and 100`,
+      );
+    }
+    const parent = { parent: this };
+    const { tags } = args;
+    this.api = new aws.apigateway.RestApi(
+      `${name}-api`,
+      {
+        description: `Predictions from the ${args.stageName} model endpoint`,
+        endpointConfiguration: { types: "REGIONAL" },
+        apiKeySource: "HEADER",
+        tags,
+      },
+      parent,
+    );
+    const resource = new aws.apigateway.Resource(
+      `${name}-predictions`,
+      { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: "predictions" },
+      parent,
+    );
+    const method = new aws.apigateway.Method(
+      `${name}-post`,
+      {
+        restApi: this.api.id,
+        resourceId: resource.id,
+        httpMethod: "POST",
+        authorization: "NONE",
+        apiKeyRequired: true,
+      },
+      parent,
+    );
+    const integration = new aws.apigateway.Integration(
+      `${name}-integration`,
+      {
+        restApi: this.api.id,
+        resourceId: resource.id,
+        httpMethod: method.httpMethod,
+        integrationHttpMethod: "POST",
+        type: "AWS_PROXY",
+        uri: args.backend.invokeArn,
+      },
+      parent,
+    );
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: args.backend.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/POST/predictions`,
+      },
+      parent,
+    );
+    // A new deployment whenever the API's shape or backend changes.
+    const fingerprint = pulumi
+      .all([resource.id, method.id, integration.id, integration.uri])
+      .apply((parts) => createHash("sha256").update(parts.join("|")).digest("hex"));
+    this.deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: this.api.id,
+        description: `Prediction API (${args.stageName})`,
+        triggers: { redeployment: fingerprint },
+      },
+      { parent: this, dependsOn: [integration] },
+    );
+    const accessLogs = logGroup(
+      `${name}-access-logs`,
+      {
+        logGroupName: `/mlops/${pulumi.getStack()}/apigateway/${name}`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyArn: args.kmsKeyArn,
+        tags,
+      },
+      this,
+    );
+    const canary = args.canary && args.canary.percent > 0 ? args.canary : undefined;
+    this.stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        restApi: this.api.id,
+        stageName: args.stageName,
+        // With a canary, the stage keeps serving the stable deployment and the new one gets the share.
+        deployment: canary?.stableDeploymentId ?? this.deployment.id,
+        canarySettings: canary
+          ? { deploymentId: this.deployment.id, percentTraffic: canary.percent, useStageCache: false }
+          : undefined,
+        xrayTracingEnabled: true,
+        accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+        tags,
+      },
+      parent,
+    );
+    new aws.apigateway.MethodSettings(
+      `${name}-settings`,
+      {
+        restApi: this.api.id,
+        stageName: this.stage.stageName,
+        methodPath: "*/*",
+        settings: {
+          metricsEnabled: true,
+          loggingLevel: "INFO",
+          dataTraceEnabled: false,
+          throttlingRateLimit: args.throttle.rateLimit,
+          throttlingBurstLimit: args.throttle.burstLimit,
+          cachingEnabled: false,
+          cacheDataEncrypted: true,
+        },
+      },
+      parent,
+    );
+    const plan = new aws.apigateway.UsagePlan(
+      `${name}-usage-plan`,
+      {
+        description: `Callers of the ${args.stageName} prediction API`,
+        apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],
+        throttleSettings: { rateLimit: args.throttle.rateLimit, burstLimit: args.throttle.burstLimit },
+        tags,
+      },
+      parent,
+    );
+    this.apiKey = new aws.apigateway.ApiKey(
+      `${name}-key`,
+      { description: `Key for the ${args.stageName} prediction API`, enabled: true, tags },
+      parent,
+    );
+    new aws.apigateway.UsagePlanKey(
+      `${name}-plan-key`,
+      { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id },
+      parent,
+    );
+    this.url = pulumi.interpolate`${this.stage.invokeUrl}/predictions`;
+    this.registerOutputs({ url: this.url, apiKeyId: this.apiKey.id, deploymentId: this.deployment.id });
+  }
+}
+
+/** One JSON object per request: who, what, how it went, how long it took. */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: "$context.requestId",
+  ip: "$context.identity.sourceIp",
+  apiKeyId: "$context.identity.apiKeyId",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  path: "$context.resourcePath",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  latencyMs: "$context.responseLatency",
+  integrationLatencyMs: "$context.integrationLatency",
+  integrationError: "$context.integrationErrorMessage",
+  canary: "$context.isCanaryRequest",
+  xrayTraceId: "$context.xrayTraceId",
+});

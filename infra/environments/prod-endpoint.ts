@@ -1,0 +1,144 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { VpcPlacement } from "../shared/lambda";
+import type { Tags } from "../shared/tags";
+
+export interface RolloutSettings {
+  /** Blue/green traffic shifting: one canary step, or equal linear steps. */
+  mode: "CANARY" | "LINEAR";
+  /** Share of capacity moved per step (the canary's size, or each linear step). */
+  stepPercent: number;
+  /** Seconds to watch each step before the next. */
+  waitSeconds: number;
+  /** Seconds the old fleet is kept after the shift, for a fast rollback. */
+  terminationWaitSeconds: number;
+  /** Invocation 5XX errors per minute that roll the deployment back. */
+  max5xxErrors: number;
+  /** Average model latency (ms) that rolls the deployment back. */
+  maxModelLatencyMs: number;
+}
+
+export interface ProdEndpointArgs {
+  endpointName: string;
+  /** The approved, versioned model package to serve. */
+  modelPackageArn: string;
+  executionRoleArn: pulumi.Input<string>;
+  instanceType: string;
+  initialInstanceCount: number;
+  captureSamplingPercent: number;
+  captureUri: pulumi.Input<string>;
+  kmsKeyArn: pulumi.Input<string>;
+  rollout: RolloutSettings;
+  vpc?: VpcPlacement;
+  tags: Tags;
+}
+
+/**
+ * The production endpoint: its own model, endpoint configuration (data capture, KMS) and endpoint,
+ * updated blue/green with canary or linear traffic shifting and rolled back automatically when the
+ * 5XX or latency alarm fires.
+ */
+export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulumi.Resource) {
+  const opts = { parent };
+  const model = new aws.sagemaker.Model(
+    `${name}-model`,
+    {
+      executionRoleArn: args.executionRoleArn,
+      primaryContainer: { modelPackageName: args.modelPackageArn },
+      enableNetworkIsolation: true,
+      vpcConfig: args.vpc
+        ? { subnets: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
+        : undefined,
+      tags: { ...args.tags, "mlops:model-package": args.modelPackageArn.split("/").slice(-2).join("/") },
+    },
+    opts,
+  );
+  const endpointConfig = new aws.sagemaker.EndpointConfiguration(
+    `${name}-config`,
+    {
+      productionVariants: [
+        {
+          variantName: "AllTraffic",
+          modelName: model.name,
+          instanceType: args.instanceType,
+          initialInstanceCount: args.initialInstanceCount,
+          initialVariantWeight: 1,
+        },
+      ],
+      dataCaptureConfig: {
+        enableCapture: true,
+        initialSamplingPercentage: args.captureSamplingPercent,
+        destinationS3Uri: args.captureUri,
+        kmsKeyId: args.kmsKeyArn,
+        captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
+        captureContentTypeHeader: { csvContentTypes: ["text/csv"] },
+      },
+      kmsKeyArn: args.kmsKeyArn,
+      tags: args.tags,
+    },
+    opts,
+  );
+  const dimensions = { EndpointName: args.endpointName, VariantName: "AllTraffic" };
+  const errorsAlarm = new aws.cloudwatch.MetricAlarm(
+    `${name}-5xx-alarm`,
+    {
+      name: `${args.endpointName}-invocation-5xx`,
+      alarmDescription: `Rolls back ${args.endpointName} deployments: model invocations failing with 5XX`,
+      namespace: "AWS/SageMaker",
+      metricName: "Invocation5XXErrors",
+      dimensions,
+      statistic: "Sum",
+      period: 60,
+      evaluationPeriods: 2,
+      threshold: args.rollout.max5xxErrors,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      tags: args.tags,
+    },
+    opts,
+  );
+  const latencyAlarm = new aws.cloudwatch.MetricAlarm(
+    `${name}-latency-alarm`,
+    {
+      name: `${args.endpointName}-model-latency`,
+      alarmDescription: `Rolls back ${args.endpointName} deployments: model latency above ${args.rollout.maxModelLatencyMs} ms`,
+      namespace: "AWS/SageMaker",
+      metricName: "ModelLatency",
+      dimensions,
+      statistic: "Average",
+      period: 60,
+      evaluationPeriods: 2,
+      // ModelLatency is reported in microseconds.
+      threshold: args.rollout.maxModelLatencyMs * 1000,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      tags: args.tags,
+    },
+    opts,
+  );
+  const step = { type: "CAPACITY_PERCENT", value: args.rollout.stepPercent };
+  const endpoint = new aws.sagemaker.Endpoint(
+    `${name}-endpoint`,
+    {
+      name: args.endpointName,
+      endpointConfigName: endpointConfig.name,
+      deploymentConfig: {
+        blueGreenUpdatePolicy: {
+          trafficRoutingConfiguration: {
+            type: args.rollout.mode,
+            waitIntervalInSeconds: args.rollout.waitSeconds,
+            ...(args.rollout.mode === "CANARY" ? { canarySize: step } : { linearStepSize: step }),
+          },
+          terminationWaitInSeconds: args.rollout.terminationWaitSeconds,
+          maximumExecutionTimeoutInSeconds: 3600,
+        },
+        autoRollbackConfiguration: {
+          alarms: [{ alarmName: errorsAlarm.name }, { alarmName: latencyAlarm.name }],
+        },
+      },
+      tags: args.tags,
+    },
+    opts,
+  );
+  return { model, endpointConfig, endpoint, alarms: [errorsAlarm, latencyAlarm] };
+}

@@ -1,0 +1,195 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
+import { handler as microserviceHandler } from "../../functions/microservice";
+import { arn, awsContext } from "../shared/aws-context";
+import { handlerFunction, type VpcPlacement } from "../shared/lambda";
+import { componentTags } from "../shared/tags";
+import { dataQualityMonitor } from "./monitoring";
+import { sageMakerRuntimeEndpoint } from "./network";
+import { PredictionApi } from "./prediction-api";
+import { prodEndpoint, type RolloutSettings } from "./prod-endpoint";
+
+/** What the prod stack reads from the test stack. */
+export const TEST_STACK_OUTPUTS = [
+  "kmsKeyArn",
+  "stagingBucketName",
+  "modelPackageGroupName",
+  "sageMakerRoleArn",
+  "runsPrefix",
+] as const;
+
+export interface ProdEnvironmentArgs {
+  /** The test stack to read shared resources from, e.g. `test` or `acme/mlops/test`. */
+  testStackName: string;
+  region: string;
+  config: MlPipelineConfig;
+  /** The approved model package version to serve. */
+  approvedModelPackageArn: string;
+  /** The pipeline run that produced it; its data-quality baseline is what monitoring compares with. */
+  approvedRunId: string;
+  rollout: RolloutSettings;
+  /** Share of API requests sent to the newest API deployment; 0 turns the canary off. */
+  apiCanaryPercent: number;
+  /** The API deployment the stage keeps serving during a canary (the last promoted one). */
+  apiStableDeploymentId?: string;
+  monitoring: {
+    scheduleExpression: string;
+    driftThreshold: number;
+    instanceType: string;
+    alarmFeatures?: string[];
+  };
+  alarmEmail?: string;
+  throttle: { rateLimit: number; burstLimit: number };
+  vpc?: VpcPlacement;
+  logRetentionDays: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The production environment: its own endpoint for the approved model (blue/green with alarm
+ * rollback, data capture), hourly data-quality monitoring against the approved run's baseline, and
+ * the prediction API with a canary stage. Shared resources come from the test stack by reference.
+ */
+export class ProdEnvironment extends pulumi.ComponentResource {
+  readonly testStack: pulumi.StackReference;
+  readonly endpoint: aws.sagemaker.Endpoint;
+  readonly api: PredictionApi;
+  readonly alarmTopic: aws.sns.Topic;
+
+  constructor(name: string, args: ProdEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:environments:ProdEnvironment", name, {}, opts);
+    const group = args.approvedModelPackageArn.split("/").slice(-2)[0];
+    const parent = { parent: this };
+    const tags = componentTags("prod-environment", args.tags);
+    const ctx = awsContext(args.region, this);
+    this.testStack = new pulumi.StackReference(`${name}-test-stack`, { name: args.testStackName }, parent);
+    const fromTest = (key: (typeof TEST_STACK_OUTPUTS)[number]) =>
+      this.testStack.requireOutput(key).apply(String);
+    const keyArn = fromTest("kmsKeyArn");
+    const bucket = fromTest("stagingBucketName");
+    const expectedGroup = fromTest("modelPackageGroupName");
+    expectedGroup.apply((testGroup) => {
+      if (testGroup.toLowerCase() !== group) {
+        throw new pulumi.RunError(
+          `mlops:approvedModelPackageArn points at model group "${group}", but the test stack registers models in "${testGroup}"; set the ARN of an approved package from that group.`,
+        );
+      }
+    });
+    const endpointName = args.config.endpoints.prod.name;
+    const runBaseline = pulumi.interpolate`${fromTest("runsPrefix")}${args.approvedRunId}/data/baseline/`;
+
+    this.alarmTopic = new aws.sns.Topic(
+      `${name}-alarms`,
+      { displayName: `${endpointName} alarms`, kmsMasterKeyId: keyArn, tags },
+      parent,
+    );
+    if (args.alarmEmail) {
+      new aws.sns.TopicSubscription(
+        `${name}-alarms-email`,
+        { topic: this.alarmTopic.arn, protocol: "email", endpoint: args.alarmEmail },
+        parent,
+      );
+    }
+
+    const served = prodEndpoint(
+      `${name}-prod`,
+      {
+        endpointName,
+        modelPackageArn: args.approvedModelPackageArn,
+        executionRoleArn: fromTest("sageMakerRoleArn"),
+        instanceType: args.config.endpoints.prod.instanceType,
+        initialInstanceCount: args.config.endpoints.prod.initialInstanceCount,
+        captureSamplingPercent: args.config.endpoints.prod.dataCaptureSamplingPercent,
+        captureUri: pulumi.interpolate`s3://${bucket}/capture/${endpointName}/`,
+        kmsKeyArn: keyArn,
+        rollout: args.rollout,
+        vpc: args.vpc,
+        tags,
+      },
+      this,
+    );
+    this.endpoint = served.endpoint;
+
+    const numeric = args.config.data.features.filter((f): f is string => typeof f === "string");
+    const features = expandFeatures(args.config.data.features);
+    const alarmFeatures = args.monitoring.alarmFeatures ?? numeric.slice(0, 10);
+    const unknown = alarmFeatures.filter((f) => !features.includes(f));
+    if (unknown.length > 0) {
+      throw new Error(
+        `ProdEnvironment "${name}": mlops:monitoring.alarmFeatures names unknown features ${JSON.stringify(unknown)}; use names from config/ml-pipeline-config.json`,
+      );
+    }
+    dataQualityMonitor(
+      `${name}-monitor`,
+      {
+        endpoint: this.endpoint,
+        endpointName,
+        region: args.region,
+        baseline: {
+          statisticsUri: pulumi.interpolate`${runBaseline}statistics.json`,
+          constraintsUri: pulumi.interpolate`${runBaseline}constraints.json`,
+        },
+        outputUri: pulumi.interpolate`s3://${bucket}/monitoring/${endpointName}/`,
+        roleArn: fromTest("sageMakerRoleArn"),
+        kmsKeyArn: keyArn,
+        scheduleExpression: args.monitoring.scheduleExpression,
+        instanceType: args.monitoring.instanceType,
+        alarmFeatures,
+        driftThreshold: args.monitoring.driftThreshold,
+        alarmTopicArn: this.alarmTopic.arn,
+        vpc: args.vpc,
+        tags,
+      },
+      this,
+    );
+
+    if (args.vpc)
+      sageMakerRuntimeEndpoint(
+        `${name}-sagemaker-runtime`,
+        { vpc: args.vpc, endpointNames: [endpointName], ctx, tags },
+        this,
+      );
+    const microservice = handlerFunction(
+      `${name}-prod-microservice`,
+      {
+        callback: microserviceHandler,
+        description: "Prediction API backend for the production endpoint",
+        statements: [
+          {
+            Sid: "InvokeProdEndpoint",
+            Action: "sagemaker:InvokeEndpoint",
+            Resource: arn(ctx, "sagemaker", `endpoint/${endpointName.toLowerCase()}`),
+          },
+        ],
+        environment: { ENDPOINT_NAME: endpointName, FEATURE_COUNT: String(features.length) },
+        timeoutSeconds: 15,
+        reservedConcurrency: 100,
+        kmsKeyArn: keyArn,
+        logRetentionDays: args.logRetentionDays,
+        vpc: args.vpc,
+        ctx,
+        tags,
+      },
+      this,
+    ).fn;
+    this.api = new PredictionApi(
+      `${name}-prod-api`,
+      {
+        backend: microservice,
+        stageName: "prod",
+        throttle: args.throttle,
+        canary: { percent: args.apiCanaryPercent, stableDeploymentId: args.apiStableDeploymentId },
+        kmsKeyArn: keyArn,
+        logRetentionDays: args.logRetentionDays,
+        tags,
+      },
+      parent,
+    );
+    this.registerOutputs({
+      endpointName: this.endpoint.name,
+      apiUrl: this.api.url,
+      apiDeploymentId: this.api.deployment.id,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { handler as microserviceHandler } from "../../functions/microservice";
+import { handler as testRunnerHandler } from "../../functions/test-runner";
+import { arn, type AwsContext } from "../shared/aws-context";
+import { handlerFunction, type VpcPlacement } from "../shared/lambda";
+import { componentTags } from "../shared/tags";
+import { apiGatewayAccount } from "./api-gateway-account";
+import { sageMakerRuntimeEndpoint } from "./network";
+import { PredictionApi } from "./prediction-api";
+
+export interface TestEnvironmentArgs {
+  /** The test endpoint the ML pipeline deploys to. */
+  endpointName: string;
+  /** Features per row, from the ML config; the microservice rejects other counts. */
+  featureCount: number;
+  key: aws.kms.Key;
+  ctx: AwsContext;
+  /** VPC mode: functions in these subnets, with a private `sagemaker.runtime` endpoint. */
+  vpc?: VpcPlacement;
+  throttle: { rateLimit: number; burstLimit: number };
+  /** What the Test stage demands of the API. */
+  testSuite: { latencyBudgetMs: number; minAccuracy: number };
+  /** Manage API Gateway's account-wide logging role from this stack. */
+  manageApiGatewayAccount: boolean;
+  logRetentionDays: number;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The test environment: the prediction API (stage `test`) over the microservice, and the test runner
+ * the pipeline's Test stage invokes; optionally inside a VPC with a private runtime endpoint.
+ */
+export class TestEnvironment extends pulumi.ComponentResource {
+  readonly api: PredictionApi;
+  readonly microservice: aws.lambda.Function;
+  readonly testRunner: aws.lambda.Function;
+  readonly runtimeEndpoint?: aws.ec2.VpcEndpoint;
+
+  constructor(name: string, args: TestEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:environments:TestEnvironment", name, {}, opts);
+    const tags = componentTags("test-environment", args.tags);
+    const { ctx } = args;
+    const common = {
+      kmsKeyArn: args.key.arn,
+      logRetentionDays: args.logRetentionDays,
+      vpc: args.vpc,
+      ctx,
+      tags,
+    };
+    if (args.manageApiGatewayAccount) apiGatewayAccount(name, ctx, tags, this);
+    if (args.vpc) {
+      this.runtimeEndpoint = sageMakerRuntimeEndpoint(
+        `${name}-sagemaker-runtime`,
+        { vpc: args.vpc, endpointNames: [args.endpointName], ctx, tags },
+        this,
+      );
+    }
+
+    this.microservice = handlerFunction(
+      `${name}-microservice`,
+      {
+        callback: microserviceHandler,
+        description: "Prediction API backend for the test endpoint",
+        statements: [
+          {
+            Sid: "InvokeTestEndpoint",
+            Action: "sagemaker:InvokeEndpoint",
+            Resource: arn(ctx, "sagemaker", `endpoint/${args.endpointName.toLowerCase()}`),
+          },
+        ],
+        environment: { ENDPOINT_NAME: args.endpointName, FEATURE_COUNT: String(args.featureCount) },
+        timeoutSeconds: 15,
+        reservedConcurrency: 20,
+        ...common,
+      },
+      this,
+    ).fn;
+
+    this.api = new PredictionApi(
+      `${name}-api`,
+      {
+        backend: this.microservice,
+        stageName: "test",
+        throttle: args.throttle,
+        kmsKeyArn: args.key.arn,
+        logRetentionDays: args.logRetentionDays,
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.testRunner = handlerFunction(
+      `${name}-test-runner`,
+      {
+        callback: testRunnerHandler,
+        description: "CodePipeline Test stage: runs the API test suite and reports the result",
+        statements: [
+          {
+            Sid: "ReadApiKey",
+            Action: "apigateway:GET",
+            Resource: pulumi.interpolate`arn:${ctx.partition}:apigateway:${ctx.region}::/apikeys/${this.api.apiKey.id}`,
+          },
+          // CodePipeline job results have no resource-level permissions.
+          {
+            Sid: "ReportJobResults",
+            Action: ["codepipeline:PutJobSuccessResult", "codepipeline:PutJobFailureResult"],
+            Resource: "*",
+          },
+        ],
+        environment: {
+          API_URL: this.api.url,
+          API_KEY_ID: this.api.apiKey.id,
+          LATENCY_BUDGET_MS: String(args.testSuite.latencyBudgetMs),
+          MIN_ACCURACY: String(args.testSuite.minAccuracy),
+        },
+        timeoutSeconds: 300,
+        reservedConcurrency: 2,
+        ...common,
+      },
+      this,
+    ).fn;
+
+    this.registerOutputs({
+      apiUrl: this.api.url,
+      testRunnerName: this.testRunner.name,
+      microserviceName: this.microservice.name,
+    });
+  }
+}
