@@ -37,6 +37,14 @@ const policyPacks = [
   'echo "policy packs:$POLICY_ARGS"',
 ];
 
+/**
+ * Before deploying prod: mark the run's model package Approved in the registry (the manual approval
+ * just happened) and point the prod stack at it and at its run's baseline.
+ */
+const approveModel = [
+  'if [ -n "${APPROVED_MODEL_PACKAGE_ARN:-}" ]; then aws sagemaker update-model-package --model-package-arn "$APPROVED_MODEL_PACKAGE_ARN" --model-approval-status Approved --approval-description "Approved in CodePipeline ($CODEBUILD_BUILD_ID)"; pulumi config set -s prod mlops:approvedModelPackageArn "$APPROVED_MODEL_PACKAGE_ARN"; pulumi config set -s prod mlops:approvedRunId "$APPROVED_RUN_ID"; fi',
+];
+
 const selectStack = (stack: string) =>
   `pulumi stack select --create "${stack}" --secrets-provider "$${PULUMI_ENV.secretsProvider}" --non-interactive`;
 
@@ -50,6 +58,7 @@ function deploy(stack: "test" | "prod", runTests: boolean) {
       build: {
         commands: [
           selectStack(stack),
+          ...(stack === "prod" ? approveModel : []),
           // A preview with the packs first: a mandatory violation stops the build before any change.
           `pulumi preview --non-interactive --diff $POLICY_ARGS -s "${stack}"`,
           `pulumi up --yes --non-interactive --skip-preview $POLICY_ARGS -s "${stack}"`,

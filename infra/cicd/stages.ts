@@ -44,7 +44,11 @@ export function pipelineStages(s: {
       },
     ],
   });
-  const codeBuild = (actionName: string, projectName: pulumi.Input<string>) => ({
+  const codeBuild = (
+    actionName: string,
+    projectName: pulumi.Input<string>,
+    variables?: Record<string, string>,
+  ) => ({
     name: actionName,
     category: "Build",
     owner: "AWS",
@@ -53,7 +57,16 @@ export function pipelineStages(s: {
     namespace: `${actionName}Variables`,
     inputArtifacts: ["SourceOutput"],
     outputArtifacts: [`${actionName}Output`],
-    configuration: { ProjectName: projectName },
+    configuration: {
+      ProjectName: projectName,
+      ...(variables
+        ? {
+            EnvironmentVariables: JSON.stringify(
+              Object.entries(variables).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+            ),
+          }
+        : {}),
+    },
   });
   return [
     {
@@ -97,6 +110,21 @@ export function pipelineStages(s: {
         },
       ],
     },
-    { name: "Deploy", actions: [codeBuild("Deploy", s.deployProject)] },
+    {
+      name: "Deploy",
+      actions: [
+        // The model this run registered and the run itself become prod's approved model and baseline.
+        codeBuild(
+          "Deploy",
+          s.deployProject,
+          s.trainFunction
+            ? {
+                APPROVED_MODEL_PACKAGE_ARN: "#{TrainVariables.modelPackageArn}",
+                APPROVED_RUN_ID: "#{TrainVariables.runId}",
+              }
+            : undefined,
+        ),
+      ],
+    },
   ];
 }

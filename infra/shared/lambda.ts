@@ -114,7 +114,6 @@ export function handlerFunction<E, R>(
       environment: {
         variables: {
           POWERTOOLS_SERVICE_NAME: name,
-          NODE_OPTIONS: "--enable-source-maps",
           ...args.environment,
         },
       },

@@ -1,0 +1,89 @@
+import { Command, CommanderError } from "commander";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { PROJECT_ROOT } from "../offline/harness";
+import { OfflineUsageError } from "../offline/stack-files";
+import { reportAndExit } from "./cli-support";
+
+/**
+ * `npm run rollback -- --version <n> --run-id <run>`: points the prod stack at an earlier approved
+ * model package version (and the run that produced it, whose baseline monitoring uses) by editing
+ * Pulumi.prod.yaml. `pulumi up -s prod` then rolls the endpoint back blue/green. Only the file is
+ * changed here; the rollout itself needs AWS.
+ */
+
+const ARN_KEY = "mlops:approvedModelPackageArn";
+const RUN_KEY = "mlops:approvedRunId";
+const VERSIONED_ARN = /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+)\/(\d+)$/;
+
+export interface RollbackPlan {
+  from: string;
+  to: string;
+  runId: string;
+}
+
+/** Rewrites the stack file's text; comments and other keys are kept as they are. */
+export function rollbackStackFile(
+  text: string,
+  version: string,
+  runId: string,
+): { text: string; plan: RollbackPlan } {
+  if (!/^[1-9]\d*$/.test(version)) {
+    throw new OfflineUsageError(
+      `--version "${version}": must be a model package version number (1, 2, 3, …)`,
+    );
+  }
+  if (!/^\d{8}-\d{6}-[a-zA-Z0-9]+$/.test(runId)) {
+    throw new OfflineUsageError(
+      `--run-id "${runId}": must be the pipeline run id of that version (e.g. 20261128-082410-0123456; the model registry shows it as runId)`,
+    );
+  }
+  const doc = parseDocument(text);
+  const current = doc.getIn(["config", ARN_KEY]);
+  const match = typeof current === "string" ? VERSIONED_ARN.exec(current) : null;
+  if (!match) {
+    throw new OfflineUsageError(
+      `Pulumi.prod.yaml has no versioned ${ARN_KEY} to roll back from (found ${JSON.stringify(current)})`,
+    );
+  }
+  const to = `${match[1]}/${version}`;
+  if (to === current) throw new OfflineUsageError(`prod already serves version ${version} (${to})`);
+  doc.setIn(["config", ARN_KEY], to);
+  doc.setIn(["config", RUN_KEY], runId);
+  return { text: doc.toString(), plan: { from: current as string, to, runId } };
+}
+
+function main(argv: string[]): void {
+  const program = new Command("rollback")
+    .description("Point the prod stack at an earlier approved model package version")
+    .requiredOption("--version <n>", "model package version to serve")
+    .requiredOption("--run-id <id>", "pipeline run that produced that version (its baseline is monitored)")
+    .option("--file <path>", "stack file to edit", join(PROJECT_ROOT, "Pulumi.prod.yaml"))
+    .exitOverride();
+  program.parse(argv, { from: "user" });
+  const options = program.opts<{ version: string; runId: string; file: string }>();
+  let text: string;
+  try {
+    text = readFileSync(options.file, "utf8");
+  } catch (error) {
+    throw new OfflineUsageError(
+      `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const { text: updated, plan } = rollbackStackFile(text, options.version, options.runId);
+  writeFileSync(options.file, updated);
+  console.log(`${options.file}: ${ARN_KEY}\n  from ${plan.from}\n  to   ${plan.to}\n  run  ${plan.runId}`);
+  console.log(
+    "Next: commit the change and let the pipeline deploy it, or run `pulumi up -s prod` (needs AWS credentials).",
+  );
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    reportAndExit(error);
+  }
+}

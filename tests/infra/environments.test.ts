@@ -1,0 +1,248 @@
+import { strict as assert } from "node:assert";
+import type { OfflineRun } from "../../infra/offline/harness";
+import { auditIam } from "../helpers/iam-audit";
+import { offline, ofType, one, statements } from "../helpers/offline";
+
+const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+type Inputs = Record<string, unknown>;
+const field = (value: unknown, ...path: string[]) =>
+  path.reduce<unknown>((v, k) => (v as Inputs | undefined)?.[k], value);
+
+describe("ProdEnvironment (prod stack)", () => {
+  let run: OfflineRun;
+  let test: OfflineRun;
+  before(async () => {
+    test = await offline({ stack: "test" });
+    run = await offline({ stack: "prod" });
+  });
+
+  it("reads the test stack by StackReference and uses its outputs", () => {
+    const reference = one(run, "pulumi:pulumi:StackReference");
+    assert.equal(reference.inputs.name, "test");
+    const model = one(run, "aws:sagemaker/model:Model").inputs;
+    assert.equal(model.executionRoleArn, test.outputs.sageMakerRoleArn);
+    const config = one(run, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs;
+    assert.equal(config.kmsArn ?? config.kmsKeyArn, test.outputs.kmsKeyArn);
+    assert.equal(
+      field(config, "dataCaptureConfig", "destinationS3Uri"),
+      `s3://${String(test.outputs.stagingBucketName)}/capture/mlops-churn-prod/`,
+    );
+  });
+
+  it("serves the approved package on its own endpoint, capturing data with KMS on two instances", () => {
+    const model = one(run, "aws:sagemaker/model:Model").inputs;
+    assert.deepEqual(model.primaryContainer, {
+      modelPackageName: "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/1",
+    });
+    assert.equal(model.enableNetworkIsolation, true);
+    const config = one(run, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs;
+    const [variant] = config.productionVariants as Inputs[];
+    assert.equal(variant.initialInstanceCount, 2);
+    const capture = config.dataCaptureConfig as Inputs;
+    assert.equal(capture.enableCapture, true);
+    assert.equal(capture.initialSamplingPercentage, 20);
+    assert.equal(capture.kmsKeyId, test.outputs.kmsKeyArn);
+    const endpoint = one(run, "aws:sagemaker/endpoint:Endpoint").inputs;
+    assert.equal(endpoint.name, "mlops-churn-prod");
+    assert.notEqual(endpoint.name, "mlops-churn-test");
+  });
+
+  it("shifts traffic blue/green (canary by default) and rolls back on the 5XX and latency alarms", () => {
+    const endpoint = one(run, "aws:sagemaker/endpoint:Endpoint").inputs;
+    const policy = field(endpoint, "deploymentConfig", "blueGreenUpdatePolicy") as Inputs;
+    assert.deepEqual(policy.trafficRoutingConfiguration, {
+      type: "CANARY",
+      waitIntervalInSeconds: 300,
+      canarySize: { type: "CAPACITY_PERCENT", value: 10 },
+    });
+    const rollback = field(endpoint, "deploymentConfig", "autoRollbackConfiguration", "alarms") as {
+      alarmName: string;
+    }[];
+    assert.equal(rollback.length, 2);
+    const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.inputs);
+    const byName = new Map(alarms.map((a) => [a.name, a]));
+    const errors = byName.get(rollback[0].alarmName)!;
+    const latency = byName.get(rollback[1].alarmName)!;
+    assert.equal(errors.metricName, "Invocation5XXErrors");
+    assert.equal(errors.threshold, 1);
+    assert.equal(latency.metricName, "ModelLatency");
+    assert.equal(latency.threshold, 500_000, "ModelLatency is in microseconds");
+    for (const a of [errors, latency])
+      assert.deepEqual(a.dimensions, { EndpointName: "mlops-churn-prod", VariantName: "AllTraffic" });
+  });
+
+  it("uses linear shifting when configured", async () => {
+    const linear = await offline({
+      stack: "prod",
+      config: [
+        'rollout={"mode":"LINEAR","stepPercent":25,"waitSeconds":120,"terminationWaitSeconds":60,"max5xxErrors":3,"maxModelLatencyMs":250}',
+      ],
+    });
+    const routing = field(
+      one(linear, "aws:sagemaker/endpoint:Endpoint").inputs,
+      "deploymentConfig",
+      "blueGreenUpdatePolicy",
+      "trafficRoutingConfiguration",
+    );
+    assert.deepEqual(routing, {
+      type: "LINEAR",
+      waitIntervalInSeconds: 120,
+      linearStepSize: { type: "CAPACITY_PERCENT", value: 25 },
+    });
+  });
+
+  it("monitors the prod endpoint hourly against the approved run's baseline, with a drift alarm", () => {
+    const job = one(run, "aws:sagemaker/dataQualityJobDefinition:DataQualityJobDefinition").inputs;
+    const baseline = `${String(test.outputs.runsPrefix)}20261128-082410-0123456/data/baseline/`;
+    assert.equal(
+      field(job, "dataQualityBaselineConfig", "statisticsResource", "s3Uri"),
+      `${baseline}statistics.json`,
+    );
+    assert.equal(
+      field(job, "dataQualityBaselineConfig", "constraintsResource", "s3Uri"),
+      `${baseline}constraints.json`,
+    );
+    assert.equal(field(job, "dataQualityJobInput", "endpointInput", "endpointName"), "mlops-churn-prod");
+    assert.match(
+      String(field(job, "dataQualityAppSpecification", "imageUri")),
+      /^159807026194\.dkr\.ecr\.us-west-2\.amazonaws\.com\/sagemaker-model-monitor-analyzer$/,
+    );
+    assert.equal(field(job, "networkConfig", "enableInterContainerTrafficEncryption"), true);
+    assert.equal(field(job, "dataQualityJobOutputConfig", "kmsKeyId"), test.outputs.kmsKeyArn);
+    const schedule = one(run, "aws:sagemaker/monitoringSchedule:MonitoringSchedule").inputs;
+    assert.equal(
+      field(schedule, "monitoringScheduleConfig", "scheduleConfig", "scheduleExpression"),
+      "cron(0 * ? * * *)",
+    );
+    assert.equal(field(schedule, "monitoringScheduleConfig", "monitoringType"), "DataQuality");
+    const drift = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").find(
+      (a) => a.name === "mlops-monitor-drift-alarm",
+    )!.inputs;
+    const queries = drift.metricQueries as Inputs[];
+    assert.equal(queries.length, 11);
+    assert.equal(field(queries[0], "metric", "metricName"), "feature_baseline_drift_Account Length");
+    assert.deepEqual(field(queries[0], "metric", "dimensions"), {
+      EndpointName: "mlops-churn-prod",
+      ScheduleName: "mlops-churn-prod-data-quality",
+    });
+    assert.equal(
+      queries[10].expression,
+      "MAX([drift0,drift1,drift2,drift3,drift4,drift5,drift6,drift7,drift8,drift9])",
+    );
+  });
+
+  it("releases the API through a canary stage", () => {
+    const stage = one(run, "aws:apigateway/stage:Stage").inputs;
+    assert.equal(stage.stageName, "prod");
+    assert.equal(field(stage, "canarySettings", "percentTraffic"), 10);
+    assert.equal(stage.xrayTracingEnabled, true);
+    assert.ok(field(stage, "accessLogSettings", "destinationArn"));
+  });
+
+  it("keeps the stable deployment on the stage while the canary takes its share, and can turn the canary off", async () => {
+    const canary = await offline({
+      stack: "prod",
+      config: ["apiStableDeploymentId=abc123", "apiCanaryPercent=25"],
+    });
+    const stage = one(canary, "aws:apigateway/stage:Stage").inputs;
+    assert.equal(stage.deployment, "abc123");
+    assert.equal(field(stage, "canarySettings", "percentTraffic"), 25);
+    const canaryDeployment = String(field(stage, "canarySettings", "deploymentId"));
+    assert.match(canaryDeployment, /^[0-9a-f]{6}$/, "the new deployment takes the canary share");
+    assert.notEqual(canaryDeployment, "abc123");
+    const off = await offline({ stack: "prod", config: ["apiCanaryPercent=0"] });
+    assert.equal(one(off, "aws:apigateway/stage:Stage").inputs.canarySettings, undefined);
+  });
+
+  it("without VPC mode: no interface endpoint, functions outside a VPC", () => {
+    assert.equal(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+    for (const f of ofType(run, "aws:lambda/function:Function")) assert.equal(f.inputs.vpcConfig, undefined);
+  });
+
+  it("with VPC mode: a private sagemaker.runtime endpoint limited to the prod endpoint, functions and model in the VPC", async () => {
+    const vpc = await offline({ stack: "prod", config: [VPC] });
+    const endpoint = one(vpc, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs;
+    assert.equal(endpoint.serviceName, "com.amazonaws.us-west-2.sagemaker.runtime");
+    assert.equal(endpoint.privateDnsEnabled, true);
+    assert.equal(endpoint.vpcEndpointType, "Interface");
+    const [statement] = statements(endpoint.policy);
+    assert.equal(statement.Action, "sagemaker:InvokeEndpoint");
+    assert.deepEqual(statement.Resource, [
+      "arn:aws:sagemaker:us-west-2:123456789012:endpoint/mlops-churn-prod",
+    ]);
+    for (const f of ofType(vpc, "aws:lambda/function:Function")) {
+      assert.deepEqual(f.inputs.vpcConfig, {
+        subnetIds: ["subnet-1", "subnet-2"],
+        securityGroupIds: ["sg-1"],
+      });
+    }
+    assert.deepEqual(one(vpc, "aws:sagemaker/model:Model").inputs.vpcConfig, {
+      subnets: ["subnet-1", "subnet-2"],
+      securityGroupIds: ["sg-1"],
+    });
+    assert.deepEqual(auditIam(vpc.resources), []);
+  });
+
+  it("refuses a model package from another group, saying which group to use", async () => {
+    await assert.rejects(
+      offline({
+        stack: "prod",
+        config: [
+          "approvedModelPackageArn=arn:aws:sagemaker:us-west-2:123456789012:model-package/other-group/3",
+        ],
+      }),
+      /points at model group "other-group", but the test stack registers models in "customer-churn-test"/,
+    );
+  });
+});
+
+describe("TestEnvironment (test stack)", () => {
+  let run: OfflineRun;
+  before(async () => {
+    run = await offline({ stack: "test" });
+  });
+
+  it("has the prediction API with its test stage, the microservice and the test runner", () => {
+    assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration && true, true);
+    const stage = one(run, "aws:apigateway/stage:Stage").inputs;
+    assert.equal(stage.stageName, "test");
+    assert.equal(stage.canarySettings, undefined);
+    const settings = one(run, "aws:apigateway/methodSettings:MethodSettings").inputs.settings as Inputs;
+    assert.equal(settings.throttlingRateLimit, 50);
+    assert.equal(settings.cacheDataEncrypted, true);
+    assert.equal(one(run, "aws:apigateway/method:Method").inputs.apiKeyRequired, true);
+    const micro = one(run, "aws:lambda/function:Function", "mlops-microservice").inputs;
+    assert.deepEqual(field(micro, "environment", "variables"), {
+      POWERTOOLS_SERVICE_NAME: "mlops-microservice",
+      ENDPOINT_NAME: "mlops-churn-test",
+      FEATURE_COUNT: "69",
+    });
+    const runner = field(
+      one(run, "aws:lambda/function:Function", "mlops-test-runner").inputs,
+      "environment",
+      "variables",
+    ) as Inputs;
+    assert.match(
+      String(runner.API_URL),
+      /^https:\/\/[0-9a-f]{10}\.execute-api\.us-west-2\.amazonaws\.com\/test\/predictions$/,
+    );
+    assert.equal(runner.MIN_ACCURACY, "0.8");
+    assert.equal(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+  });
+
+  it("with VPC mode: functions in the subnets and a private runtime endpoint for the test endpoint", async () => {
+    const vpc = await offline({ stack: "test", config: [VPC] });
+    const endpoint = one(vpc, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs;
+    assert.equal(endpoint.privateDnsEnabled, true);
+    assert.deepEqual(statements(endpoint.policy)[0].Resource, [
+      "arn:aws:sagemaker:us-west-2:123456789012:endpoint/mlops-churn-test",
+    ]);
+    for (const name of ["mlops-microservice", "mlops-test-runner"]) {
+      assert.deepEqual(one(vpc, "aws:lambda/function:Function", name).inputs.vpcConfig, {
+        subnetIds: ["subnet-1", "subnet-2"],
+        securityGroupIds: ["sg-1"],
+      });
+    }
+    assert.deepEqual(auditIam(vpc.resources), []);
+  });
+});

@@ -1,0 +1,80 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rollbackStackFile } from "../../infra/tools/rollback";
+
+const FILE = `# prod stack
+config:
+  aws:region: us-west-2
+  mlops:testStackName: test
+  # set by the Deploy stage
+  mlops:approvedModelPackageArn: arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/7
+  mlops:approvedRunId: 20261128-082410-0123456
+`;
+
+describe("rollback", () => {
+  it("points prod at an earlier version and its run, keeping comments and other keys", () => {
+    const { text, plan } = rollbackStackFile(FILE, "5", "20261120-101010-abcdef0");
+    assert.equal(plan.to, "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/5");
+    assert.match(
+      text,
+      /mlops:approvedModelPackageArn: arn:aws:sagemaker:us-west-2:123456789012:model-package\/customer-churn-test\/5\n/,
+    );
+    assert.match(text, /mlops:approvedRunId: 20261120-101010-abcdef0\n/);
+    assert.match(text, /# set by the Deploy stage/);
+    assert.match(text, /mlops:testStackName: test/);
+  });
+
+  it("validates the version and run id offline", () => {
+    assert.throws(
+      () => rollbackStackFile(FILE, "0", "20261120-101010-abcdef0"),
+      /--version "0": must be a model package version number/,
+    );
+    assert.throws(() => rollbackStackFile(FILE, "v5", "20261120-101010-abcdef0"), /--version "v5"/);
+    assert.throws(
+      () => rollbackStackFile(FILE, "5", "yesterday"),
+      /--run-id "yesterday": must be the pipeline run id/,
+    );
+    assert.throws(
+      () => rollbackStackFile(FILE, "7", "20261120-101010-abcdef0"),
+      /prod already serves version 7/,
+    );
+    assert.throws(
+      () => rollbackStackFile("config:\n  aws:region: us-west-2\n", "5", "20261120-101010-abcdef0"),
+      /no versioned mlops:approvedModelPackageArn/,
+    );
+  });
+
+  it("the npm script edits the file, and exits 2 with a message on bad input", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rollback-"));
+    const file = join(dir, "Pulumi.prod.yaml");
+    writeFileSync(file, FILE);
+    const cli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          "-r",
+          "ts-node/register/transpile-only",
+          join(__dirname, "..", "..", "infra", "tools", "rollback.ts"),
+          ...args,
+          "--file",
+          file,
+        ],
+        {
+          encoding: "utf8",
+        },
+      );
+    const ok = cli("--version", "6", "--run-id", "20261125-000000-1234567");
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(
+      ok.stdout,
+      /to {3}arn:aws:sagemaker:us-west-2:123456789012:model-package\/customer-churn-test\/6/,
+    );
+    assert.match(readFileSync(file, "utf8"), /customer-churn-test\/6/);
+    const bad = cli("--version", "six", "--run-id", "20261125-000000-1234567");
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^error: --version "six"/);
+  });
+});
