@@ -11,7 +11,7 @@ import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
  * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how local mode points the same handler
  * code at local stand-ins.
  */
-const cache: {
+type Clients = {
   codecommit?: CodeCommitClient;
   codepipeline?: CodePipelineClient;
   s3?: S3Client;
@@ -19,7 +19,16 @@ const cache: {
   sfn?: SFNClient;
   sagemakerRuntime?: SageMakerRuntimeClient;
   apigateway?: APIGatewayClient;
-} = {};
+};
+const cache: Clients = {};
+
+/**
+ * Replaces clients, e.g. with ones pointed at local stand-ins (local mode) where an endpoint variable
+ * is not enough (S3 needs path-style addressing). Handlers pick them up on their next call.
+ */
+export function configureClients(clients: Clients): void {
+  Object.assign(cache, clients);
+}
 
 export function codecommit(): CodeCommitClient {
   cache.codecommit ??= new CodeCommitClient({});

@@ -1,0 +1,49 @@
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { randomBytes } from "node:crypto";
+import { predict, type MicroserviceSettings } from "../functions/microservice";
+import { listen, readBody } from "./http";
+
+/**
+ * API Gateway stand-in: `POST /<stage>/predictions` with an API key, proxied to the same microservice
+ * handler the cloud runs (its SageMaker Runtime client pointed at the local endpoints).
+ */
+export interface LocalApi {
+  url: string;
+  /** Adds a stage; returns its prediction URL and API key. */
+  addStage(stage: string, settings: MicroserviceSettings): { url: string; apiKey: string };
+}
+
+export async function startApi(): Promise<LocalApi> {
+  const stages = new Map<string, { settings: MicroserviceSettings; apiKey: string }>();
+  const { url } = await listen(async (request, response) => {
+    const match = /^\/([^/]+)\/predictions$/.exec(new URL(request.url ?? "/", "http://local").pathname);
+    const stage = match ? stages.get(match[1]) : undefined;
+    const reply = (status: number, body: string) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(body);
+    };
+    if (!stage) return reply(404, JSON.stringify({ message: "Missing Authentication Token" }));
+    if (request.headers["x-api-key"] !== stage.apiKey)
+      return reply(403, JSON.stringify({ message: "Forbidden" }));
+    const body = (await readBody(request)).toString("utf8");
+    const event = {
+      httpMethod: request.method ?? "GET",
+      body: body.length ? body : null,
+      path: request.url,
+    } as APIGatewayProxyEvent;
+    try {
+      const result = await predict(event, stage.settings);
+      reply(result.statusCode, result.body);
+    } catch {
+      reply(500, JSON.stringify({ message: "internal error" }));
+    }
+  });
+  return {
+    url,
+    addStage(stage, settings) {
+      const apiKey = randomBytes(16).toString("hex");
+      stages.set(stage, { settings, apiKey });
+      return { url: `${url}/${stage}/predictions`, apiKey };
+    },
+  };
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { listen, readBody } from "./http";
+import { PredictionWorker } from "./python";
+import type { Endpoint, LocalWorld, Variant } from "./world";
+
+/**
+ * Local SageMaker hosting: endpoints with weighted production variants served by real XGBoost,
+ * data capture in SageMaker's capture format, and the Runtime `InvokeEndpoint` protocol, so the
+ * microservice's real SageMaker Runtime client works unchanged against it.
+ */
+export class LocalHosting {
+  readonly worker = new PredictionWorker();
+  private readonly invocations = new Map<string, number>();
+  private readonly loaded = new Set<string>();
+
+  constructor(private readonly world: LocalWorld) {}
+
+  /** Loads a model into the worker once; batch transform and endpoints share it. */
+  async ensureLoaded(model: string): Promise<void> {
+    if (this.loaded.has(model)) return;
+    const entry = this.world.models.get(model);
+    if (!entry) throw new Error(`model ${model} does not exist`);
+    await this.worker.load(model, this.world.path(entry.artifact));
+    this.loaded.add(model);
+  }
+
+  /**
+   * Creates or updates an endpoint. As in SageMaker, a failed update leaves the endpoint in service
+   * on its previous configuration with the failure reason set; a failed creation leaves it Failed.
+   */
+  async deploy(name: string, configName: string): Promise<Endpoint> {
+    const config = this.world.endpointConfigs.get(configName);
+    if (!config) throw new Error(`endpoint configuration ${configName} does not exist`);
+    const previous = this.world.endpoints.get(name);
+    this.world.endpoints.set(name, {
+      name,
+      configName: previous?.configName ?? configName,
+      status: previous ? "Updating" : "Creating",
+    });
+    try {
+      for (const variant of config.variants) await this.ensureLoaded(variant.model);
+      const endpoint: Endpoint = { name, configName, status: "InService" };
+      this.world.endpoints.set(name, endpoint);
+      return endpoint;
+    } catch (error) {
+      const failureReason = `could not load the model: ${error instanceof Error ? error.message : String(error)}`;
+      const endpoint: Endpoint = previous
+        ? { ...previous, status: "InService", failureReason }
+        : { name, configName, status: "Failed", failureReason };
+      this.world.endpoints.set(name, endpoint);
+      return endpoint;
+    }
+  }
+
+  /** Weighted choice among variants, deterministic: the n-th call lands by cumulative weight. */
+  private pick(variants: Variant[], endpoint: string): Variant {
+    const n = this.invocations.get(endpoint) ?? 0;
+    this.invocations.set(endpoint, n + 1);
+    const total = variants.reduce((sum, v) => sum + v.weight, 0);
+    const slot = ((n * 0.6180339887) % 1) * total;
+    let cumulative = 0;
+    for (const variant of variants) {
+      cumulative += variant.weight;
+      if (slot < cumulative) return variant;
+    }
+    return variants[variants.length - 1];
+  }
+
+  async invoke(
+    name: string,
+    body: string,
+    targetVariant?: string,
+  ): Promise<{ body: string; variant: string }> {
+    const endpoint = this.world.endpoints.get(name);
+    if (!endpoint || endpoint.status !== "InService") {
+      throw Object.assign(
+        new Error(`Endpoint ${name} of account 000000000000 not found or not in service.`),
+        { type: "ValidationError", status: 400 },
+      );
+    }
+    const config = this.world.endpointConfigs.get(endpoint.configName)!;
+    const variant = targetVariant
+      ? config.variants.find((v) => v.name === targetVariant)
+      : this.pick(config.variants, name);
+    if (!variant)
+      throw Object.assign(new Error(`Variant ${targetVariant} does not exist on ${name}.`), {
+        type: "ValidationError",
+        status: 400,
+      });
+    let output: string;
+    try {
+      output = await this.worker.predict(variant.model, body);
+    } catch (error) {
+      throw Object.assign(
+        new Error(
+          `Received client error (400) from primary with message "${error instanceof Error ? error.message : String(error)}".`,
+        ),
+        {
+          type: "ModelError",
+          status: 424,
+        },
+      );
+    }
+    if (config.capture) this.capture(name, variant.name, config.capture, body, output);
+    return { body: output, variant: variant.name };
+  }
+
+  private captured = new Map<string, number>();
+
+  /** Writes the request and response in SageMaker's data-capture JSON lines, at the configured rate. */
+  private capture(
+    endpoint: string,
+    variant: string,
+    capture: { samplingPercent: number; destination: string },
+    input: string,
+    output: string,
+  ) {
+    const key = `${endpoint}/${variant}`;
+    const n = this.captured.get(key) ?? 0;
+    this.captured.set(key, n + 1);
+    if (
+      Math.floor(((n + 1) * capture.samplingPercent) / 100) ===
+      Math.floor((n * capture.samplingPercent) / 100)
+    )
+      return;
+    const now = new Date();
+    const hourPath = now.toISOString().slice(0, 13).replace(/[-T]/g, "/");
+    const file = this.world.path(
+      `${capture.destination.replace(/\/?$/, "/")}${endpoint}/${variant}/${hourPath}/capture.jsonl`,
+    );
+    const record = {
+      captureData: {
+        endpointInput: { observedContentType: "text/csv", mode: "INPUT", data: input, encoding: "CSV" },
+        endpointOutput: {
+          observedContentType: "text/csv; charset=utf-8",
+          mode: "OUTPUT",
+          data: output,
+          encoding: "CSV",
+        },
+      },
+      eventMetadata: { eventId: randomUUID(), inferenceTime: now.toISOString() },
+      eventVersion: "0",
+    };
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, `${JSON.stringify(record)}\n`);
+  }
+
+  stop(): void {
+    this.worker.stop();
+  }
+}
+
+export async function startRuntime(hosting: LocalHosting) {
+  return listen(async (request, response) => {
+    const match = /^\/endpoints\/([^/]+)\/invocations$/.exec(
+      new URL(request.url ?? "/", "http://local").pathname,
+    );
+    if (request.method !== "POST" || !match) {
+      response.writeHead(404, {
+        "content-type": "application/json",
+        "x-amzn-errortype": "UnknownOperationException",
+      });
+      response.end(JSON.stringify({ message: "only POST /endpoints/{name}/invocations is served locally" }));
+      return;
+    }
+    try {
+      const target = request.headers["x-amzn-sagemaker-target-variant"];
+      const result = await hosting.invoke(
+        decodeURIComponent(match[1]),
+        (await readBody(request)).toString("utf8"),
+        typeof target === "string" ? target : undefined,
+      );
+      response.writeHead(200, {
+        "content-type": "text/csv; charset=utf-8",
+        "x-amzn-invoked-production-variant": result.variant,
+      });
+      response.end(result.body);
+    } catch (error) {
+      const e = error as Error & { type?: string; status?: number };
+      response.writeHead(e.status ?? 500, {
+        "content-type": "application/json",
+        "x-amzn-errortype": e.type ?? "InternalFailure",
+      });
+      response.end(JSON.stringify({ message: e.message }));
+    }
+  });
+}

@@ -1,0 +1,114 @@
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { trackChild } from "./lifecycle";
+
+/** Debian ships XGBoost 1.7.4 (the version of SageMaker's xgboost:1.7-1 image) for its own python3. */
+export const INSTALL_COMMAND = "sudo apt-get install -y python3-xgboost";
+const CANDIDATES = [process.env.MLOPS_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
+export const PYTHON_DIR = join(__dirname, "python");
+
+/** A failure the person running local mode can fix; printed as one message, exit 2. */
+export class LocalSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LocalSetupError";
+  }
+}
+
+let found: { python: string; xgboost: string } | undefined;
+
+/** The first python3 that can import xgboost, or one message saying how to install it. */
+export function findPython(): { python: string; xgboost: string } {
+  if (found) return found;
+  const tried: string[] = [];
+  for (const python of CANDIDATES) {
+    const probe = spawnSync(python, ["-c", "import xgboost; print(xgboost.__version__)"], {
+      encoding: "utf8",
+    });
+    if (probe.status === 0) {
+      found = { python, xgboost: probe.stdout.trim() };
+      return found;
+    }
+    tried.push(
+      `${python}: ${probe.error ? "not found" : (probe.stderr.trim().split("\n").pop() ?? "failed")}`,
+    );
+  }
+  throw new LocalSetupError(
+    `Local mode trains with XGBoost, and no python3 here can import it (${tried.join("; ")}). Install it with:\n  ${INSTALL_COMMAND}`,
+  );
+}
+
+export interface PythonResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of local mode's Python scripts (or etl's) to completion. */
+export function runPython(script: string, args: string[]): Promise<PythonResult> {
+  const { python } = findPython();
+  return new Promise((resolve, reject) => {
+    const child = trackChild(spawn(python, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] }));
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (chunk) => (stdout += chunk));
+    child.stderr!.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+
+/** A long-lived Python process holding loaded models; requests are answered in order over pipes. */
+export class PredictionWorker {
+  private readonly child;
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+  private exited?: string;
+
+  constructor() {
+    const { python } = findPython();
+    this.child = trackChild(
+      spawn(python, [join(PYTHON_DIR, "worker.py")], { stdio: ["pipe", "pipe", "pipe"] }),
+    );
+    let stderr = "";
+    this.child.stderr!.on("data", (chunk) => (stderr += chunk));
+    createInterface({ input: this.child.stdout! }).on("line", (line) => {
+      const answer = JSON.parse(line) as { id: number; ok: boolean; result?: unknown; error?: string };
+      const waiting = this.pending.get(answer.id);
+      if (!waiting) return;
+      this.pending.delete(answer.id);
+      if (answer.ok) waiting.resolve(answer.result);
+      else waiting.reject(new Error(answer.error));
+    });
+    this.child.on("exit", (code, signal) => {
+      this.exited = `prediction worker exited (${signal ?? code})${stderr ? `: ${stderr.trim().split("\n").pop()}` : ""}`;
+      for (const waiting of this.pending.values()) waiting.reject(new Error(this.exited));
+      this.pending.clear();
+    });
+  }
+
+  private request<T>(body: Record<string, unknown>): Promise<T> {
+    if (this.exited) return Promise.reject(new Error(this.exited));
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.child.stdin!.write(`${JSON.stringify({ id, ...body })}\n`);
+    });
+  }
+
+  load(name: string, artifact: string): Promise<{ features: number }> {
+    return this.request({ op: "load", name, artifact });
+  }
+
+  /** One probability per row, as text (`\n`-separated), exactly as the model computed them. */
+  predict(name: string, csv: string): Promise<string> {
+    return this.request({ op: "predict", name, csv });
+  }
+
+  stop(): void {
+    this.child.kill("SIGTERM");
+  }
+}

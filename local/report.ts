@@ -1,0 +1,136 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { LocalRunResult } from "./pipeline";
+
+/** The run as a page: metrics, ROC curve, confusion matrix, feature importance, drift and lineage. */
+
+const esc = (text: unknown) =>
+  String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const fmt = (n: unknown, digits = 4) =>
+  typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–";
+
+interface ModelQuality {
+  binary_classification_metrics: {
+    auc: { value: number };
+    accuracy: { value: number };
+    precision: { value: number };
+    recall: { value: number };
+    f1: { value: number };
+    confusion_matrix: Record<"0" | "1", Record<"0" | "1", number>>;
+    receiver_operating_characteristic_curve: {
+      false_positive_rates: number[];
+      true_positive_rates: number[];
+    };
+  };
+}
+
+function rocSvg(fpr: number[], tpr: number[], auc: number): string {
+  const size = 260;
+  const points = fpr
+    .map((x, i) => `${(30 + x * size).toFixed(1)},${(10 + (1 - tpr[i]) * size).toFixed(1)}`)
+    .join(" ");
+  return `<svg viewBox="0 0 ${size + 50} ${size + 45}" width="${size + 50}" role="img" aria-label="ROC curve">
+  <rect x="30" y="10" width="${size}" height="${size}" fill="#fafafa" stroke="#bbb"/>
+  <line x1="30" y1="${size + 10}" x2="${size + 30}" y2="10" stroke="#ccc" stroke-dasharray="4 4"/>
+  <polyline points="${points}" fill="none" stroke="#2563eb" stroke-width="2.5"/>
+  <text x="${30 + size / 2}" y="${size + 38}" text-anchor="middle" font-size="12">false positive rate</text>
+  <text x="12" y="${10 + size / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 12 ${10 + size / 2})">true positive rate</text>
+  <text x="${size + 20}" y="${size}" text-anchor="end" font-size="14" font-weight="600">AUC ${fmt(auc, 3)}</text>
+</svg>`;
+}
+
+function bars(items: { label: string; value: number; flag?: boolean }[], unit = ""): string {
+  const max = Math.max(...items.map((i) => i.value), 1e-9);
+  return `<table class="bars">${items
+    .map(
+      (i) =>
+        `<tr><td class="label">${esc(i.label)}</td><td class="bar"><div style="width:${((100 * i.value) / max).toFixed(1)}%" class="${i.flag ? "bad" : ""}"></div></td><td class="num">${fmt(i.value, 3)}${unit}</td></tr>`,
+    )
+    .join("")}</table>`;
+}
+
+export function writeReport(result: LocalRunResult): string {
+  const quality = result.evaluation as unknown as ModelQuality | undefined;
+  const m = quality?.binary_classification_metrics;
+  const data = result.dataReport as
+    | { rows?: number; rejected?: number; splits?: Record<string, number>; maxRejectedShare?: number }
+    | undefined;
+  const cm = m?.confusion_matrix;
+  const statusColor =
+    result.outcome === "released" ? "#15803d" : result.outcome === "failed" ? "#b91c1c" : "#a16207";
+  const drift = result.drift;
+  const lineage = [
+    ["commit", `${result.commit.id}${result.commit.dirty ? " (uncommitted changes)" : ""}`],
+    ["data", result.input?.data.rawUri],
+    ["run", result.runId],
+    ["training job", result.input?.training.jobName],
+    [
+      "model package",
+      result.modelPackage ? `${result.modelPackage.arn} (${result.modelPackage.status})` : "–",
+    ],
+    ["test endpoint", result.endpoints.test ?? "–"],
+    ["prod endpoint", result.endpoints.prod ?? "–"],
+  ];
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ML pipeline run ${esc(result.runId)}</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1050px;color:#1f2937;padding:0 1rem}
+h1{margin-bottom:.2rem} .status{color:#fff;background:${statusColor};padding:.15rem .6rem;border-radius:4px;font-size:.9rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
+table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:55%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
+.cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
+.label{white-space:nowrap;max-width:13rem;overflow:hidden;text-overflow:ellipsis} code{font-size:.85rem} .muted{color:#6b7280}
+</style></head><body>
+<h1>ML pipeline run <code>${esc(result.runId)}</code></h1>
+<p><span class="status">${esc(result.outcome)}</span> ${esc(result.message)}</p>
+<div class="grid">
+<section><h2>Data</h2><table>
+<tr><td>rows</td><td class="num">${esc(data?.rows ?? "–")}</td></tr>
+<tr><td>rejected (quarantined)</td><td class="num">${esc(data?.rejected ?? "–")} <span class="muted">limit ${fmt((data?.maxRejectedShare ?? 0) * 100, 1)}%</span></td></tr>
+${Object.entries(data?.splits ?? {})
+  .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${esc(v)}</td></tr>`)
+  .join("")}
+</table></section>
+<section><h2>Test-split metrics</h2><table>
+${m ? ["auc", "accuracy", "precision", "recall", "f1"].map((k) => `<tr><td>${k}</td><td class="num">${fmt((m as unknown as Record<string, { value: number }>)[k].value)}</td></tr>`).join("") : "<tr><td>not evaluated</td></tr>"}
+</table><p>${esc(result.gateSummary ?? "")}</p></section>
+<section><h2>ROC curve</h2>${m ? rocSvg(m.receiver_operating_characteristic_curve.false_positive_rates, m.receiver_operating_characteristic_curve.true_positive_rates, m.auc.value) : "<p>–</p>"}</section>
+<section><h2>Confusion matrix</h2>${
+    cm
+      ? `<table class="cm"><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr><tr><th>actual 0</th><td class="hit">${cm["0"]["0"]}</td><td class="miss">${cm["0"]["1"]}</td></tr><tr><th>actual 1</th><td class="miss">${cm["1"]["0"]}</td><td class="hit">${cm["1"]["1"]}</td></tr></table>`
+      : "<p>–</p>"
+  }</section>
+<section><h2>Feature importance (gain)</h2>${result.featureImportance ? bars(result.featureImportance.slice(0, 15).map((f) => ({ label: f.feature, value: f.gain }))) : "<p>–</p>"}</section>
+<section><h2>Tests</h2>${
+    result.testReport
+      ? `<p>${esc(result.testReport.summary)}</p><table>${result.testReport.results
+          .filter((r) => !r.passed || r.kind !== "known-row")
+          .map(
+            (r) =>
+              `<tr><td>${r.passed ? "✔" : "✘"}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`,
+          )
+          .join("")}</table>`
+      : "<p>not run</p>"
+  }</section>
+<section><h2>Drift (captured prod traffic vs. training baseline)</h2>${
+    drift
+      ? `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${drift.threshold}.</p>${bars(
+          [...drift.features]
+            .sort((a, b) => b.distance - a.distance)
+            .slice(0, 15)
+            .map((f) => ({ label: f.feature, value: f.distance, flag: f.violation })),
+        )}`
+      : "<p>not monitored</p>"
+  }</section>
+<section><h2>Lineage</h2><table>${lineage.map(([k, v]) => `<tr><td>${esc(k)}</td><td><code>${esc(v ?? "–")}</code></td></tr>`).join("")}</table></section>
+<section><h2>Stages</h2>${bars(
+    result.timings.map((t) => ({ label: t.stage, value: t.seconds })),
+    " s",
+  )}</section>
+</div></body></html>
+`;
+  const path = join(result.runDir, "report.html");
+  writeFileSync(path, html);
+  return path;
+}
