@@ -68,7 +68,8 @@ export function featureDistance(feature: BaselineFeature, values: number[]): num
     baseline += bucket.count / total;
     // Buckets are [lower, upper) as data prep fills them, the last one closed.
     const last = i === buckets.length - 1;
-    const captured = values.filter((v) => (last ? v <= bucket.upper_bound : v < bucket.upper_bound)).length / values.length;
+    const captured =
+      values.filter((v) => (last ? v <= bucket.upper_bound : v < bucket.upper_bound)).length / values.length;
     worst = Math.max(worst, Math.abs(baseline - captured));
   }
   // Values below the baseline's range shift the whole distribution too.
