@@ -5,7 +5,9 @@ import { trackChild } from "./lifecycle";
 
 /** Debian ships XGBoost 1.7.4 (the version of SageMaker's xgboost:1.7-1 image) for its own python3. */
 export const INSTALL_COMMAND = "sudo apt-get install -y python3-xgboost";
-const CANDIDATES = [process.env.MLOPS_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
+/** `MLOPS_PYTHON` names the interpreter to use; otherwise Debian's, then the first on PATH. */
+const candidates = () =>
+  process.env.MLOPS_PYTHON ? [process.env.MLOPS_PYTHON] : ["/usr/bin/python3", "python3"];
 export const PYTHON_DIR = join(__dirname, "python");
 
 /** A failure the person running local mode can fix; printed as one message, exit 2. */
@@ -16,18 +18,19 @@ export class LocalSetupError extends Error {
   }
 }
 
-let found: { python: string; xgboost: string } | undefined;
+let found: { python: string; xgboost: string; from: string } | undefined;
 
 /** The first python3 that can import xgboost, or one message saying how to install it. */
 export function findPython(): { python: string; xgboost: string } {
-  if (found) return found;
+  const list = candidates();
+  if (found && found.from === list.join("|")) return found;
   const tried: string[] = [];
-  for (const python of CANDIDATES) {
+  for (const python of list) {
     const probe = spawnSync(python, ["-c", "import xgboost; print(xgboost.__version__)"], {
       encoding: "utf8",
     });
     if (probe.status === 0) {
-      found = { python, xgboost: probe.stdout.trim() };
+      found = { python, xgboost: probe.stdout.trim(), from: list.join("|") };
       return found;
     }
     tried.push(

@@ -23,6 +23,12 @@ async function rejects(promise: Promise<unknown>, name: string, message: RegExp)
 }
 
 describe("controller", () => {
+  // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
+  after(() => {
+    s3.restore();
+    sagemaker.restore();
+  });
+
   beforeEach(() => {
     s3.reset();
     sagemaker.reset();

@@ -23,6 +23,11 @@ async function expect400(body: string | null, message: RegExp) {
 }
 
 describe("microservice", () => {
+  // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
+  after(() => {
+    runtime.restore();
+  });
+
   beforeEach(() => runtime.reset());
 
   it("scores one row: CSV to the endpoint, probability and class back", async () => {

@@ -55,6 +55,13 @@ const EXECUTION =
   "arn:aws:states:us-west-2:123456789012:execution:mlops-ml-pipeline-test:20261128-090000-c0ffee0";
 
 describe("pipeline runner", () => {
+  // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
+  after(() => {
+    codepipeline.restore();
+    s3.restore();
+    sfn.restore();
+  });
+
   beforeEach(() => {
     codepipeline.reset();
     s3.reset();

@@ -51,6 +51,12 @@ function changed(...paths: string[]) {
 }
 
 describe("push filter", () => {
+  // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
+  after(() => {
+    codecommit.restore();
+    codepipeline.restore();
+  });
+
   beforeEach(() => {
     codecommit.reset();
     codepipeline.reset();

@@ -50,6 +50,13 @@ function scoreByLabel(flip = 0) {
 const jobEvent = { "CodePipeline.job": { id: "job-7", data: {} } } as unknown as CodePipelineEvent;
 
 describe("test suite and test runner", () => {
+  // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
+  after(() => {
+    runtime.restore();
+    codepipeline.restore();
+    apigw.restore();
+  });
+
   beforeEach(() => {
     runtime.reset();
     codepipeline.reset();

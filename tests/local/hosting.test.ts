@@ -1,0 +1,141 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { handler as controller } from "../../functions/controller";
+import { configureClients } from "../../functions/lib/clients";
+import { applyFilter } from "../../local/adapters";
+import { LocalHosting } from "../../local/hosting";
+import { stopAll } from "../../local/lifecycle";
+import { checkDrift, featureDistance, ksCriticalValue } from "../../local/monitor";
+import { startSageMaker } from "../../local/sagemaker-server";
+import { LocalWorld } from "../../local/world";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("local hosting and monitoring", function () {
+  this.timeout(60_000);
+  after(() => stopAll());
+
+  it("an endpoint whose model cannot load is Failed, and the controller reports SageMaker's reason", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hosting-"));
+    writeFileSync(join(dir, "broken.tar.gz"), "not a tarball");
+    const world = new LocalWorld(dir, "b", dir);
+    world.models.set("broken", { artifact: join(dir, "broken.tar.gz"), image: "local" });
+    world.endpointConfigs.set("c1", { variants: [{ name: "AllTraffic", model: "broken", weight: 1 }] });
+    const hosting = new LocalHosting(world);
+    const sagemaker = await startSageMaker(world);
+    configureClients({
+      sagemaker: new SageMakerClient({
+        endpoint: sagemaker.url,
+        region: "us-east-1",
+        credentials: { accessKeyId: "x", secretAccessKey: "y" },
+      }),
+      s3: new S3Client({ region: "us-east-1" }),
+    });
+    const endpoint = await hosting.deploy("e", "c1");
+    assert.equal(endpoint.status, "Failed");
+    await assert.rejects(
+      controller({ action: "checkEndpoint", endpointName: "e", expectedConfigName: "c1" }),
+      (e: Error) =>
+        e.name === "EndpointFailed" && /Endpoint e is Failed: could not load the model/.test(e.message),
+    );
+    assert.deepEqual(await controller({ action: "findEndpoint", endpointName: "nope" }), {
+      exists: false,
+      status: "Missing",
+    });
+    hosting.stop();
+  });
+
+  it("batch transform filters: drop the label going in, keep label and score coming out", () => {
+    assert.deepEqual(applyFilter("$[1:]", ["1", "a", "b"]), ["a", "b"]);
+    assert.deepEqual(applyFilter("$[0,-1]", ["1", "a", "b", "0.9"]), ["1", "0.9"]);
+    assert.throws(() => applyFilter("$.features", ["1"]), /not supported locally/);
+  });
+
+  it("drift: the same distribution passes, a shifted one is a violation, small samples are allowed noise", () => {
+    const buckets = Array.from({ length: 10 }, (_, i) => ({
+      lower_bound: i * 10,
+      upper_bound: (i + 1) * 10,
+      count: 100,
+    }));
+    const feature = {
+      name: "x",
+      inferred_type: "Fractional",
+      numerical_statistics: { mean: 50, min: 0, max: 100, distribution: { kll: { buckets } } },
+    };
+    const uniform = Array.from({ length: 500 }, (_, i) => (i * 100) / 500);
+    assert.ok(featureDistance(feature, uniform) < 0.02);
+    const shifted = uniform.map((v) => Math.min(100, v + 30));
+    assert.ok(featureDistance(feature, shifted) > 0.25);
+    const constraints = { monitoring_config: { distribution_constraints: { comparison_threshold: 0.1 } } };
+    assert.equal(
+      checkDrift(
+        { features: [feature] },
+        constraints,
+        uniform.map((v) => [v]),
+      ).violations.length,
+      0,
+    );
+    const report = checkDrift(
+      { features: [feature] },
+      constraints,
+      shifted.map((v) => [v]),
+    );
+    assert.equal(report.violations[0].feature_name, "x");
+    assert.equal(report.violations[0].constraint_check_type, "baseline_drift_check");
+    assert.ok(ksCriticalValue(1000, 20) > 0.3 && ksCriticalValue(1000, 1000) < 0.08);
+  });
+
+  it("Ctrl-C stops the run, its Python workers and its servers", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        join(ROOT, "local", "cli.ts"),
+        "--approve",
+        "--runs",
+        mkdtempSync(join(tmpdir(), "sigint-")),
+      ],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    await new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (output.includes("Train")) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 20);
+    });
+    const { execSync } = await import("node:child_process");
+    // The worker processes the run started, recorded before the interrupt.
+    const workers = execSync(`ps -o pid= --ppid ${child.pid}`, { encoding: "utf8" })
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    assert.ok(workers.length > 0, "the run should have started a Python worker");
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    assert.equal(code, 130);
+    await new Promise((done) => setTimeout(done, 300));
+    // A worker that exited but was not reaped (a zombie under a container's init) is gone too.
+    const alive = workers.filter((pid) => {
+      try {
+        return !execSync(`ps -o stat= -p ${pid}`, { encoding: "utf8" }).trim().startsWith("Z");
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(alive, [], "every worker is gone");
+  });
+});

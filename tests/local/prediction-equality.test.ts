@@ -1,0 +1,113 @@
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalHosting, startRuntime } from "../../local/hosting";
+import { stopAll } from "../../local/lifecycle";
+import { findPython, PYTHON_DIR } from "../../local/python";
+import { LocalWorld } from "../../local/world";
+
+const ROOT = join(__dirname, "..", "..");
+
+describe("local endpoint predictions", function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), "equality-"));
+  let rows: string[];
+  let python: string;
+
+  before(() => {
+    python = findPython().python;
+    const prep = spawnSync(
+      python,
+      [
+        join(ROOT, "etl", "prepare_data.py"),
+        "--input",
+        join(ROOT, "sample-datasets", "customer-churn.csv"),
+        "--config",
+        join(ROOT, "config", "ml-pipeline-config.json"),
+        "--output-dir",
+        join(dir, "data"),
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(prep.status, 0, prep.stderr);
+    const hyperparameters = JSON.stringify({
+      objective: "binary:logistic",
+      num_round: "50",
+      max_depth: "5",
+      eta: "0.2",
+      eval_metric: "auc",
+    });
+    const train = spawnSync(
+      python,
+      [
+        join(PYTHON_DIR, "train.py"),
+        "--train",
+        join(dir, "data", "train"),
+        "--validation",
+        join(dir, "data", "validation"),
+        "--hyperparameters",
+        hyperparameters,
+        "--output-dir",
+        join(dir, "model"),
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(train.status, 0, train.stderr);
+    rows = readFileSync(join(dir, "data", "test", "test.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(",").slice(1).join(","));
+  });
+
+  after(() => stopAll());
+
+  it("equal Python xgboost's for the same model and rows (max abs difference ≤ 1e-6)", async () => {
+    // Python xgboost directly, printing full double precision.
+    const script = [
+      "import sys, tarfile, tempfile, numpy as np, xgboost as xgb",
+      "t = tarfile.open(sys.argv[1]); d = tempfile.mkdtemp(); t.extractall(d)",
+      "b = xgb.Booster(model_file=d + '/xgboost-model')",
+      "x = np.loadtxt(sys.argv[2], delimiter=',', ndmin=2)[:, 1:]",
+      "print('\\n'.join(repr(float(p)) for p in b.predict(xgb.DMatrix(x))))",
+    ].join("\n");
+    const direct = spawnSync(
+      python,
+      ["-c", script, join(dir, "model", "model.tar.gz"), join(dir, "data", "test", "test.csv")],
+      { encoding: "utf8" },
+    );
+    assert.equal(direct.status, 0, direct.stderr);
+    const expected = direct.stdout.trim().split("\n").map(Number);
+
+    const world = new LocalWorld(dir, "bucket", dir);
+    world.models.set("m", { artifact: join(dir, "model", "model.tar.gz"), image: "local" });
+    world.endpointConfigs.set("c", { variants: [{ name: "AllTraffic", model: "m", weight: 1 }] });
+    const hosting = new LocalHosting(world);
+    const { url } = await startRuntime(hosting);
+    assert.equal((await hosting.deploy("e", "c")).status, "InService");
+    const client = new SageMakerRuntimeClient({
+      endpoint: url,
+      region: "us-east-1",
+      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+    });
+    const actual: number[] = [];
+    for (let i = 0; i < rows.length; i += 50) {
+      const response = await client.send(
+        new InvokeEndpointCommand({
+          EndpointName: "e",
+          ContentType: "text/csv",
+          Body: new TextEncoder().encode(rows.slice(i, i + 50).join("\n")),
+        }),
+      );
+      actual.push(...new TextDecoder().decode(response.Body).split("\n").map(Number));
+      assert.equal(response.InvokedProductionVariant, "AllTraffic");
+    }
+    assert.equal(actual.length, expected.length);
+    assert.ok(actual.length > 400);
+    const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
+    assert.ok(worst <= 1e-6, `max abs difference ${worst}`);
+    hosting.stop();
+  });
+});
