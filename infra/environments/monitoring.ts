@@ -30,6 +30,7 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
   const definition = new aws.sagemaker.DataQualityJobDefinition(
     `${name}-data-quality`,
     {
+      name: `${args.endpointName}-data-quality-job`,
       roleArn: args.roleArn,
       dataQualityAppSpecification: {
         imageUri: modelMonitorImageUri(args.region),

@@ -1,0 +1,87 @@
+import type {
+  PolicyConfigSchema,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+
+/** What every rule here declares besides its check: why it exists and how to fix a violation. */
+export interface RuleMeta {
+  name: string;
+  description: string;
+  severity: Severity;
+  remediation: string;
+  /** Rules of the trusted tools this rule covers (Checkov, AWS Config, cfn-guard, Pulumi packs). */
+  externalIds: string[];
+  configSchema?: PolicyConfigSchema;
+}
+
+// Properties arrive as the engine's plain JSON; rules read them defensively.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Props = Record<string, any>;
+
+export type Rule = (ResourceValidationPolicy | StackValidationPolicy) & { meta: RuleMeta };
+
+/**
+ * A rule over resources of one type. Other types are reported not applicable, as
+ * `validateResourceOfType` does, and the type is attached so the engine can skip them early.
+ */
+export function resourceRule(
+  meta: RuleMeta,
+  type: string,
+  check: (props: Props, args: ResourceValidationArgs, report: ReportViolation) => void,
+): Rule {
+  const validateResource = Object.assign(
+    (args: ResourceValidationArgs, report: ReportViolation) => {
+      if (args.type !== type) return args.notApplicable(`Policy only applies to resources of type '${type}'`);
+      return check(args.props, args, report);
+    },
+    { __pulumiType: type },
+  );
+  return {
+    name: meta.name,
+    description: meta.description,
+    severity: meta.severity,
+    remediationSteps: meta.remediation,
+    tags: meta.externalIds,
+    configSchema: meta.configSchema,
+    enforcementLevel: "advisory",
+    validateResource,
+    meta,
+  };
+}
+
+/** A rule over the whole stack (relations between resources of several types). */
+export function stackRule(
+  meta: RuleMeta,
+  check: (resources: PolicyResource[], args: StackValidationArgs, report: ReportViolation) => void,
+): Rule {
+  return {
+    name: meta.name,
+    description: meta.description,
+    severity: meta.severity,
+    remediationSteps: meta.remediation,
+    tags: meta.externalIds,
+    configSchema: meta.configSchema,
+    enforcementLevel: "advisory",
+    validateStack: (args: StackValidationArgs, report: ReportViolation) =>
+      check(args.resources, args, report),
+    meta,
+  };
+}
+
+export const ofType = (resources: PolicyResource[], type: string) => resources.filter((r) => r.type === type);
+
+/** A policy document property (JSON text or object) as its statement list. */
+export function statementsOf(policy: unknown): Props[] {
+  if (policy === undefined || policy === null || policy === "") return [];
+  const doc = (typeof policy === "string" ? JSON.parse(policy) : policy) as { Statement?: unknown };
+  return ([] as unknown[]).concat(doc.Statement ?? []) as Props[];
+}
+
+export const list = (value: unknown): unknown[] =>
+  value === undefined || value === null ? [] : ([] as unknown[]).concat(value);
