@@ -31,10 +31,13 @@ const assumeRole = [
   `pulumi login "$${PULUMI_ENV.backend}"`,
 ];
 
-/** Every policy pack in the repository, so a new pack is enforced without editing the pipeline. */
-const policyPacks = [
-  'POLICY_ARGS=""; for pack in policy/PulumiPolicy.yaml policy/*/PulumiPolicy.yaml; do if [ -f "$pack" ]; then POLICY_ARGS="$POLICY_ARGS --policy-pack $(dirname "$pack")"; fi; done',
-  'echo "policy packs:$POLICY_ARGS"',
+/**
+ * Every policy pack in the repository, so a new pack is enforced without editing the pipeline; a
+ * pack's `<stack>.json` (prod.json makes every rule mandatory) is its policy config for that stack.
+ */
+const policyPacks = (stack: string) => [
+  `POLICY_ARGS=""; for pack in policy/*/PulumiPolicy.yaml; do dir=$(dirname "$pack"); POLICY_ARGS="$POLICY_ARGS --policy-pack $dir"; if [ -f "$dir/${stack}.json" ]; then POLICY_ARGS="$POLICY_ARGS --policy-pack-config $dir/${stack}.json"; fi; done`,
+  `echo "policy packs for ${stack}:$POLICY_ARGS"`,
 ];
 
 /**
@@ -54,7 +57,7 @@ function deploy(stack: "test" | "prod", runTests: boolean) {
     env: { shell: "bash", "exported-variables": ["STACK_OUTPUTS_FILE"] },
     phases: {
       install: { "runtime-versions": { nodejs: 20 }, commands: install },
-      pre_build: { commands: [...(runTests ? ["npm test"] : []), ...assumeRole, ...policyPacks] },
+      pre_build: { commands: [...(runTests ? ["npm test"] : []), ...assumeRole, ...policyPacks(stack)] },
       build: {
         commands: [
           selectStack(stack),
@@ -87,16 +90,18 @@ function prCheck() {
     env: { shell: "bash" },
     phases: {
       install: { "runtime-versions": { nodejs: 20 }, commands: install },
-      pre_build: { commands: [...assumeRole, ...policyPacks] },
+      pre_build: { commands: [...assumeRole] },
       build: {
         commands: [
           'FAILED=0; printf "### Pipeline checks for %s\\n\\n| check | result |\\n|---|---|\\n" "$SOURCE_COMMIT" > summary.md',
           step("npm test", "npm test", "tests.log"),
+          ...policyPacks("test"),
           step(
             "preview test stack with policies",
             "pulumi preview --non-interactive $POLICY_ARGS -s test",
             "preview-test.log",
           ),
+          ...policyPacks("prod"),
           step(
             "preview prod stack with policies",
             "pulumi preview --non-interactive $POLICY_ARGS -s prod",

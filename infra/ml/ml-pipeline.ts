@@ -203,6 +203,8 @@ export class MlPipeline extends pulumi.ComponentResource {
         statements: controllerStatements(names),
         timeoutSeconds: 300,
         memorySize: 1024,
+        // One run at a time (the pipeline queues); a few concurrent steps at most.
+        reservedConcurrency: 5,
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         ctx,

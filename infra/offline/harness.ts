@@ -15,6 +15,8 @@ export interface CapturedResource {
   custom: boolean;
   /** Inputs as the engine receives them; a value unknown until deployment (preview) is `{__pulumiUnknown: true}`. */
   inputs: Record<string, unknown>;
+  /** The inputs and the resulting state in the wire format the engine sees (for the policy evaluator). */
+  wire?: { inputs: Record<string, unknown>; state: Record<string, unknown> };
 }
 
 export interface OfflineRunOptions {
@@ -45,7 +47,11 @@ const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).wa
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
-type Callback = (error: Error | null, response?: { getUrn(): string }) => void;
+type Struct = { toJavaScript(): Record<string, unknown> };
+type Callback = (
+  error: Error | null,
+  response?: { getUrn(): string; getObject?(): Struct | undefined; getProperties?(): Struct | undefined },
+) => void;
 interface MonitorRequest {
   getType(): string;
   getName(): string;
@@ -155,6 +161,10 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
                 parent: req.getParent() || undefined,
                 custom: method === "readResource" || Boolean(req.getCustom?.()),
                 inputs: plainInputs as Record<string, unknown>,
+                wire: {
+                  inputs: (object as Struct | undefined)?.toJavaScript() ?? {},
+                  state: (response.getObject?.() ?? response.getProperties?.())?.toJavaScript() ?? {},
+                },
               });
             }),
           );

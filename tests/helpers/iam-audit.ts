@@ -1,27 +1,6 @@
 import type { CapturedResource } from "../../infra/offline/harness";
 
-/** Actions that have no resource-level permissions in IAM, so `Resource: "*"` is the only option. */
-const RESOURCELESS_ACTIONS = new Set([
-  "xray:PutTraceSegments",
-  "xray:PutTelemetryRecords",
-  "xray:GetSamplingRules",
-  "xray:GetSamplingTargets",
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
-  "ecr:GetAuthorizationToken",
-  "cloudwatch:PutMetricData",
-  "sagemaker:ListModelPackages",
-  "codepipeline:PutJobSuccessResult",
-  "codepipeline:PutJobFailureResult",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DescribeSubnets",
-]);
+import { RESOURCELESS_ACTIONS } from "../../policy/lib/iam";
 
 const list = (value: unknown): unknown[] => (value === undefined ? [] : ([] as unknown[]).concat(value));
 

@@ -40,6 +40,21 @@ describe("buildspecs", () => {
     });
   }
 
+  it("prod previews and deploys with each pack's prod.json (every rule mandatory); test without", () => {
+    const prod = commands(parse(buildSpec("deploy-prod")) as Spec).find((c) =>
+      c.startsWith('POLICY_ARGS=""'),
+    )!;
+    assert.match(prod, /--policy-pack-config \$dir\/prod\.json/);
+    const test = commands(parse(buildSpec("deploy-test")) as Spec).find((c) =>
+      c.startsWith('POLICY_ARGS=""'),
+    )!;
+    assert.match(test, /\$dir\/test\.json/);
+    const pr = (parse(buildSpec("pr-check")) as Spec).phases.build.commands!;
+    assert.ok(
+      pr.findIndex((c) => c.includes("prod.json")) < pr.findIndex((c) => c.includes("preview prod stack")),
+    );
+  });
+
   it("pr-check: runs every check, comments on the pull request, then fails if any check failed", () => {
     const spec = parse(buildSpec("pr-check")) as Spec;
     const build = spec.phases.build.commands!.join("\n");
@@ -52,7 +67,10 @@ describe("buildspecs", () => {
   });
 
   it("the PR-check script records a failed step and still reaches the comment", () => {
-    const [init, tests, previewTest] = (parse(buildSpec("pr-check")) as Spec).phases.build.commands!;
+    const commands = (parse(buildSpec("pr-check")) as Spec).phases.build.commands!;
+    const [init] = commands;
+    const tests = commands.find((c) => c.startsWith("if npm test"))!;
+    const previewTest = commands.find((c) => c.includes("preview test stack"))!;
     // The real checks swapped for one failing and one passing command; the script itself runs for real.
     const script = [
       'cd "$(mktemp -d)"',

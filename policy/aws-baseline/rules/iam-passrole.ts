@@ -1,0 +1,17 @@
+import { passRoleProblems } from "../../lib/iam";
+import { resourceRule } from "../../lib/rule";
+
+export const iamPassRole = resourceRule(
+  {
+    name: "iam-passrole-scoped",
+    description:
+      "iam:PassRole names the roles and the one service they may be passed to (iam:PassedToService).",
+    severity: "critical",
+    remediation: "Use passRole(roleArn, service) from infra/shared/iam.ts.",
+    externalIds: ["CKV_AWS_286", "iam-passrole-wildcard (cfn-guard)"],
+  },
+  "aws:iam/rolePolicy:RolePolicy",
+  (props, _args, report) => {
+    for (const problem of passRoleProblems(props.policy)) report(problem);
+  },
+);

@@ -1,0 +1,15 @@
+import { resourceRule } from "../../lib/rule";
+
+export const kmsRotation = resourceRule(
+  {
+    name: "kms-key-rotation",
+    description: "Customer-managed keys rotate.",
+    severity: "medium",
+    remediation: "Set enableKeyRotation: true on the Key.",
+    externalIds: ["CKV_AWS_7", "cmk-backing-key-rotation-enabled"],
+  },
+  "aws:kms/key:Key",
+  (props, _args, report) => {
+    if (props.enableKeyRotation !== true) report("Key rotation is off.");
+  },
+);

@@ -1,0 +1,213 @@
+import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import { policies as baseline, PACK_NAME as BASELINE } from "../aws-baseline/policies";
+import type { Rule } from "../lib/rule";
+import { policies as mlEndpoints, PACK_NAME as ML_ENDPOINTS } from "../ml-endpoints/policies";
+
+// The SDK's own deserializer and unknown-value proxy, exactly what the CLI's analyzer uses; their
+// declarations are not published, so they are typed here.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+  deserializeProperties(
+    struct: { toJavaScript(): Record<string, unknown> },
+    proxySecrets: boolean,
+  ): Record<string, unknown>;
+};
+const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy/proxy") as {
+  unknownCheckingProxy<T extends object>(value: T): T;
+  UnknownValueError: new (...args: unknown[]) => Error;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * Evaluates the policy packs over a program's offline run the way the Pulumi CLI does: properties
+ * deserialized from the wire format, unknown values during a preview reported instead of crashing,
+ * `notApplicable` honoured, enforcement levels and config taken from the pack's policy config.
+ */
+
+export interface Pack {
+  name: string;
+  dir: string;
+  policies: Rule[];
+}
+
+export const PACKS: Pack[] = [
+  { name: ML_ENDPOINTS, dir: join(__dirname, "..", "ml-endpoints"), policies: mlEndpoints },
+  { name: BASELINE, dir: join(__dirname, "..", "aws-baseline"), policies: baseline },
+];
+
+export interface Violation {
+  pack: string;
+  policy: string;
+  enforcementLevel: EnforcementLevel;
+  urn: string;
+  message: string;
+  severity?: string;
+}
+
+export interface EvaluationResult {
+  violations: Violation[];
+  resources: number;
+  policies: number;
+  notApplicable: number;
+}
+
+/** Policy config as `--policy-pack-config` takes it: `{"all": level, "<policy>": level | {enforcementLevel, ...config}}`. */
+export type PackConfig = Record<
+  string,
+  EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
+
+/** The policy config a stack uses: `<pack>/prod.json` for prod (every rule mandatory), none otherwise. */
+export function packConfigFor(pack: Pack, stack: string): PackConfig {
+  const file = join(pack.dir, `${stack}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PackConfig) : {};
+}
+
+function enforcement(rule: Rule, config: PackConfig): EnforcementLevel {
+  const own = config[rule.name];
+  const all = config.all;
+  const level = (value: PackConfig[string] | undefined) =>
+    typeof value === "string" ? value : value?.enforcementLevel;
+  return level(own) ?? level(all) ?? rule.enforcementLevel ?? "advisory";
+}
+
+function ruleConfig(rule: Rule, config: PackConfig): Record<string, unknown> {
+  const defaults = Object.fromEntries(
+    Object.entries(rule.configSchema?.properties ?? {}).map(([key, schema]) => [
+      key,
+      (schema as { default?: unknown }).default,
+    ]),
+  );
+  const own = config[rule.name];
+  return { ...defaults, ...(typeof own === "object" ? own : {}) };
+}
+
+class NotApplicable extends Error {}
+
+const wireProps = (wire: Record<string, unknown>) =>
+  unknownCheckingProxy(deserializeProperties({ toJavaScript: () => wire } as never, false));
+
+const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
+
+export async function evaluate(
+  run: OfflineRun,
+  packs: Pack[] = PACKS,
+  configs: Record<string, PackConfig> = {},
+): Promise<EvaluationResult> {
+  const violations: Violation[] = [];
+  let notApplicable = 0;
+  const analyzed = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  // Stack policies see each resource's resulting state (its inputs during a preview), as the CLI hands them.
+  const stackView: PolicyResource[] = analyzed.map((r: CapturedResource) => {
+    const props = wireProps((run.preview ? r.wire?.inputs : { ...r.wire?.inputs, ...r.wire?.state }) ?? {});
+    return {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls: unknown) => typeOf(cls) === r.type,
+      asType: (cls: unknown) => (typeOf(cls) === r.type ? props : undefined),
+    } as unknown as PolicyResource;
+  });
+
+  for (const pack of packs) {
+    const config = configs[pack.name] ?? {};
+    for (const rule of pack.policies) {
+      const level = enforcement(rule, config);
+      if (level === "disabled") continue;
+      const settings = ruleConfig(rule, config);
+      const common = {
+        stackTags: new Map<string, string>(),
+        getConfig: () => settings,
+        notApplicable: (reason?: string): never => {
+          throw new NotApplicable(reason);
+        },
+      };
+      const record =
+        (urn: string, fallbackUrn: string): ReportViolation =>
+        (message: string, reportedUrn?: string) =>
+          violations.push({
+            pack: pack.name,
+            policy: rule.name,
+            enforcementLevel: level,
+            urn: reportedUrn ?? urn ?? fallbackUrn,
+            message,
+            severity: rule.severity,
+          });
+      const guard = async (urn: string, work: () => unknown) => {
+        try {
+          await work();
+        } catch (error) {
+          if (error instanceof NotApplicable) notApplicable++;
+          else if (error instanceof UnknownValueError) {
+            violations.push({
+              pack: pack.name,
+              policy: rule.name,
+              enforcementLevel: "advisory",
+              urn,
+              message: `can't run policy '${rule.name}' during preview: ${error.message}`,
+            });
+          } else {
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new Error(`policy ${pack.name}/${rule.name} failed on ${urn}: ${reason}`, { cause: error });
+          }
+        }
+      };
+      if ("validateResource" in rule && rule.validateResource) {
+        const validations = ([] as unknown[]).concat(rule.validateResource) as ((
+          args: unknown,
+          report: ReportViolation,
+        ) => unknown)[];
+        for (const resource of analyzed) {
+          const type = validations.length === 1 ? typeOf(validations[0]) : undefined;
+          if (type && type !== resource.type) {
+            notApplicable++;
+            continue;
+          }
+          const props = wireProps(resource.wire?.inputs ?? {});
+          const args = {
+            ...common,
+            type: resource.type,
+            props,
+            urn: resource.urn,
+            name: resource.name,
+            opts: {
+              protect: false,
+              ignoreChanges: [],
+              aliases: [],
+              customTimeouts: {},
+              additionalSecretOutputs: [],
+            },
+            isType: (cls: unknown) => typeOf(cls) === resource.type,
+            asType: (cls: unknown) => (typeOf(cls) === resource.type ? props : undefined),
+          };
+          for (const validate of validations)
+            await guard(resource.urn, () => validate(args, record(resource.urn, resource.urn)));
+        }
+      }
+      if ("validateStack" in rule && rule.validateStack) {
+        const validateStack = rule.validateStack as (args: unknown, report: ReportViolation) => unknown;
+        const stackUrn = run.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        await guard(stackUrn, () => validateStack({ ...common, resources: stackView }, record("", stackUrn)));
+      }
+    }
+  }
+  return {
+    violations,
+    resources: analyzed.length,
+    policies: packs.reduce((n, p) => n + p.policies.length, 0),
+    notApplicable,
+  };
+}

@@ -1,0 +1,114 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..", "..");
+const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+
+function policy(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", join(ROOT, "policy", "evaluator", "cli.ts"), ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 180_000,
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+type Report = {
+  violations: { pack: string; policy: string; enforcementLevel: string; urn: string; message: string }[];
+  resources: number;
+  policies: number;
+};
+
+describe("npm run policy (offline evaluator)", function () {
+  this.timeout(240_000);
+
+  for (const [stack, extra] of [
+    ["test", []],
+    ["prod", []],
+    ["test", ["--config", VPC]],
+    ["prod", ["--config", VPC]],
+  ] as [string, string[]][]) {
+    it(`${stack}${extra.length ? " in VPC mode" : ""}: no violations, at least 40 policies, exit 0`, () => {
+      const { code, stdout, stderr } = policy("--stack", stack, "--json", ...extra);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(stdout) as Report;
+      assert.ok(report.policies >= 40, `${report.policies} policies`);
+      assert.ok(report.resources >= 20);
+      assert.deepEqual(report.violations, []);
+    });
+  }
+
+  it("--program: another team's insecure program gets a mandatory violation per problem on prod, and exit 1", () => {
+    const { code, stdout } = policy(
+      "--stack",
+      "prod",
+      "--json",
+      "--program",
+      join(ROOT, "tests", "fixtures", "insecure-program.ts"),
+    );
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout) as Report;
+    const found = new Set(report.violations.map((v) => v.policy));
+    for (const expected of [
+      "sagemaker-endpoint-config-kms",
+      "sagemaker-data-capture-enabled",
+      "s3-bucket-kms-encryption",
+      "iam-no-wildcard-actions",
+      "lambda-no-public-invoke",
+    ]) {
+      assert.ok(found.has(expected), `${expected} not reported: ${[...found].join(", ")}`);
+    }
+    assert.ok(report.violations.every((v) => v.enforcementLevel === "mandatory"));
+    assert.ok(report.violations.some((v) => v.urn.includes("open-config")));
+  });
+
+  it("--program on test: the same violations are advisory, exit 0", () => {
+    const { code, stdout } = policy(
+      "--stack",
+      "test",
+      "--json",
+      "--program",
+      join(ROOT, "tests", "fixtures", "insecure-program.ts"),
+    );
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as Report;
+    assert.ok(report.violations.length >= 5);
+    assert.ok(report.violations.every((v) => v.enforcementLevel === "advisory"));
+  });
+
+  it("--preview reports values unknown before deployment instead of crashing", () => {
+    const { code, stdout } = policy("--stack", "test", "--json", "--preview");
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as Report;
+    assert.ok(report.violations.length > 0);
+    assert.ok(
+      report.violations.every(
+        (v) =>
+          v.enforcementLevel === "advisory" &&
+          /can't run policy '.+' during preview: .+ can't be known during preview/.test(v.message),
+      ),
+    );
+  });
+
+  it("a program that throws is a program error: exit 2 with its message", () => {
+    const { code, stderr } = policy(
+      "--stack",
+      "test",
+      "--program",
+      join(ROOT, "tests", "fixtures", "throwing-program.ts"),
+    );
+    assert.equal(code, 2);
+    assert.match(stderr, /this program refuses to run: missing setting foo/);
+  });
+
+  it("a bad stack is a usage error: exit 2", () => {
+    const { code, stderr } = policy("--stack", "nope");
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown stack "nope"/);
+  });
+});
