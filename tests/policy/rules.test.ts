@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
 import type { Props, Rule } from "../../policy/lib/rule";
+import { join } from "node:path";
 
 /** A resource as the harness captures it; wire inputs and state are the same plain JSON here. */
 function res(type: string, name: string, props: Props): CapturedResource {
@@ -577,4 +578,14 @@ describe("policy rules: a compliant fixture, and each broken property caught", (
       }
     });
   }
+});
+
+describe("policy/README.md", () => {
+  it("is generated from the rules' metadata and up to date (npx ts-node --transpile-only policy/readme.ts)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { format } = await import("prettier");
+    const { policyReadme } = await import("../../policy/readme");
+    const committed = readFileSync(join(__dirname, "..", "..", "policy", "README.md"), "utf8");
+    assert.equal(committed, await format(policyReadme(), { parser: "markdown", printWidth: 110 }));
+  });
 });

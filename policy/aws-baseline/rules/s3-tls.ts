@@ -8,7 +8,7 @@ export const s3Tls = stackRule(
     severity: "high",
     remediation:
       "Add a Deny statement on s3:* with Condition Bool aws:SecureTransport false (SecureBucket does).",
-    externalIds: ["s3-bucket-ssl-requests-only", "CKV_AWS_379 (cfn-guard S3_BUCKET_SSL_REQUESTS_ONLY)"],
+    externalIds: ["s3-bucket-ssl-requests-only", "S3_BUCKET_SSL_REQUESTS_ONLY (cfn-guard)"],
   },
   (resources, _args, report) => {
     for (const { bucket, config } of bucketsWith(resources, "aws:s3/bucketPolicy:BucketPolicy")) {

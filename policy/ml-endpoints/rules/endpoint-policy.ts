@@ -9,7 +9,7 @@ export const endpointPolicy = resourceRule(
     severity: "high",
     remediation:
       "Give the VpcEndpoint a policy allowing only the needed actions (sagemaker:InvokeEndpoint) on this project's resources.",
-    externalIds: ["CKV2_AWS_X vpc endpoint policy", "vpc-endpoint-policy (cfn-guard)"],
+    externalIds: ["no managed rule (the original allowed * on * through its endpoint policy)"],
   },
   "aws:ec2/vpcEndpoint:VpcEndpoint",
   (props, _args, report) => {
