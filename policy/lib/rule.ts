@@ -26,6 +26,20 @@ export type Props = Record<string, any>;
 
 export type Rule = (ResourceValidationPolicy | StackValidationPolicy) & { meta: RuleMeta };
 
+/** The policy fields every rule fills from its metadata; rules start advisory (prod.json raises them). */
+function fromMeta(meta: RuleMeta) {
+  return {
+    name: meta.name,
+    description: meta.description,
+    severity: meta.severity,
+    remediationSteps: meta.remediation,
+    tags: meta.externalIds,
+    configSchema: meta.configSchema,
+    enforcementLevel: "advisory" as const,
+    meta,
+  };
+}
+
 /**
  * A rule over resources of one type. Other types are reported not applicable, as
  * `validateResourceOfType` does, and the type is attached so the engine can skip them early.
@@ -42,17 +56,7 @@ export function resourceRule(
     },
     { __pulumiType: type },
   );
-  return {
-    name: meta.name,
-    description: meta.description,
-    severity: meta.severity,
-    remediationSteps: meta.remediation,
-    tags: meta.externalIds,
-    configSchema: meta.configSchema,
-    enforcementLevel: "advisory",
-    validateResource,
-    meta,
-  };
+  return { ...fromMeta(meta), validateResource };
 }
 
 /** A rule over the whole stack (relations between resources of several types). */

@@ -19,6 +19,14 @@ function problemsOf(stack: string, raw: Record<string, string>): string[] {
   assert.fail("expected the config to be rejected");
 }
 
+const prod = {
+  "aws:region": "us-west-2",
+  "mlops:testStackName": "test",
+  "mlops:approvedModelPackageArn":
+    "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
+  "mlops:approvedRunId": "20261128-082410-0123456",
+};
+
 describe("stack config", () => {
   it("accepts the committed stack files", () => {
     for (const stack of ["test", "prod"]) {
@@ -112,13 +120,6 @@ describe("stack config", () => {
   });
 
   it("keeps stack-specific keys in their stack", () => {
-    const prod = {
-      "aws:region": "us-west-2",
-      "mlops:testStackName": "test",
-      "mlops:approvedModelPackageArn":
-        "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
-      "mlops:approvedRunId": "20261128-082410-0123456",
-    };
     assert.equal(parseStackConfig("prod", prod).stack, "prod");
     assert.match(problemsOf("prod", { ...prod, "mlops:branch": "main" })[0], /unknown key mlops:branch/);
     const { "mlops:testStackName": _dropped, ...withoutTestStack } = prod;
@@ -130,13 +131,6 @@ describe("stack config", () => {
   });
 
   it("validates the prod model, rollout, canary and monitoring settings", () => {
-    const prod = {
-      "aws:region": "us-west-2",
-      "mlops:testStackName": "test",
-      "mlops:approvedModelPackageArn":
-        "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
-      "mlops:approvedRunId": "20261128-082410-0123456",
-    };
     const parsed = parseStackConfig("prod", prod);
     assert.ok(parsed.stack === "prod");
     if (parsed.stack !== "prod") return;
