@@ -44,7 +44,7 @@ function bars(items: { label: string; value: number; flag?: boolean }[], unit = 
   return `<table class="bars">${items
     .map(
       (i) =>
-        `<tr><td class="label">${esc(i.label)}</td><td class="bar"><div style="width:${((100 * i.value) / max).toFixed(1)}%" class="${i.flag ? "bad" : ""}"></div></td><td class="num">${fmt(i.value, 3)}${unit}</td></tr>`,
+        `<tr><td class="label" title="${esc(i.label)}">${esc(i.label)}</td><td class="bar"><div style="width:${((100 * i.value) / max).toFixed(1)}%" class="${i.flag ? "bad" : ""}"></div></td><td class="num">${fmt(i.value, 3)}${unit}</td></tr>`,
     )
     .join("")}</table>`;
 }
@@ -78,9 +78,9 @@ body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1050px;color:
 h1{margin-bottom:.2rem} .status{color:#fff;background:${statusColor};padding:.15rem .6rem;border-radius:4px;font-size:.9rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
 table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:55%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:38%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
 .cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
-.label{white-space:nowrap;max-width:13rem;overflow:hidden;text-overflow:ellipsis} code{font-size:.85rem} .muted{color:#6b7280}
+.bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}
 </style></head><body>
 <h1>ML pipeline run <code>${esc(result.runId)}</code></h1>
 <p><span class="status">${esc(result.outcome)}</span> ${esc(result.message)}</p>
@@ -115,7 +115,7 @@ ${m ? ["auc", "accuracy", "precision", "recall", "f1"].map((k) => `<tr><td>${k}<
   }</section>
 <section><h2>Drift (captured prod traffic vs. training baseline)</h2>${
     drift
-      ? `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${drift.threshold}.</p>${bars(
+      ? `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${fmt(drift.threshold, 3)} (the larger of the constraints' threshold and the sample-size allowance).</p>${bars(
           [...drift.features]
             .sort((a, b) => b.distance - a.distance)
             .slice(0, 15)
