@@ -107,7 +107,9 @@ describe("local hosting and monitoring", function () {
       },
     );
     let output = "";
+    let errors = "";
     child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (errors += chunk));
     await new Promise<void>((resolve) => {
       const check = setInterval(() => {
         if (output.includes("Train")) {
@@ -127,6 +129,7 @@ describe("local hosting and monitoring", function () {
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 130);
+    assert.match(errors, /Interrupted: stopping local services and workers/);
     await new Promise((done) => setTimeout(done, 300));
     // A worker that exited but was not reaped (a zombie under a container's init) is gone too.
     const alive = workers.filter((pid) => {
