@@ -65,16 +65,9 @@ export function stackRule(
   check: (resources: PolicyResource[], args: StackValidationArgs, report: ReportViolation) => void,
 ): Rule {
   return {
-    name: meta.name,
-    description: meta.description,
-    severity: meta.severity,
-    remediationSteps: meta.remediation,
-    tags: meta.externalIds,
-    configSchema: meta.configSchema,
-    enforcementLevel: "advisory",
+    ...fromMeta(meta),
     validateStack: (args: StackValidationArgs, report: ReportViolation) =>
       check(args.resources, args, report),
-    meta,
   };
 }
 
