@@ -6,7 +6,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { configureClients } from "../functions/lib/clients";
 import { buildRunInput, type RunInput } from "../functions/lib/run-input";
@@ -405,7 +405,6 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
   } finally {
     hosting.stop();
     await stopAll();
-    mkdirSync(dirname(join(runDir, "result.json")), { recursive: true });
     writeFileSync(join(runDir, "result.json"), JSON.stringify({ ...result, input: undefined }, null, 2));
   }
 }

@@ -1,8 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { readFileSync } from "node:fs";
-import { runOffline } from "../offline/harness";
 import { renderTree, toJson } from "../offline/render";
-import { referencedStackOutputs } from "../offline/references";
+import { runWithReferences } from "../offline/references";
 import { reportAndExit, collect } from "./cli-support";
 
 /**
@@ -35,14 +34,14 @@ async function main(argv: string[]): Promise<void> {
     config: string[];
     stackOutputs?: string;
   }>();
-  const stackOutputs = options.stackOutputs
-    ? (JSON.parse(readFileSync(options.stackOutputs, "utf8")) as Record<string, Record<string, unknown>>)
-    : await referencedStackOutputs(options.stack);
-  const run = await runOffline({
+  // Outputs of referenced stacks: from the file when given, else from running those stacks offline.
+  const run = await runWithReferences({
     stack: options.stack,
     config: options.config,
     preview: options.preview,
-    stackOutputs,
+    stackOutputs: options.stackOutputs
+      ? (JSON.parse(readFileSync(options.stackOutputs, "utf8")) as Record<string, Record<string, unknown>>)
+      : undefined,
   });
   process.stdout.write(`${options.json ? toJson(run) : renderTree(run)}\n`);
 }

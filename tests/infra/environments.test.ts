@@ -203,7 +203,9 @@ describe("TestEnvironment (test stack)", () => {
   });
 
   it("has the prediction API with its test stage, the microservice and the test runner", () => {
-    assert.equal(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration && true, true);
+    assert.deepEqual(one(run, "aws:apigateway/restApi:RestApi").inputs.endpointConfiguration, {
+      types: "REGIONAL",
+    });
     const stage = one(run, "aws:apigateway/stage:Stage").inputs;
     assert.equal(stage.stageName, "test");
     assert.equal(stage.canarySettings, undefined);
