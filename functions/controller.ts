@@ -5,6 +5,7 @@ import {
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  type EndpointStatus,
 } from "@aws-sdk/client-sagemaker";
 import { s3, sagemaker } from "./lib/clients";
 import { logger } from "./lib/logger";
@@ -262,19 +263,68 @@ export async function evaluate(request: Request): Promise<Evaluation> {
 
 // ----------------------------------------------------------------------------- endpoints
 
-export async function findEndpoint(request: Request): Promise<{ exists: boolean; status: string }> {
+/**
+ * What each endpoint status means for a deployment, for every status SageMaker's API lists
+ * (`DescribeEndpoint` EndpointStatus; the contract tests compare this table with the API models):
+ * - busy: SageMaker is working on it; wait, then look again.
+ * - broken: it cannot serve or be updated. "DeleteEndpoint is the only operation that can be performed
+ *   on a failed endpoint" (EndpointStatus, SageMaker API reference); UpdateRollbackFailed leaves a mix
+ *   of old and new configurations, OutOfService takes no requests. The test endpoint is recreated.
+ */
+export const ENDPOINT_STATUS = {
+  InService: "ready",
+  Creating: "busy",
+  Updating: "busy",
+  SystemUpdating: "busy",
+  RollingBack: "busy",
+  Deleting: "deleting",
+  Failed: "broken",
+  UpdateRollbackFailed: "broken",
+  OutOfService: "broken",
+} as const satisfies Record<EndpointStatus, "ready" | "busy" | "deleting" | "broken">;
+
+type EndpointKind = (typeof ENDPOINT_STATUS)[EndpointStatus];
+
+/** The kind of a status; a status this code does not know is a failure, never a wait. */
+export function endpointKind(status: string | undefined): EndpointKind | "unknown" {
+  return status !== undefined && status in ENDPOINT_STATUS
+    ? ENDPOINT_STATUS[status as EndpointStatus]
+    : "unknown";
+}
+
+async function describeEndpoint(name: string) {
   try {
-    const described = await sagemaker().send(
-      new DescribeEndpointCommand({ EndpointName: text(request, "endpointName") }),
-    );
-    return { exists: true, status: described.EndpointStatus ?? "Unknown" };
+    return await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
   } catch (error) {
-    if (isMissing(error)) return { exists: false, status: "Missing" };
+    if (isMissing(error)) return undefined;
     throw error;
   }
 }
 
-const PENDING = ["Creating", "Updating", "SystemUpdating", "RollingBack", "UpdateRollbackFailed"];
+const reason = (described: { FailureReason?: string }) =>
+  described.FailureReason ?? "no failure reason given";
+
+/** How to deploy to an endpoint: create it, update it, or recreate a broken one. */
+export async function findEndpoint(
+  request: Request,
+): Promise<{ exists: boolean; status: string; action: "create" | "update" | "recreate" }> {
+  const name = text(request, "endpointName");
+  const described = await describeEndpoint(name);
+  if (!described) return { exists: false, status: "Missing", action: "create" };
+  const status = described.EndpointStatus ?? "Unknown";
+  switch (endpointKind(status)) {
+    case "ready":
+      return { exists: true, status, action: "update" };
+    case "broken":
+      logger().warn("Recreating a broken endpoint", { endpoint: name, status, reason: reason(described) });
+      return { exists: true, status, action: "recreate" };
+    case "busy":
+    case "deleting":
+      throw new EndpointPending(`Endpoint ${name} is ${status}; waiting before deploying to it`);
+    default:
+      throw new EndpointFailed(`Endpoint ${name} is in status ${status}, which this pipeline does not know`);
+  }
+}
 
 export async function checkEndpoint(
   request: Request,
@@ -283,21 +333,35 @@ export async function checkEndpoint(
   const expected = text(request, "expectedConfigName");
   const described = await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
   const status = described.EndpointStatus ?? "Unknown";
-  if (PENDING.includes(status)) throw new EndpointPending(`Endpoint ${name} is ${status}`);
-  if (status !== "InService") {
-    throw new EndpointFailed(
-      `Endpoint ${name} is ${status}: ${described.FailureReason ?? "no failure reason given"}`,
-    );
-  }
+  const kind = endpointKind(status);
+  if (kind === "busy") throw new EndpointPending(`Endpoint ${name} is ${status}`);
+  if (kind !== "ready") throw new EndpointFailed(`Endpoint ${name} is ${status}: ${reason(described)}`);
   if (described.EndpointConfigName !== expected) {
     throw new EndpointFailed(
-      `Endpoint ${name} is InService on ${described.EndpointConfigName}, not the new ${expected}: the update failed and was rolled back (${described.FailureReason ?? "no failure reason given"})`,
+      `Endpoint ${name} is InService on ${described.EndpointConfigName}, not the new ${expected}: the update failed and was rolled back (${reason(described)})`,
     );
   }
   return { status, endpointConfigName: expected };
 }
 
-const ACTIONS = { explainDataFailure, trackExperiment, evaluate, findEndpoint, checkEndpoint } as const;
+/** After DeleteEndpoint: pending while SageMaker deletes, done when the endpoint is gone. */
+export async function checkEndpointDeleted(request: Request): Promise<{ deleted: true }> {
+  const name = text(request, "endpointName");
+  const described = await describeEndpoint(name);
+  if (!described) return { deleted: true };
+  const status = described.EndpointStatus ?? "Unknown";
+  if (endpointKind(status) === "deleting") throw new EndpointPending(`Endpoint ${name} is ${status}`);
+  throw new EndpointFailed(`Endpoint ${name} was to be deleted, and is ${status}: ${reason(described)}`);
+}
+
+const ACTIONS = {
+  explainDataFailure,
+  trackExperiment,
+  evaluate,
+  findEndpoint,
+  checkEndpoint,
+  checkEndpointDeleted,
+} as const;
 export type Action = keyof typeof ACTIONS;
 
 export async function handler(request: Request): Promise<unknown> {

@@ -197,6 +197,13 @@ export function localAdapters(world: LocalWorld, hosting: LocalHosting, featureN
       return { EndpointArn: arn(`endpoint/${name.toLowerCase()}`) };
     },
 
+    "arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint": async (input) => {
+      const name = String(input.EndpointName);
+      if (!world.endpoints.delete(name))
+        throw taskError("SageMaker.ValidationException", `Could not find endpoint "${name}".`);
+      return {};
+    },
+
     "arn:aws:states:::sagemaker:updateEndpoint": async (input) => {
       const name = String(input.EndpointName);
       if (!world.endpoints.has(name))

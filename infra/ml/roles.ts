@@ -76,6 +76,8 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
         "sagemaker:CreateEndpointConfig",
         "sagemaker:CreateEndpoint",
         "sagemaker:UpdateEndpoint",
+        // A Failed test endpoint can only be deleted; the workflow recreates it.
+        "sagemaker:DeleteEndpoint",
         "sagemaker:AddTags",
       ],
       Resource: [sm(n, `endpoint/${lower}`), sm(n, `endpoint-config/${lower}*`)],

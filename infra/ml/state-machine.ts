@@ -50,23 +50,32 @@ const input = (path: string) => `$$.Execution.Input.${path}`;
 const fromInput = (fields: Record<string, string>) =>
   Object.fromEntries(Object.entries(fields).map(([key, path]) => [`${key}.$`, input(path)]));
 
+/**
+ * The error names Step Functions gives transient failures, per integration (a name it never raises
+ * makes a Retry that never fires; tests/contracts checks each against the API models):
+ * - `lambda:invoke`: https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
+ * - optimized SageMaker integrations report service errors as `SageMaker.AmazonSageMakerException`,
+ *   SDK integrations (`aws-sdk:sagemaker:*`) as `SageMaker.SageMakerException`:
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/connect-sagemaker.html,
+ *   https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+ * - Glue's StartJobRun models ConcurrentRunsExceededException; throttling arrives as AWSGlueException.
+ */
 const LAMBDA_TRANSIENT = [
   "Lambda.ServiceException",
   "Lambda.AWSLambdaException",
   "Lambda.SdkClientException",
   "Lambda.TooManyRequestsException",
 ];
+const SAGEMAKER_OPTIMIZED_ERRORS = ["SageMaker.AmazonSageMakerException"];
+const SAGEMAKER_SDK_ERRORS = ["SageMaker.SageMakerException"];
+const GLUE_START_ERRORS = ["Glue.ConcurrentRunsExceededException", "Glue.AWSGlueException"];
+/** Service errors include non-transient ones (a validation error), so retries stay few. */
 const retryTransient = (errors: string[]) => ({
   ErrorEquals: errors,
   IntervalSeconds: 5,
-  MaxAttempts: 4,
+  MaxAttempts: 3,
   BackoffRate: 2,
 });
-const SAGEMAKER_TRANSIENT = [
-  "SageMaker.ThrottlingException",
-  "SageMaker.InternalFailure",
-  "SageMaker.ServiceUnavailable",
-];
 
 /** A Catch that keeps the state's input and records the error at `$.failure`. */
 const catchTo = (next: FailureName | string, errors: string[] = ["States.ALL"]) => ({
@@ -98,7 +107,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
       },
       ResultSelector: { "jobRunId.$": "$.Id", "state.$": "$.JobRunState" },
       ResultPath: "$.dataPrep",
-      Retry: [retryTransient(["Glue.ConcurrentRunsExceededException", "Glue.ThrottlingException"])],
+      Retry: [retryTransient(GLUE_START_ERRORS)],
       Catch: [catchTo("ExplainDataFailure")],
       Next: "TrackExperiment",
     },
@@ -200,7 +209,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
         EnableNetworkIsolation: true,
       },
       ResultPath: null,
-      Retry: [retryTransient(SAGEMAKER_TRANSIENT)],
+      Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
       Catch: [catchTo("ModelCreationFailed")],
       Next: "ScoreTestSplit",
     },
@@ -318,7 +327,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
       },
       ResultSelector: { "modelPackageArn.$": "$.ModelPackageArn" },
       ResultPath: "$.registration",
-      Retry: [retryTransient(SAGEMAKER_TRANSIENT)],
+      Retry: [retryTransient(SAGEMAKER_SDK_ERRORS)],
       Catch: [catchTo("RegistrationFailed")],
       Next: "CreateEndpointConfig",
     },
@@ -351,21 +360,49 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
         KmsKeyId: r.kmsKeyArn,
       },
       ResultPath: null,
-      Retry: [retryTransient(SAGEMAKER_TRANSIENT)],
+      Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
       Catch: [catchTo("EndpointDeploymentFailed")],
       Next: "FindEndpoint",
     },
     FindEndpoint: controller("findEndpoint", fromInput({ endpointName: "endpoint.name" }), {
-      ResultSelector: { "exists.$": "$.Payload.exists", "status.$": "$.Payload.status" },
+      Comment: "create, update, or recreate a Failed endpoint; wait while one is busy",
+      ResultSelector: { "action.$": "$.Payload.action", "status.$": "$.Payload.status" },
       ResultPath: "$.existingEndpoint",
-      Catch: [catchTo("EndpointDeploymentFailed")],
-      Next: "EndpointExists",
+      Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
+      Catch: [
+        catchTo("EndpointDeploymentTimedOut", ["EndpointPending"]),
+        catchTo("EndpointDeploymentFailed"),
+      ],
+      Next: "EndpointAction",
     }),
-    EndpointExists: {
+    EndpointAction: {
       Type: "Choice",
-      Choices: [{ Variable: "$.existingEndpoint.exists", BooleanEquals: true, Next: "UpdateEndpoint" }],
+      Choices: [
+        { Variable: "$.existingEndpoint.action", StringEquals: "update", Next: "UpdateEndpoint" },
+        { Variable: "$.existingEndpoint.action", StringEquals: "recreate", Next: "DeleteBrokenEndpoint" },
+      ],
       Default: "CreateEndpoint",
     },
+    DeleteBrokenEndpoint: {
+      Type: "Task",
+      Comment: "DeleteEndpoint is the only operation SageMaker allows on a Failed endpoint",
+      Resource: "arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint",
+      Parameters: fromInput({ EndpointName: "endpoint.name" }),
+      ResultPath: null,
+      Retry: [retryTransient(SAGEMAKER_SDK_ERRORS)],
+      Catch: [catchTo("EndpointDeploymentFailed")],
+      Next: "WaitForDeletion",
+    },
+    WaitForDeletion: { Type: "Wait", Seconds: r.endpointPollSeconds ?? 60, Next: "CheckEndpointDeleted" },
+    CheckEndpointDeleted: controller("checkEndpointDeleted", fromInput({ endpointName: "endpoint.name" }), {
+      ResultPath: null,
+      Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
+      Catch: [
+        catchTo("EndpointDeploymentTimedOut", ["EndpointPending"]),
+        catchTo("EndpointDeploymentFailed"),
+      ],
+      Next: "CreateEndpoint",
+    }),
     CreateEndpoint: endpointCall("createEndpoint"),
     UpdateEndpoint: endpointCall("updateEndpoint"),
     WaitForEndpoint: { Type: "Wait", Seconds: r.endpointPollSeconds ?? 60, Next: "CheckEndpoint" },
@@ -375,15 +412,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
       {
         ResultSelector: { "status.$": "$.Payload.status" },
         ResultPath: "$.endpointStatus",
-        Retry: [
-          {
-            ErrorEquals: ["EndpointPending"],
-            IntervalSeconds: r.endpointPollSeconds ?? 60,
-            MaxAttempts: r.endpointMaxChecks ?? 45,
-            BackoffRate: 1,
-          },
-          retryTransient(LAMBDA_TRANSIENT),
-        ],
+        Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
         Catch: [
           catchTo("EndpointDeploymentTimedOut", ["EndpointPending"]),
           catchTo("EndpointDeploymentFailed"),
@@ -418,13 +447,23 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
     States: states,
   };
 
+  /** Endpoint checks repeat while SageMaker is still working, a bounded number of times. */
+  function waitWhilePending(): State {
+    return {
+      ErrorEquals: ["EndpointPending"],
+      IntervalSeconds: r.endpointPollSeconds ?? 60,
+      MaxAttempts: r.endpointMaxChecks ?? 45,
+      BackoffRate: 1,
+    };
+  }
+
   function endpointCall(api: "createEndpoint" | "updateEndpoint"): State {
     return {
       Type: "Task",
       Resource: `arn:aws:states:::sagemaker:${api}`,
       Parameters: fromInput({ EndpointName: "endpoint.name", EndpointConfigName: "endpoint.configName" }),
       ResultPath: null,
-      Retry: [retryTransient(SAGEMAKER_TRANSIENT)],
+      Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
       Catch: [catchTo("EndpointDeploymentFailed")],
       Next: "WaitForEndpoint",
     };

@@ -183,7 +183,7 @@ describe("controller", () => {
   });
 
   describe("endpoints", () => {
-    it("findEndpoint says whether the endpoint exists", async () => {
+    it("findEndpoint: create a missing endpoint, update a healthy one", async () => {
       sagemaker
         .on(DescribeEndpointCommand)
         .rejectsOnce(named("ValidationException", 'Could not find endpoint "e".'))
@@ -191,11 +191,41 @@ describe("controller", () => {
       assert.deepEqual(await handler({ action: "findEndpoint", endpointName: "e" }), {
         exists: false,
         status: "Missing",
+        action: "create",
       });
       assert.deepEqual(await handler({ action: "findEndpoint", endpointName: "e" }), {
         exists: true,
         status: "InService",
+        action: "update",
       });
+    });
+
+    it("findEndpoint: a Failed, rolled-back-failed or out-of-service endpoint is recreated", async () => {
+      for (const status of ["Failed", "UpdateRollbackFailed", "OutOfService"]) {
+        sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: status } as never);
+        assert.deepEqual(await handler({ action: "findEndpoint", endpointName: "e" }), {
+          exists: true,
+          status,
+          action: "recreate",
+        });
+      }
+    });
+
+    it("findEndpoint: waits while the endpoint is busy or being deleted; an unknown status fails", async () => {
+      for (const status of ["Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting"]) {
+        sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: status } as never);
+        await rejects(
+          handler({ action: "findEndpoint", endpointName: "e" }),
+          "EndpointPending",
+          new RegExp(`Endpoint e is ${status}; waiting`),
+        );
+      }
+      sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: "Hibernating" } as never);
+      await rejects(
+        handler({ action: "findEndpoint", endpointName: "e" }),
+        "EndpointFailed",
+        /status Hibernating, which this pipeline does not know/,
+      );
     });
 
     it("findEndpoint lets other errors through", async () => {
@@ -209,7 +239,7 @@ describe("controller", () => {
 
     const check = { action: "checkEndpoint", endpointName: "e", expectedConfigName: "e-new" };
     it("checkEndpoint: pending while creating or updating", async () => {
-      for (const status of ["Creating", "Updating", "SystemUpdating"]) {
+      for (const status of ["Creating", "Updating", "SystemUpdating", "RollingBack"]) {
         sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: status } as never);
         await rejects(handler(check), "EndpointPending", new RegExp(`Endpoint e is ${status}`));
       }
@@ -219,6 +249,29 @@ describe("controller", () => {
         .on(DescribeEndpointCommand)
         .resolves({ EndpointStatus: "Failed", FailureReason: "image pull failed" } as never);
       await rejects(handler(check), "EndpointFailed", /Endpoint e is Failed: image pull failed/);
+    });
+    it("checkEndpoint: every terminal status fails at once, none waits", async () => {
+      for (const status of ["UpdateRollbackFailed", "OutOfService", "Deleting", "Hibernating"]) {
+        sagemaker
+          .on(DescribeEndpointCommand)
+          .resolves({ EndpointStatus: status, FailureReason: "rollback failed" } as never);
+        await rejects(
+          handler(check),
+          "EndpointFailed",
+          new RegExp(`Endpoint e is ${status}: rollback failed`),
+        );
+      }
+    });
+    it("checkEndpointDeleted: pending while deleting, done when gone, failed otherwise", async () => {
+      const deleted = { action: "checkEndpointDeleted", endpointName: "e" };
+      sagemaker
+        .on(DescribeEndpointCommand)
+        .resolvesOnce({ EndpointStatus: "Deleting" } as never)
+        .rejectsOnce(named("ValidationException", 'Could not find endpoint "e".'))
+        .resolves({ EndpointStatus: "Failed", FailureReason: "delete failed" } as never);
+      await rejects(handler(deleted), "EndpointPending", /Endpoint e is Deleting/);
+      assert.deepEqual(await handler(deleted), { deleted: true });
+      await rejects(handler(deleted), "EndpointFailed", /was to be deleted, and is Failed: delete failed/);
     });
     it("checkEndpoint: an update that rolled back is a failure", async () => {
       sagemaker

@@ -62,7 +62,9 @@ function happyPath(): Record<string, Handler> {
       ModelPackageArn: "arn:aws:sagemaker:us-west-2:123456789012:model-package/churn/7",
     }),
     CreateEndpointConfig: async () => ({ EndpointConfigArn: "arn:ec" }),
-    FindEndpoint: async () => lambda({ exists: false, status: "Missing" }),
+    FindEndpoint: async () => lambda({ exists: false, status: "Missing", action: "create" }),
+    DeleteBrokenEndpoint: async () => ({}),
+    CheckEndpointDeleted: async () => lambda({ deleted: true }),
     CreateEndpoint: async () => ({ EndpointArn: "arn:ep" }),
     UpdateEndpoint: async () => ({ EndpointArn: "arn:ep" }),
     CheckEndpoint: async () => lambda({ status: "InService" }),
@@ -92,7 +94,7 @@ async function execute(changes: Record<string, Handler> = {}, input: RunInput = 
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: recorded as never,
-      waitTimeOverrides: { WaitForEndpoint: 0 },
+      waitTimeOverrides: { WaitForEndpoint: 0, WaitForDeletion: 0 },
       retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])),
     },
   });
@@ -210,7 +212,7 @@ describe("ML pipeline state machine", () => {
 
   it("path: an existing endpoint is updated, not re-created", async () => {
     const { error, calls } = await execute({
-      FindEndpoint: async () => lambda({ exists: true, status: "InService" }),
+      FindEndpoint: async () => lambda({ exists: true, status: "InService", action: "update" }),
     });
     assert.equal(error, undefined);
     assert.equal(calls.UpdateEndpoint.length, 1);
@@ -219,6 +221,41 @@ describe("ML pipeline state machine", () => {
       EndpointName: "mlops-churn-test",
       EndpointConfigName: baseInput.endpoint.configName,
     });
+  });
+
+  it("path: a Failed test endpoint is deleted, awaited and created again", async () => {
+    let deleteChecks = 0;
+    const { error, calls } = await execute({
+      FindEndpoint: async () => lambda({ exists: true, status: "Failed", action: "recreate" }),
+      CheckEndpointDeleted: async () => {
+        if (++deleteChecks < 2) throw named("EndpointPending", "Endpoint mlops-churn-test is Deleting");
+        return lambda({ deleted: true });
+      },
+    });
+    assert.equal(error, undefined);
+    assert.deepEqual(calls.DeleteBrokenEndpoint, [{ EndpointName: "mlops-churn-test" }]);
+    assert.equal(calls.CheckEndpointDeleted.length, 2);
+    assert.equal(calls.CreateEndpoint.length, 1);
+    assert.equal(calls.UpdateEndpoint, undefined);
+  });
+
+  it("path: a busy endpoint is awaited before deploying; one that stays busy times out", async () => {
+    let finds = 0;
+    const settles = await execute({
+      FindEndpoint: async () => {
+        if (++finds < 3) throw named("EndpointPending", "Endpoint mlops-churn-test is Updating; waiting");
+        return lambda({ exists: true, status: "InService", action: "update" });
+      },
+    });
+    assert.equal(settles.error, undefined);
+    assert.equal(settles.calls.FindEndpoint.length, 3);
+    const stuck = await execute({
+      FindEndpoint: async () => {
+        throw named("EndpointPending", "Endpoint mlops-churn-test is SystemUpdating; waiting");
+      },
+    });
+    assert.equal(stuck.error, "EndpointDeploymentTimedOut");
+    assert.equal(stuck.calls.CreateEndpoint, undefined);
   });
 
   it("path: the gate rejects a weak model; nothing is registered or deployed", async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { handler as controller } from "../../functions/controller";
 import { configureClients } from "../../functions/lib/clients";
-import { applyFilter } from "../../local/adapters";
+import { applyFilter, localAdapters } from "../../local/adapters";
 import { LocalHosting } from "../../local/hosting";
 import { stopAll } from "../../local/lifecycle";
 import { checkDrift, featureDistance, ksCriticalValue } from "../../local/monitor";
@@ -46,7 +46,24 @@ describe("local hosting and monitoring", function () {
     assert.deepEqual(await controller({ action: "findEndpoint", endpointName: "nope" }), {
       exists: false,
       status: "Missing",
+      action: "create",
     });
+    // The workflow's recovery, against the local stand-ins: recreate, delete, confirm it is gone.
+    assert.deepEqual(await controller({ action: "findEndpoint", endpointName: "e" }), {
+      exists: true,
+      status: "Failed",
+      action: "recreate",
+    });
+    const { handlers } = localAdapters(world, hosting, []);
+    await handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: "e" });
+    assert.deepEqual(await controller({ action: "checkEndpointDeleted", endpointName: "e" }), {
+      deleted: true,
+    });
+    await assert.rejects(
+      handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: "e" }),
+      (e: Error) =>
+        e.name === "SageMaker.ValidationException" && /Could not find endpoint "e"/.test(e.message),
+    );
     hosting.stop();
   });
 

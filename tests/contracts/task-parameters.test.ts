@@ -1,0 +1,162 @@
+import { strict as assert } from "node:assert";
+import { loadMlPipelineConfig } from "../../config/schema";
+import * as controller from "../../functions/controller";
+import { buildRunInput } from "../../functions/lib/run-input";
+import { pipelineDefinition } from "../../infra/ml/state-machine";
+import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { offline, ofType } from "../helpers/offline";
+import { checkDefinition, taskStates, type ContractOptions, type Definition } from "./asl-contract";
+
+/** The error names the controller function raises (its errorType reaches Step Functions as is). */
+const controllerErrors = (Object.values(controller) as unknown[])
+  .filter((v): v is new (m: string) => Error => typeof v === "function" && v.prototype instanceof Error)
+  .map((ErrorClass) => new ErrorClass("probe").name);
+
+const CONTROLLER_ARN = "arn:aws:lambda:us-west-2:123456789012:function:mlops-controller-test";
+
+function sampleInput() {
+  const config = loadMlPipelineConfig(ML_CONFIG_PATH);
+  return buildRunInput(
+    config,
+    {
+      commitId: "0123456789abcdef0123456789abcdef01234567",
+      source: "push",
+      startedAt: new Date("2026-11-29T10:00:00Z"),
+    },
+    {
+      bucket: "mlops-staging-0a1b2c3",
+      configKey: "config/ml-pipeline-config.json",
+      modelPackageGroupName: "customer-churn-test",
+      image: "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1",
+    },
+  ) as unknown as Record<string, unknown>;
+}
+
+function definition(): Definition {
+  return pipelineDefinition({
+    glueJobName: "mlops-data-prep-test",
+    controllerFunctionArn: CONTROLLER_ARN,
+    sageMakerRoleArn: "arn:aws:iam::123456789012:role/mlops-sagemaker-role",
+    kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-0000-4000-8000-000000000000",
+  }) as unknown as Definition;
+}
+
+const options = (): ContractOptions => ({
+  executionInput: sampleInput(),
+  functionErrors: { [CONTROLLER_ARN]: controllerErrors },
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- planted defects edit the JSON in place
+type EditableStates = Record<string, Record<string, any>>;
+
+/** A copy of the definition with one state changed. */
+function planted(change: (states: EditableStates) => void): Definition {
+  const copy = structuredClone(definition()) as Definition & { States: EditableStates };
+  change(copy.States);
+  return copy;
+}
+
+describe("AWS contract: Task parameters against the AWS API models", function () {
+  this.timeout(120_000);
+
+  it("the controller raises typed errors the state machine can name", () => {
+    assert.deepEqual([...controllerErrors].sort(), ["BadRequest", "EndpointFailed", "EndpointPending"]);
+  });
+
+  it("every Task of the ML pipeline matches its API operation, result and error names", () => {
+    assert.deepEqual(checkDefinition(definition(), options()), []);
+  });
+
+  it("every state machine the test stack declares passes the same check", async () => {
+    const run = await offline({ stack: "test" });
+    const machines = ofType(run, "aws:sfn/stateMachine:StateMachine");
+    assert.ok(machines.length >= 1);
+    for (const machine of machines) {
+      const declared = JSON.parse(String(machine.inputs.definition)) as Definition;
+      assert.ok(taskStates(declared).length >= 10, `${machine.name} has its Tasks`);
+      const track = taskStates(declared).find(([n]) => n === "TrackExperiment")![1];
+      const fn = String((track.Parameters as Record<string, unknown>).FunctionName);
+      const problems = checkDefinition(declared, {
+        executionInput: sampleInput(),
+        functionErrors: { [fn]: controllerErrors },
+      });
+      assert.deepEqual(problems, [], machine.name);
+    }
+  });
+
+  describe("catches a planted defect of each kind", () => {
+    const cases: [string, (s: EditableStates) => void, RegExp][] = [
+      [
+        "an unknown member",
+        (s) => (s.Train.Parameters.AlgorithmSpecification.TrainingImages = "x"),
+        /Train: Parameters\.AlgorithmSpecification\.TrainingImages is not a member of AlgorithmSpecification/,
+      ],
+      [
+        "an unknown member set from a path",
+        (s) => (s.CreateModel.Parameters["ModelNames.$"] = "$$.Execution.Input.model.name"),
+        /CreateModel: Parameters\.ModelNames is not a member of CreateModelInput/,
+      ],
+      [
+        "a missing required member",
+        (s) => delete s.CreateModel.Parameters["ModelName.$"],
+        /CreateModel: Parameters lacks ModelName, which CreateModelInput requires/,
+      ],
+      [
+        "a value outside an enum",
+        (s) => (s.Train.Parameters.AlgorithmSpecification.TrainingInputMode = "Streaming"),
+        /TrainingInputMode is "Streaming"; TrainingInputMode allows Pipe, File/,
+      ],
+      [
+        "a structure where the API wants a list",
+        (s) => (s.Train.Parameters.InputDataConfig = s.Train.Parameters.InputDataConfig[0]),
+        /Train: Parameters\.InputDataConfig must be a list \(InputDataConfig\)/,
+      ],
+      [
+        "an execution-input value of the wrong type",
+        (s) =>
+          (s.CreateEndpointConfig.Parameters.ProductionVariants[0]["InitialInstanceCount.$"] =
+            "$$.Execution.Input.endpoint.name"),
+        /InitialInstanceCount \(\$\$\.Execution\.Input\.endpoint\.name\) must be integer/,
+      ],
+      [
+        "a path into the execution input that does not exist",
+        (s) => (s.CreateModel.Parameters["ModelName.$"] = "$$.Execution.Input.model.nme"),
+        /reads \$\$\.Execution\.Input\.model\.nme, which the execution input does not have/,
+      ],
+      [
+        "a result path the API does not return",
+        (s) => (s.Train.ResultSelector["modelDataUri.$"] = "$.ModelArtifacts.S3ModelArtifact"),
+        /Train: ResultSelector\.modelDataUri\.\$ reads \$\.ModelArtifacts\.S3ModelArtifact/,
+      ],
+      [
+        ".sync on an API that has none",
+        (s) => (s.CreateModel.Resource = "arn:aws:states:::sagemaker:createModel.sync"),
+        /CreateModel: .*createModel does not support \.sync/,
+      ],
+      [
+        "an error name the service never raises",
+        (s) => (s.CreateModel.Retry = [{ ErrorEquals: ["SageMaker.ThrottlingException"], MaxAttempts: 2 }]),
+        /CreateModel: Retry matches SageMaker\.ThrottlingException, which .* never raises/,
+      ],
+      [
+        "an SDK-integration error name on an optimized integration",
+        (s) => (s.CreateModel.Retry = [{ ErrorEquals: ["SageMaker.SageMakerException"], MaxAttempts: 2 }]),
+        /CreateModel: Retry matches SageMaker\.SageMakerException/,
+      ],
+      [
+        "a Catch on an error the function never raises",
+        (s) => (s.CheckEndpoint.Catch[0].ErrorEquals = ["EndpointPendingError"]),
+        /CheckEndpoint: Catch matches EndpointPendingError/,
+      ],
+    ];
+    for (const [what, change, expected] of cases) {
+      it(what, () => {
+        const problems = checkDefinition(planted(change), options());
+        assert.ok(
+          problems.some((p) => expected.test(p)),
+          `expected ${expected}, got:\n${problems.join("\n")}`,
+        );
+      });
+    }
+  });
+});
