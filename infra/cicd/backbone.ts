@@ -6,7 +6,7 @@ import { logGroup } from "../shared/log-group";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
-import { artifactAccess, buildStatements, pipelineStatements } from "./roles";
+import { artifactAccess, buildStatements, pipelineStatements, recordReleases } from "./roles";
 import { pipelineStages, type StageFunction } from "./stages";
 import { releaseTriggers } from "./triggers";
 
@@ -59,6 +59,8 @@ export interface CicdBackboneArgs {
   trainFunction?: StageFunction;
   /** The Test stage's function (runs the test suite). Without it the stage is left out. */
   testFunction?: StageFunction;
+  /** The model registry group whose packages the Deploy stage marks Approved or Rejected. */
+  modelPackageGroupName?: pulumi.Input<string>;
   /** AWS region of the stack (from `aws:region`); ARNs in policies are built for it. */
   region: string;
   /** Extra tags on every resource, besides project, stack and component. */
@@ -143,7 +145,13 @@ export class CicdBackbone extends pulumi.ComponentResource {
             },
             kmsUseVia(key.arn, ["codecommit"], ctx),
           ]
-        : [artifactAccess(this.artifactBucket.arn, true), kmsUseVia(key.arn, ["s3"], ctx)];
+        : [
+            artifactAccess(this.artifactBucket.arn, true),
+            kmsUseVia(key.arn, ["s3"], ctx),
+            ...(kind === "deploy-prod" && args.modelPackageGroupName
+              ? [recordReleases(ctx, args.modelPackageGroupName)]
+              : []),
+          ];
       const role = serviceRole(
         `${name}-${kind}-role`,
         {

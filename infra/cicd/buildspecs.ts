@@ -17,18 +17,58 @@ export const PULUMI_ENV = {
   accessToken: "PULUMI_ACCESS_TOKEN",
 } as const;
 
-const install = [
+/**
+ * Runtimes the build image (`aws/codebuild/amazonlinux-x86_64-standard:5.0`, Amazon Linux 2023)
+ * provides: https://docs.aws.amazon.com/codebuild/latest/userguide/available-runtimes.html.
+ * Node.js 20 left maintenance in April 2026; Lambda and the builds run 22.
+ */
+export const BUILD_RUNTIMES = { nodejs: 22, python: 3.11 } as const;
+
+/**
+ * What `npm test` needs from Python: XGBoost 1.7.4, the version in SageMaker's xgboost:1.7-1 image
+ * that local mode trains with (numpy below 2, which XGBoost 1.7 predates), and botocore, whose API
+ * models the AWS contract tests read (the version Debian ships, so CI and CodeBuild read the same).
+ */
+export const PYTHON_TEST_PACKAGES = ["xgboost==1.7.4", "numpy==1.26.4", "scipy==1.11.4", "botocore==1.29.27"];
+
+const install = (runsTests: boolean) => [
   `curl -fsSL https://get.pulumi.com | sh -s -- --version "$${PULUMI_ENV.version}"`,
   'export PATH="$HOME/.pulumi/bin:$PATH"',
   "pulumi version",
+  ...(runsTests
+    ? [
+        `python3 -m pip install --quiet --disable-pip-version-check ${PYTHON_TEST_PACKAGES.map((p) => `"${p}"`).join(" ")}`,
+        'export MLOPS_PYTHON="$(command -v python3)"',
+      ]
+    : []),
   "npm ci --no-audit --no-fund",
 ];
 
-/** Credentials of the deployment role, assumed for this build only. */
-const assumeRole = [
-  `read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<< "$(aws sts assume-role --role-arn "$${PULUMI_ENV.roleArn}" --role-session-name "pulumi-$CODEBUILD_BUILD_NUMBER" --query '[Credentials.AccessKeyId,Credentials.SecretAccessKey,Credentials.SessionToken]' --output text)"`,
-  "export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN",
-  `pulumi login "$${PULUMI_ENV.backend}"`,
+/** The AWS profile Pulumi runs under: the deployment role, assumed from the build's own credentials. */
+export const DEPLOYER_PROFILE = "pulumi-deployer";
+
+/**
+ * The deployment role as a named profile, not exported credentials: Pulumi (and only Pulumi) runs
+ * with `AWS_PROFILE`, the SDKs assume the role from the container's credentials and refresh it for
+ * long deployments, and every `aws` command stays on the CodeBuild role that holds its grants.
+ * https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html (credential_source)
+ */
+const deployerProfile = [
+  `aws configure set profile.${DEPLOYER_PROFILE}.role_arn "$${PULUMI_ENV.roleArn}"`,
+  `aws configure set profile.${DEPLOYER_PROFILE}.credential_source EcsContainer`,
+  `aws configure set profile.${DEPLOYER_PROFILE}.role_session_name "pulumi-$CODEBUILD_BUILD_NUMBER"`,
+  `aws configure set profile.${DEPLOYER_PROFILE}.region "$AWS_REGION"`,
+];
+
+/** A command run with the deployment role. */
+export const asDeployer = (command: string) =>
+  `AWS_PROFILE=${DEPLOYER_PROFILE} AWS_SDK_LOAD_CONFIG=1 ${command}`;
+
+const pulumiLogin = [
+  ...deployerProfile,
+  // Fails here, with the role in the message, if the role cannot be assumed.
+  asDeployer("aws sts get-caller-identity --query Arn --output text"),
+  asDeployer(`pulumi login "$${PULUMI_ENV.backend}"`),
 ];
 
 /**
@@ -41,35 +81,48 @@ const policyPacks = (stack: string) => [
 ];
 
 /**
- * Before deploying prod: mark the run's model package Approved in the registry (the manual approval
- * just happened) and point the prod stack at it and at its run's baseline.
+ * Deploying prod points the stack at the run's model package and baseline; the previous values are
+ * kept so a failed deploy can restore them.
  */
-const approveModel = [
-  'if [ -n "${APPROVED_MODEL_PACKAGE_ARN:-}" ]; then aws sagemaker update-model-package --model-package-arn "$APPROVED_MODEL_PACKAGE_ARN" --model-approval-status Approved --approval-description "Approved in CodePipeline ($CODEBUILD_BUILD_ID)"; pulumi config set -s prod mlops:approvedModelPackageArn "$APPROVED_MODEL_PACKAGE_ARN"; pulumi config set -s prod mlops:approvedRunId "$APPROVED_RUN_ID"; fi',
+const pointProdAtModel = [
+  `if [ -n "\${APPROVED_MODEL_PACKAGE_ARN:-}" ]; then PREVIOUS_MODEL_PACKAGE_ARN=$(${asDeployer("pulumi config get -s prod mlops:approvedModelPackageArn")} || true); PREVIOUS_RUN_ID=$(${asDeployer("pulumi config get -s prod mlops:approvedRunId")} || true); ${asDeployer('pulumi config set -s prod mlops:approvedModelPackageArn "$APPROVED_MODEL_PACKAGE_ARN"')}; ${asDeployer('pulumi config set -s prod mlops:approvedRunId "$APPROVED_RUN_ID"')}; fi`,
+];
+
+/**
+ * After the deploy: the package is Approved in the registry (and so the champion the next run is
+ * judged against) only once prod serves it, i.e. the blue/green rollout finished without a rollback.
+ * Otherwise it is Rejected with the reason and the stack points at the previous model again. The
+ * CodeBuild role holds the registry grant.
+ */
+const recordRelease = [
+  `if [ -n "\${APPROVED_MODEL_PACKAGE_ARN:-}" ]; then if [ "$CODEBUILD_BUILD_SUCCEEDING" = "1" ]; then aws sagemaker update-model-package --model-package-arn "$APPROVED_MODEL_PACKAGE_ARN" --model-approval-status Approved --approval-description "Serving in prod after build $CODEBUILD_BUILD_ID"; else aws sagemaker update-model-package --model-package-arn "$APPROVED_MODEL_PACKAGE_ARN" --model-approval-status Rejected --approval-description "The prod deploy failed or rolled back (build $CODEBUILD_BUILD_ID)"; if [ -n "\${PREVIOUS_MODEL_PACKAGE_ARN:-}" ]; then ${asDeployer('pulumi config set -s prod mlops:approvedModelPackageArn "$PREVIOUS_MODEL_PACKAGE_ARN"')}; ${asDeployer('pulumi config set -s prod mlops:approvedRunId "$PREVIOUS_RUN_ID"')}; fi; fi; fi`,
 ];
 
 const selectStack = (stack: string) =>
-  `pulumi stack select --create "${stack}" --secrets-provider "$${PULUMI_ENV.secretsProvider}" --non-interactive`;
+  asDeployer(
+    `pulumi stack select --create "${stack}" --secrets-provider "$${PULUMI_ENV.secretsProvider}" --non-interactive`,
+  );
 
 function deploy(stack: "test" | "prod", runTests: boolean) {
   return {
     version: "0.2",
     env: { shell: "bash", "exported-variables": ["STACK_OUTPUTS_FILE"] },
     phases: {
-      install: { "runtime-versions": { nodejs: 20 }, commands: install },
-      pre_build: { commands: [...(runTests ? ["npm test"] : []), ...assumeRole, ...policyPacks(stack)] },
+      install: { "runtime-versions": runtimes(runTests), commands: install(runTests) },
+      pre_build: { commands: [...(runTests ? ["npm test"] : []), ...pulumiLogin, ...policyPacks(stack)] },
       build: {
         commands: [
           selectStack(stack),
-          ...(stack === "prod" ? approveModel : []),
+          ...(stack === "prod" ? pointProdAtModel : []),
           // A preview with the packs first: a mandatory violation stops the build before any change.
-          `pulumi preview --non-interactive --diff $POLICY_ARGS -s "${stack}"`,
-          `pulumi up --yes --non-interactive --skip-preview $POLICY_ARGS -s "${stack}"`,
+          asDeployer(`pulumi preview --non-interactive --diff $POLICY_ARGS -s "${stack}"`),
+          asDeployer(`pulumi up --yes --non-interactive --skip-preview $POLICY_ARGS -s "${stack}"`),
         ],
       },
       post_build: {
         commands: [
-          `pulumi stack output --json -s "${stack}" > stack-outputs.json`,
+          ...(stack === "prod" ? recordRelease : []),
+          asDeployer(`pulumi stack output --json -s "${stack}" > stack-outputs.json`),
           "STACK_OUTPUTS_FILE=stack-outputs.json",
         ],
       },
@@ -89,8 +142,8 @@ function prCheck() {
     version: "0.2",
     env: { shell: "bash" },
     phases: {
-      install: { "runtime-versions": { nodejs: 20 }, commands: install },
-      pre_build: { commands: [...assumeRole] },
+      install: { "runtime-versions": runtimes(true), commands: install(true) },
+      pre_build: { commands: [...pulumiLogin] },
       build: {
         commands: [
           'FAILED=0; printf "### Pipeline checks for %s\\n\\n| check | result |\\n|---|---|\\n" "$SOURCE_COMMIT" > summary.md',
@@ -98,25 +151,33 @@ function prCheck() {
           ...policyPacks("test"),
           step(
             "preview test stack with policies",
-            "pulumi preview --non-interactive $POLICY_ARGS -s test",
+            asDeployer("pulumi preview --non-interactive $POLICY_ARGS -s test"),
             "preview-test.log",
           ),
           ...policyPacks("prod"),
           step(
             "preview prod stack with policies",
-            "pulumi preview --non-interactive $POLICY_ARGS -s prod",
+            asDeployer("pulumi preview --non-interactive $POLICY_ARGS -s prod"),
             "preview-prod.log",
           ),
         ],
         finally: [
           'echo "" >> summary.md; echo "Build: $CODEBUILD_BUILD_URL" >> summary.md',
-          'aws codecommit post-comment-for-pull-request --pull-request-id "$PULL_REQUEST_ID" --repository-name "$REPOSITORY_NAME" --before-commit-id "$DESTINATION_COMMIT" --after-commit-id "$SOURCE_COMMIT" --content "$(cat summary.md)"',
+          // The CodeBuild role comments (it holds the grant); a comment that cannot be posted is a
+          // warning, never a failure of checks that passed.
+          'aws codecommit post-comment-for-pull-request --pull-request-id "$PULL_REQUEST_ID" --repository-name "$REPOSITORY_NAME" --before-commit-id "$DESTINATION_COMMIT" --after-commit-id "$SOURCE_COMMIT" --content "$(cat summary.md)" || echo "warning: could not comment on pull request $PULL_REQUEST_ID; the checks\' result stands"',
         ],
       },
       post_build: { commands: ['exit "$FAILED"'] },
     },
   };
 }
+
+/** Python only where the tests run; Node.js everywhere. */
+const runtimes = (runsTests: boolean) =>
+  runsTests
+    ? { nodejs: BUILD_RUNTIMES.nodejs, python: BUILD_RUNTIMES.python }
+    : { nodejs: BUILD_RUNTIMES.nodejs };
 
 export function buildSpec(kind: BuildKind): string {
   const spec =

@@ -39,6 +39,18 @@ export function buildStatements(access: BuildAccess, extra: Statement[]): Statem
   return statements;
 }
 
+/**
+ * The Deploy build records the release in the model registry: Approved once prod serves the model,
+ * Rejected when the deploy failed or rolled back (see buildspecs.ts).
+ */
+export function recordReleases(ctx: AwsContext, modelPackageGroupName: pulumi.Input<string>): Statement {
+  return {
+    Sid: "RecordReleasesInRegistry",
+    Action: "sagemaker:UpdateModelPackage",
+    Resource: pulumi.interpolate`arn:${ctx.partition}:sagemaker:${ctx.region}:${ctx.accountId}:model-package/${pulumi.output(modelPackageGroupName).apply((g) => g.toLowerCase())}/*`,
+  };
+}
+
 export function artifactAccess(bucketArn: pulumi.Input<string>, write: boolean): Statement {
   return {
     Sid: write ? "ReadWriteArtifacts" : "ReadArtifacts",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
-import { kmsUseVia, passRole, type Statement } from "../shared/iam";
+import { kmsUseVia, passRole, stateMachineKeyUse, type Statement } from "../shared/iam";
 
 /** Permission sets of the ML pipeline's roles, scoped to this project's name prefixes and objects. */
 
@@ -97,6 +97,7 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
       Resource: [n.controllerArn, pulumi.interpolate`${n.controllerArn}:*`],
     },
     kmsUseVia(n.keyArn, ["sagemaker", "states"], n.ctx),
+    stateMachineKeyUse(n.keyArn, n.stateMachineArn),
     {
       Sid: "LetSageMakerEncryptVolumes",
       Action: "kms:CreateGrant",
@@ -251,6 +252,7 @@ export function runnerStatements(n: MlNames, configKey: string): Statement[] {
       Resource: pulumi.interpolate`${n.bucketArn}/${configKey}`,
     },
     kmsUseVia(n.keyArn, ["s3"], n.ctx),
+    stateMachineKeyUse(n.keyArn, n.stateMachineArn),
     // CodePipeline job results have no resource-level permissions.
     {
       Sid: "ReportJobResults",

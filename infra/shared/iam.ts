@@ -45,6 +45,25 @@ export function kmsUseVia(keyArn: pulumi.Input<string>, services: string[], ctx:
   };
 }
 
+/**
+ * Step Functions encrypts a CMK-encrypted state machine's executions with the credentials of whoever
+ * starts, reads or runs them: StartExecution needs kms:GenerateDataKey, DescribeExecution kms:Decrypt,
+ * the state machine's own role both; the encryption context names the state machine.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+ */
+export function stateMachineKeyUse(
+  keyArn: pulumi.Input<string>,
+  stateMachineArn: pulumi.Input<string>,
+  actions: ("kms:GenerateDataKey" | "kms:Decrypt")[] = ["kms:GenerateDataKey", "kms:Decrypt"],
+): Statement {
+  return {
+    Sid: "UseStateMachineKey",
+    Action: actions,
+    Resource: keyArn,
+    Condition: { StringEquals: { "kms:EncryptionContext:aws:states:stateMachineArn": stateMachineArn } },
+  };
+}
+
 export function logWriting(logGroupArn: pulumi.Input<string>): Statement {
   return {
     Sid: "WriteOwnLogs",

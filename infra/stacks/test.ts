@@ -54,6 +54,7 @@ export function testStack(
     approvalEmail: config.approvalEmail,
     trainFunction: { functionName: pipeline.pipelineRunner.name, functionArn: pipeline.pipelineRunner.arn },
     testFunction: { functionName: environment.testRunner.name, functionArn: environment.testRunner.arn },
+    modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
     tags: config.tags,
   });
   return {

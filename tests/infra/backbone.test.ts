@@ -196,7 +196,13 @@ describe("CicdBackbone in the test stack", function () {
     const build = spec("mlops-deploy-test");
     assert.ok(build.phases.pre_build.commands.includes("npm test"));
     assert.deepEqual(
-      build.phases.build.commands.slice(1).map((c) => c.split(" ").slice(0, 3).join(" ")),
+      build.phases.build.commands.slice(1).map((c) =>
+        c
+          .replace(/^AWS_PROFILE=\S+ AWS_SDK_LOAD_CONFIG=1 /, "")
+          .split(" ")
+          .slice(0, 3)
+          .join(" "),
+      ),
       ["pulumi preview --non-interactive", "pulumi up --yes"],
     );
     assert.ok(
@@ -206,7 +212,7 @@ describe("CicdBackbone in the test stack", function () {
     );
     const deploy = spec("mlops-deploy-prod");
     assert.ok(
-      deploy.phases.build.commands.some((c) => c.startsWith("pulumi up --yes") && c.includes('-s "prod"')),
+      deploy.phases.build.commands.some((c) => c.includes(" pulumi up --yes") && c.includes('-s "prod"')),
     );
     const [deployStage] = stages().filter((s) => s.name === "Deploy");
     assert.equal(deployStage.actions[0].configuration.ProjectName, "mlops-deploy-prod-test");

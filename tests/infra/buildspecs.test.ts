@@ -1,7 +1,14 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { parse } from "yaml";
-import { buildSpec, type BuildKind } from "../../infra/cicd/buildspecs";
+import {
+  BUILD_RUNTIMES,
+  buildSpec,
+  DEPLOYER_PROFILE,
+  PYTHON_TEST_PACKAGES,
+  type BuildKind,
+} from "../../infra/cicd/buildspecs";
+import { emulateBuild } from "../helpers/codebuild-emulator";
 
 type Spec = {
   version: string;
@@ -25,18 +32,49 @@ describe("buildspecs", () => {
       assert.equal(check.status, 0, check.stderr);
     });
 
-    it(`${kind}: installs the pinned Pulumi CLI, logs in with the assumed role, and enforces every policy pack`, () => {
+    it(`${kind}: installs the pinned Pulumi CLI, runs Pulumi as the deployment role, and enforces every policy pack`, () => {
       const all = commands(parse(buildSpec(kind)) as Spec);
       assert.ok(all.some((c) => c.includes('--version "$PULUMI_VERSION"')));
-      const assume = all.findIndex((c) => c.includes('aws sts assume-role --role-arn "$PULUMI_ROLE_ARN"'));
-      const login = all.findIndex((c) => c === 'pulumi login "$PULUMI_BACKEND_URL"');
-      assert.ok(assume >= 0 && login > assume, "assume the role before logging in");
+      const profile = all.findIndex((c) =>
+        c.includes(`profile.${DEPLOYER_PROFILE}.role_arn "$PULUMI_ROLE_ARN"`),
+      );
+      const login = all.findIndex((c) => c.endsWith('pulumi login "$PULUMI_BACKEND_URL"'));
+      assert.ok(profile >= 0 && login > profile, "the deployment role's profile exists before logging in");
       assert.ok(all.some((c) => c.includes("policy/*/PulumiPolicy.yaml")));
-      for (const c of all.filter(
-        (x) => /^pulumi (preview|up)/.test(x) || (x.includes("then") && x.includes("pulumi preview")),
-      )) {
+      for (const c of all.filter((x) => /pulumi (preview|up)/.test(x))) {
         assert.ok(c.includes("$POLICY_ARGS"), `runs without policy packs: ${c}`);
       }
+    });
+
+    it(`${kind}: Node.js ${BUILD_RUNTIMES.nodejs} (20 is past end of life)`, () => {
+      const spec = parse(buildSpec(kind)) as {
+        phases: { install: { "runtime-versions": { nodejs: number } } };
+      };
+      assert.equal(spec.phases.install["runtime-versions"].nodejs, 22);
+    });
+
+    it(`${kind}: only Pulumi runs as the deployment role; every aws command runs as the CodeBuild role`, () => {
+      const build = emulateBuild(buildSpec(kind), {
+        env: {
+          APPROVED_MODEL_PACKAGE_ARN: "arn:aws:sagemaker:us-west-2:1:model-package/g/3",
+          APPROVED_RUN_ID: "r",
+        },
+      });
+      assert.ok(build.succeeded, build.output);
+      const pulumi = build.calls.filter((c) => c.program === "pulumi" && c.args !== "version");
+      assert.ok(pulumi.length >= 2);
+      for (const call of pulumi) assert.equal(call.profile, DEPLOYER_PROFILE, `pulumi ${call.args}`);
+      const aws = build.calls.filter(
+        (c) =>
+          c.program === "aws" &&
+          !c.args.startsWith("configure") &&
+          !c.args.startsWith("sts get-caller-identity"),
+      );
+      for (const call of aws) assert.equal(call.profile, "", `aws ${call.args} runs as ${call.profile}`);
+      assert.ok(
+        build.calls.every((c) => c.accessKey === ""),
+        "no static credentials are exported",
+      );
     });
   }
 
@@ -55,6 +93,57 @@ describe("buildspecs", () => {
     );
   });
 
+  for (const kind of ["deploy-test", "pr-check"] as BuildKind[]) {
+    it(`${kind}: npm test runs with XGBoost 1.7.4 and botocore installed into the interpreter it is told about`, () => {
+      const build = emulateBuild(buildSpec(kind));
+      const pip = build.calls.findIndex(
+        (c) => c.program === "python3" && c.args.startsWith("-m pip install"),
+      );
+      const test = build.calls.findIndex((c) => c.program === "npm" && c.args === "test");
+      assert.ok(pip >= 0 && test > pip, "installs the Python packages before npm test");
+      for (const pkg of PYTHON_TEST_PACKAGES) assert.ok(build.calls[pip].args.includes(pkg), pkg);
+      assert.ok(
+        PYTHON_TEST_PACKAGES.includes("xgboost==1.7.4"),
+        "the version SageMaker's xgboost:1.7-1 runs",
+      );
+      assert.ok(
+        build.calls[test].mlopsPython.endsWith("/python3"),
+        "local mode and the contract tests find it",
+      );
+    });
+  }
+
+  it("deploy-prod: the package is Approved only after the deploy, and a failed deploy rejects it and restores prod's model", () => {
+    const env = {
+      APPROVED_MODEL_PACKAGE_ARN: "arn:aws:sagemaker:us-west-2:1:model-package/g/3",
+      APPROVED_RUN_ID: "20261129-100000-abc1234",
+    };
+    const ok = emulateBuild(buildSpec("deploy-prod"), { env });
+    const order = (build: typeof ok, match: RegExp) =>
+      build.calls.findIndex((c) => match.test(`${c.program} ${c.args}`));
+    assert.ok(order(ok, /--model-approval-status Approved/) > order(ok, /pulumi up/));
+    const failed = emulateBuild(buildSpec("deploy-prod"), { env, failWhen: /^pulumi up/ });
+    assert.deepEqual(failed.failedPhases, ["build"]);
+    assert.ok(order(failed, /--model-approval-status Rejected/) > 0, failed.output);
+    assert.equal(order(failed, /--model-approval-status Approved/), -1);
+    const restored = failed.calls.filter((c) =>
+      /^config set -s prod mlops:approvedModelPackageArn/.test(c.args),
+    );
+    assert.equal(restored.length, 2, "set to the new model, then back");
+  });
+
+  it("pr-check: a comment that cannot be posted does not fail checks that passed", () => {
+    const build = emulateBuild(buildSpec("pr-check"), {
+      env: { PULL_REQUEST_ID: "12", SOURCE_COMMIT: "abc" },
+      failWhen: /^aws codecommit post-comment-for-pull-request/,
+    });
+    assert.ok(build.succeeded, build.output);
+    assert.match(build.output, /warning: could not comment on pull request 12/);
+    const failing = emulateBuild(buildSpec("pr-check"), { failWhen: /^npm test/ });
+    assert.deepEqual(failing.failedPhases, ["post_build"], "a failed check still fails the build");
+    assert.ok(failing.calls.some((c) => c.args.startsWith("codecommit post-comment-for-pull-request")));
+  });
+
   it("pr-check: runs every check, comments on the pull request, then fails if any check failed", () => {
     const spec = parse(buildSpec("pr-check")) as Spec;
     const build = spec.phases.build.commands!.join("\n");
@@ -63,7 +152,7 @@ describe("buildspecs", () => {
       spec.phases.build.finally!.some((c) => c.startsWith("aws codecommit post-comment-for-pull-request")),
     );
     assert.deepEqual(spec.phases.post_build.commands, ['exit "$FAILED"']);
-    assert.ok(!commands(spec).some((c) => c.startsWith("pulumi up")), "a pull request never deploys");
+    assert.ok(!commands(spec).some((c) => c.includes("pulumi up")), "a pull request never deploys");
   });
 
   it("the PR-check script records a failed step and still reaches the comment", () => {
@@ -76,7 +165,7 @@ describe("buildspecs", () => {
       'cd "$(mktemp -d)"',
       init,
       tests.replace("if npm test >", "if false >"),
-      previewTest.replace(/if pulumi preview [^>]*>/, "if true >"),
+      previewTest.replace(/if [^>]*pulumi preview [^>]*>/, "if true >"),
       'cat summary.md; echo "FAILED=$FAILED"',
     ].join("\n");
     const out = spawnSync("bash", ["-c", script], {

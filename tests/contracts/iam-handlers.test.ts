@@ -1,0 +1,95 @@
+import { strict as assert } from "node:assert";
+import { offline } from "../helpers/offline";
+import { denied, type IamRequest } from "./iam/evaluator";
+import { HANDLER_SCENARIOS, importedCommands } from "./iam/handler-scenarios";
+import { PreviewIam } from "./iam/preview";
+import { mockAllClients, resetAll, restoreAll, sentCommands, withEnvironment } from "./iam/recorder";
+import { requestsFor, type SentCommand } from "./iam/sdk-requests";
+
+/**
+ * Every AWS SDK command each Lambda handler sends must be allowed by that function's role as the
+ * offline preview declares it, including the KMS calls services make with the caller's credentials.
+ */
+
+const mocks = mockAllClients();
+
+async function record(scenario: (typeof HANDLER_SCENARIOS)[number], preview: PreviewIam) {
+  const fn = preview.fn(scenario.functionName);
+  resetAll(mocks);
+  await withEnvironment({ ...fn.environment, AWS_REGION: preview.region }, () =>
+    scenario.run(mocks, fn.environment, preview),
+  );
+  const sent = sentCommands(mocks);
+  return { fn, sent, requests: sent.flatMap((c) => requestsFor(fn.roleArn, c, preview)) };
+}
+
+const previews = {
+  test: () => offline({ stack: "test" }).then((run) => new PreviewIam(run)),
+  prod: () => offline({ stack: "prod" }).then((run) => new PreviewIam(run)),
+};
+
+describe("AWS contract: each handler's SDK calls against its role (IAM evaluator)", function () {
+  this.timeout(180_000);
+  after(() => restoreAll(mocks));
+
+  for (const scenario of HANDLER_SCENARIOS) {
+    it(`${scenario.functionName} (${scenario.stack}): every call it makes is allowed`, async () => {
+      const preview = await previews[scenario.stack]();
+      const { sent, requests } = await record(scenario, preview);
+      const exercised = new Set(sent.map((c: SentCommand) => c.operation));
+      const missing = importedCommands(scenario.module).filter((c) => !exercised.has(c));
+      assert.deepEqual(missing, [], `the scenario never sends ${missing.join(", ")}`);
+      assert.ok(requests.length >= sent.length);
+      assert.deepEqual(await denied(requests, (r) => preview.policiesFor(r)), []);
+    });
+  }
+
+  describe("catches a planted defect", () => {
+    it("a role without the state machine key: StartExecution on the encrypted state machine is denied", async () => {
+      const preview = await previews.test();
+      const runner = HANDLER_SCENARIOS.find((s) => s.module === "pipeline-runner")!;
+      const { requests, fn } = await record(runner, preview);
+      const withoutKms = (r: IamRequest) => {
+        const policies = preview.policiesFor(r);
+        const strip = (doc: { Statement: unknown }) => ({
+          ...doc,
+          Statement: ([] as Record<string, unknown>[])
+            .concat(doc.Statement as Record<string, unknown>[])
+            .filter((s) => !JSON.stringify(s).includes("aws:states:stateMachineArn")),
+        });
+        return { ...policies, identity: policies.identity.map(strip) };
+      };
+      const problems = await denied(requests, withoutKms);
+      assert.ok(
+        problems.some(
+          (p) => p.startsWith(`${fn.roleArn} may not kms:GenerateDataKey`) && p.includes("StartExecution"),
+        ),
+        problems.join("\n"),
+      );
+      assert.ok(problems.some((p) => p.includes("may not kms:Decrypt") && p.includes("DescribeExecution")));
+    });
+
+    it("a misspelt action in the mapping is reported as invalid, not as allowed", async () => {
+      const preview = await previews.test();
+      const fn = preview.fn("mlops-controller");
+      const problems = await denied(
+        [{ principal: fn.roleArn, action: "sagemaker:DescribeEndpoints", resource: "*", because: "planted" }],
+        (r) => preview.policiesFor(r),
+      );
+      assert.match(problems[0], /invalid request/);
+    });
+
+    it("a handler command with no IAM mapping fails loudly", async () => {
+      const preview = await previews.test();
+      assert.throws(
+        () =>
+          requestsFor(
+            "arn:aws:iam::1:role/r",
+            { service: "SFN", operation: "StopExecution", input: {} },
+            preview,
+          ),
+        /SFN\.StopExecution has no IAM mapping/,
+      );
+    });
+  });
+});
