@@ -79,13 +79,24 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** `{"source": "data"}` in the action's UserParameters marks runs started by new data. */
-function triggerSource(job: Job): RunTrigger["source"] {
-  const parameters = safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") as {
+/**
+ * The action's UserParameters carry the pipeline variables the Train stage resolves: what started
+ * the run and the data set it trains on (`{"source": "data", "dataKey": "datasets/new.csv"}`). A
+ * pipeline without those variables leaves them unresolved (`#{variables.TriggerSource}`).
+ */
+export function triggerOf(job: Job): { source: RunTrigger["source"]; dataKey?: string } {
+  const parameters = (safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") ?? {}) as {
     source?: unknown;
+    dataKey?: unknown;
   };
-  const source = parameters?.source;
-  return source === "data" || source === "manual" ? source : "push";
+  const source = ["push", "data", "manual"].includes(String(parameters.source))
+    ? (parameters.source as RunTrigger["source"])
+    : "manual";
+  const dataKey =
+    typeof parameters.dataKey === "string" && parameters.dataKey && !parameters.dataKey.startsWith("#{")
+      ? parameters.dataKey
+      : undefined;
+  return { source, dataKey };
 }
 
 async function loadConfig(settings: RunnerSettings) {
@@ -100,9 +111,15 @@ async function loadConfig(settings: RunnerSettings) {
 async function start(job: Job, settings: RunnerSettings, now: Date): Promise<RunnerOutcome> {
   const config = await loadConfig(settings);
   const commitId = job.data?.inputArtifacts?.[0]?.revision ?? "unknown";
+  const trigger = triggerOf(job);
+  if (trigger.dataKey && !trigger.dataKey.startsWith(config.data.stagingPrefix)) {
+    throw new Error(
+      `the data set s3://${settings.bucket}/${trigger.dataKey} is outside data.stagingPrefix "${config.data.stagingPrefix}"; upload data under that prefix`,
+    );
+  }
   const input = buildRunInput(
     config,
-    { commitId, source: triggerSource(job), startedAt: now },
+    { commitId, source: trigger.source, dataKey: trigger.dataKey, startedAt: now },
     {
       bucket: settings.bucket,
       configKey: settings.configKey,
@@ -131,13 +148,13 @@ async function start(job: Job, settings: RunnerSettings, now: Date): Promise<Run
       jobId: job.id,
       continuationToken: JSON.stringify(token),
       executionDetails: {
-        summary: `ML pipeline run ${input.runId} started for ${commitId}`,
+        summary: `ML pipeline run ${input.runId} started for ${commitId} (${trigger.source}, data ${input.data.rawUri})`,
         externalExecutionId: executionArn,
         percentComplete: 0,
       },
     }),
   );
-  logger().info("ML pipeline started", { jobId: job.id, executionArn, commitId });
+  logger().info("ML pipeline started", { jobId: job.id, executionArn, commitId, trigger });
   return { reported: "started", executionArn };
 }
 

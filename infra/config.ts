@@ -34,15 +34,27 @@ const tagMap = z.record(
 );
 
 /** VPC mode: functions and models run in these subnets; a `sagemaker.runtime` interface endpoint serves them. */
-const vpc = z.strictObject({
-  vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123"),
-  subnetIds: z
-    .array(z.string().regex(/^subnet-[0-9a-z]+$/, "must be a subnet id such as subnet-0abc123"))
-    .min(1, "needs at least one subnet (two in different zones for availability)"),
-  securityGroupIds: z
-    .array(z.string().regex(/^sg-[0-9a-z]+$/, "must be a security group id such as sg-0abc123"))
-    .min(1, "needs at least one security group"),
-});
+const vpc = z
+  .strictObject({
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123"),
+    subnetIds: z
+      .array(z.string().regex(/^subnet-[0-9a-z]+$/, "must be a subnet id such as subnet-0abc123"))
+      .min(1, "needs at least one subnet (two in different zones for availability)"),
+    securityGroupIds: z
+      .array(z.string().regex(/^sg-[0-9a-z]+$/, "must be a security group id such as sg-0abc123"))
+      .min(1, "needs at least one security group"),
+    /** Reuse this `sagemaker.runtime` endpoint (e.g. the other stack's, in the same VPC) instead of creating one. */
+    runtimeEndpointId: z
+      .string()
+      .regex(/^vpce-[0-9a-f]+$/, "must be a VPC endpoint id such as vpce-0abc123")
+      .optional(),
+    /** The endpoint this stack creates also serves the other stack's SageMaker endpoint (same VPC). */
+    shareRuntimeEndpoint: z.boolean().default(false),
+  })
+  .refine((v) => !(v.runtimeEndpointId && v.shareRuntimeEndpoint), {
+    message:
+      "runtimeEndpointId (reuse an endpoint) and shareRuntimeEndpoint (create one for both stacks) exclude each other; set one, on different stacks",
+  });
 
 const apiThrottle = z.strictObject({
   rateLimit: z.number().positive("must be above 0 (requests per second)"),
@@ -54,6 +66,8 @@ const common = {
   vpc: vpc.optional(),
   apiThrottle: apiThrottle.default({ rateLimit: 50, burstLimit: 100 }),
   tags: tagMap.default({}),
+  /** Subscribed to the stack's alarms: undeliverable triggers (test), drift and a silent monitor (prod). */
+  alarmEmail: z.email("must be an email address").optional(),
   logRetentionDays: z
     .number()
     .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
@@ -158,9 +172,12 @@ const prodStack = z.strictObject({
       maxModelLatencyMs: 500,
     }),
   apiCanaryPercent: z.number().min(0).max(100, "must be 0-100 (0 turns the API canary off)").default(10),
-  apiStableDeploymentId: z
+  apiStableVersion: z
     .string()
-    .regex(/^[a-z0-9]{6,12}$/, "must be an API Gateway deployment id")
+    .regex(
+      /^[1-9]\d*$/,
+      "must be a published version number of the prod microservice, such as 7 (the apiNewestVersion output)",
+    )
     .optional(),
   monitoring: z
     .strictObject({
@@ -173,9 +190,22 @@ const prodStack = z.strictObject({
         .array(z.string().min(1))
         .max(10, "a CloudWatch alarm can watch at most 10 metrics")
         .optional(),
+      silentAfterHours: z
+        .number()
+        .int()
+        .min(1)
+        .max(
+          168,
+          "must be 1-168 hours (CloudWatch evaluates at most 7 days); set it above the schedule's interval",
+        )
+        .default(3),
     })
-    .default({ scheduleExpression: "cron(0 * ? * * *)", driftThreshold: 0.2, instanceType: "ml.m5.large" }),
-  alarmEmail: z.email("must be an email address").optional(),
+    .default({
+      scheduleExpression: "cron(0 * ? * * *)",
+      driftThreshold: 0.2,
+      instanceType: "ml.m5.large",
+      silentAfterHours: 3,
+    }),
 });
 
 const schemas = { test: testStack, prod: prodStack } as const;

@@ -5,6 +5,7 @@ import { kmsUseVia, serviceRole } from "../shared/iam";
 import { logGroup } from "../shared/log-group";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
+import { PIPELINE_VARIABLES } from "../../functions/data-trigger";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
 import { artifactAccess, buildStatements, pipelineStatements, recordReleases } from "./roles";
 import { pipelineStages, type StageFunction } from "./stages";
@@ -35,6 +36,8 @@ export interface BackboneStorage {
   stagingBucket: SecureBucket;
   /** The pipeline's artifact store. */
   artifactBucket: SecureBucket;
+  /** Where triggers and pipeline jobs that could not be delivered end up (an alarm watches it). */
+  deadLetterQueue: aws.sqs.Queue;
 }
 
 export interface CicdBackboneArgs {
@@ -48,6 +51,8 @@ export interface CicdBackboneArgs {
   triggerPaths: string[];
   /** Key prefix in the staging bucket under which a new object starts a run (new training data). */
   dataPrefix: string;
+  /** Key of the data set a run trains on unless new data started it (under `dataPrefix`). */
+  defaultDataKey: string;
   pulumi: PulumiDeploymentArgs;
   /** CodeBuild image and compute type for every build. */
   build: { image: string; computeType: string };
@@ -263,7 +268,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
       buildProject: buildProject.name,
       deployProject: deployProject.name,
       approvalTopicArn: this.approvalTopic.arn,
-      trainFunction: args.trainFunction,
+      trainFunction: args.trainFunction && { ...args.trainFunction, userParameters: TRAIN_PARAMETERS },
       testFunction: args.testFunction,
     });
     this.stageNames = stages.map((stage) => stage.name as string);
@@ -280,6 +285,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
         pipelineType: "V2",
         // Pushes that arrive during a run wait their turn; SUPERSEDED would drop the older one.
         executionMode: "QUEUED",
+        variables: pipelineVariables(args.defaultDataKey),
         roleArn: pipelineRole.arn,
         artifactStores: [
           { location: this.artifactBucket.name, type: "S3", encryptionKey: { id: key.arn, type: "KMS" } },
@@ -302,6 +308,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
         pipelineArn,
         args,
         prCheckProject,
+        deadLetterQueue: args.storage.deadLetterQueue,
       },
       this,
     );
@@ -313,13 +320,37 @@ export class CicdBackbone extends pulumi.ComponentResource {
       kmsKeyArn: key.arn,
       pipelineName: this.pipeline.name,
       approvalTopicArn: this.approvalTopic.arn,
-      triggerDeadLetterQueueUrl: triggers.deadLetterQueue.url,
+      deadLetterQueueUrl: triggers.deadLetterQueue.url,
     });
   }
 }
 
+/** What started a run and which data set it trains on; the data trigger sets both, pushes neither. */
+function pipelineVariables(defaultDataKey: string) {
+  return [
+    {
+      name: PIPELINE_VARIABLES.source,
+      defaultValue: "manual",
+      description: "What started the run: push (the push filter), data (a new data set) or manual",
+    },
+    {
+      name: PIPELINE_VARIABLES.dataKey,
+      defaultValue: defaultDataKey,
+      description: "Staging-bucket key of the data set the run trains on",
+    },
+  ];
+}
+
+/** The Train stage hands the run's trigger and data set to the pipeline-runner. */
+const TRAIN_PARAMETERS = JSON.stringify({
+  source: `#{variables.${PIPELINE_VARIABLES.source}}`,
+  dataKey: `#{variables.${PIPELINE_VARIABLES.dataKey}}`,
+});
+
 function validate(name: string, args: CicdBackboneArgs): void {
   const problems: string[] = [];
+  if (!args.defaultDataKey.startsWith(args.dataPrefix))
+    problems.push(`defaultDataKey "${args.defaultDataKey}" must be under dataPrefix "${args.dataPrefix}"`);
   if (args.triggerPaths.length === 0)
     problems.push('triggerPaths is empty: give at least one glob ("**" for every push)');
   if (!/^([^/]+\/)+$/.test(args.dataPrefix))

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { handler as dataTriggerHandler } from "../../functions/data-trigger";
 import { handler as pushFilterHandler } from "../../functions/push-filter";
 import type { AwsContext } from "../shared/aws-context";
 import { kmsUseVia, policyDocument, serviceRole } from "../shared/iam";
@@ -12,6 +13,8 @@ export interface TriggerInputs {
   ctx: AwsContext;
   tags: Record<string, string>;
   keyArn: pulumi.Output<string>;
+  /** Where EventBridge and the trigger functions put deliveries that failed for good. */
+  deadLetterQueue: aws.sqs.Queue;
   repositoryArn: pulumi.Output<string>;
   stagingBucketName: pulumi.Output<string>;
   pipelineName: string;
@@ -22,23 +25,29 @@ export interface TriggerInputs {
 
 /**
  * The three ways a run starts: a push that changed a watched path (through the push filter), new data
- * in the staging bucket, and, for checks only, a pull request. Failed deliveries go to a dead-letter queue.
+ * in the staging bucket (through the data trigger, so the run trains on that object), and, for checks
+ * only, a pull request. Deliveries that fail for good go to the dead-letter queue, where an alarm sees
+ * them.
  */
 export function releaseTriggers(name: string, t: TriggerInputs, component: pulumi.Resource) {
   const { ctx, tags, args } = t;
   const parent = { parent: component };
-  const deadLetterQueue = new aws.sqs.Queue(
-    `${name}-trigger-dlq`,
-    { kmsMasterKeyId: t.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags },
-    parent,
-  );
+  const deadLetterQueue = t.deadLetterQueue;
   const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
   const deadLetterConfig = { arn: deadLetterQueue.arn };
+  const failureQueue = { arn: deadLetterQueue.arn, keyArn: t.keyArn };
 
+  // Named, not auto-named: the key policy lets EventBridge dead-letter for rules named `${name}-*`.
   const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
     new aws.cloudwatch.EventRule(
       `${name}-${part}`,
-      { description, eventPattern: pulumi.jsonStringify(pattern), state: "ENABLED", tags },
+      {
+        name: `${name}-${part}-${pulumi.getStack()}`,
+        description,
+        eventPattern: pulumi.jsonStringify(pattern),
+        state: "ENABLED",
+        tags,
+      },
       parent,
     );
   const pushRule = rule(
@@ -94,49 +103,67 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
       reservedConcurrency: 2,
       kmsKeyArn: t.keyArn,
       logRetentionDays: args.logRetentionDays,
+      failureQueue,
       ctx,
       tags,
     },
     component,
   );
-  new aws.lambda.Permission(
-    `${name}-push-filter-invoke`,
+  const dataTrigger = handlerFunction(
+    `${name}-data-trigger`,
     {
-      action: "lambda:InvokeFunction",
-      function: filter.fn.name,
-      principal: "events.amazonaws.com",
-      sourceArn: pushRule.arn,
+      callback: dataTriggerHandler,
+      description: "Starts the pipeline on a new data set, training on that object",
+      statements: [
+        { Sid: "StartPipeline", Action: "codepipeline:StartPipelineExecution", Resource: t.pipelineArn },
+      ],
+      environment: {
+        PIPELINE_NAME: t.pipelineName,
+        STAGING_BUCKET: t.stagingBucketName,
+        DATA_PREFIX: args.dataPrefix,
+      },
+      timeoutSeconds: 30,
+      reservedConcurrency: 2,
+      kmsKeyArn: t.keyArn,
+      logRetentionDays: args.logRetentionDays,
+      failureQueue,
+      ctx,
+      tags,
     },
-    parent,
+    component,
   );
-  new aws.cloudwatch.EventTarget(
-    `${name}-on-push-target`,
-    { rule: pushRule.name, arn: filter.fn.arn, retryPolicy, deadLetterConfig },
-    parent,
-  );
+  const invokedBy = (part: string, fn: aws.lambda.Function, eventRule: aws.cloudwatch.EventRule) => {
+    new aws.lambda.Permission(
+      `${name}-${part}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: eventRule.arn,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-${part === "push-filter" ? "on-push" : "on-new-data"}-target`,
+      { rule: eventRule.name, arn: fn.arn, retryPolicy, deadLetterConfig },
+      parent,
+    );
+  };
+  invokedBy("push-filter", filter.fn, pushRule);
+  invokedBy("data-trigger", dataTrigger.fn, dataRule);
 
   const eventsRole = serviceRole(
     `${name}-events-role`,
     {
       service: "events.amazonaws.com",
-      description: "Lets EventBridge start the pipeline on new data and the PR check on pull requests",
+      description: "Lets EventBridge start the PR check on pull requests",
       statements: [
-        {
-          Sid: "StartPipelineOnNewData",
-          Action: "codepipeline:StartPipelineExecution",
-          Resource: t.pipelineArn,
-        },
         { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: t.prCheckProject.arn },
       ],
       ctx,
       tags,
     },
     component,
-  );
-  new aws.cloudwatch.EventTarget(
-    `${name}-on-new-data-target`,
-    { rule: dataRule.name, arn: t.pipelineArn, roleArn: eventsRole.arn, retryPolicy, deadLetterConfig },
-    parent,
   );
   new aws.cloudwatch.EventTarget(
     `${name}-on-pull-request-target`,
@@ -150,5 +177,5 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
     },
     parent,
   );
-  return { deadLetterQueue };
+  return { deadLetterQueue, pushFilter: filter.fn, dataTrigger: dataTrigger.fn };
 }

@@ -18,13 +18,43 @@ export interface DataQualityMonitorArgs {
   /** Features whose drift the alarm watches (CloudWatch allows ten metrics per alarm). */
   alarmFeatures: string[];
   driftThreshold: number;
-  /** Where the drift alarm notifies. */
+  /** Hours without a data-quality metric after which the silent-monitor alarm fires. */
+  silentAfterHours: number;
+  /** Where the drift and silent-monitor alarms notify. */
   alarmTopicArn: pulumi.Input<string>;
   vpc?: VpcPlacement;
   tags: Tags;
 }
 
-/** The data-quality monitor as native resources: job definition, schedule, and an alarm on drift. */
+/**
+ * Where Model Monitor's built-in container publishes a real-time endpoint's data-quality metrics
+ * (`feature_baseline_drift_<feature>`, one per feature and run).
+ *
+ * AWS documents this three ways: "CloudWatch Metrics" (model-monitor-interpreting-cloudwatch.html)
+ * says `/aws/sagemaker/Endpoints/data-metric` with EndpointName and ScheduleName; "CloudWatch Metrics
+ * for Bring Your Own Containers" (model-monitor-byoc-cloudwatch.html) says the dimensions are
+ * Endpoint and MonitoringSchedule. The dimensions follow the container contract page, which the
+ * built-in container implements, and the namespace follows what AWS's own safe-deployment sample
+ * alarms on and its notebook publishes to when it simulates drift: `aws/sagemaker/Endpoints/data-metrics`
+ * with Endpoint and MonitoringSchedule
+ * (https://github.com/aws-samples/amazon-sagemaker-safe-deployment-pipeline, assets/deploy-model-prd.yml).
+ * A wrong name would never alarm under treatMissingData notBreaching, so the silent-monitor alarm
+ * below fires when these metrics stop arriving, whatever the cause.
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-byoc-cloudwatch.html
+ */
+export const DATA_QUALITY_METRICS = {
+  namespace: "aws/sagemaker/Endpoints/data-metrics",
+  dimensions: (endpointName: pulumi.Input<string>, scheduleName: pulumi.Input<string>) => ({
+    Endpoint: endpointName,
+    MonitoringSchedule: scheduleName,
+  }),
+  driftMetric: (feature: string) => `feature_baseline_drift_${feature}`,
+} as const;
+
+/**
+ * The data-quality monitor as native resources: job definition, schedule, an alarm on drift, and an
+ * alarm when the monitor falls silent.
+ */
 export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, parent: pulumi.Resource) {
   const opts = { parent };
   const definition = new aws.sagemaker.DataQualityJobDefinition(
@@ -103,9 +133,9 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
           id: metricIds[i],
           returnData: false,
           metric: {
-            namespace: "/aws/sagemaker/Endpoints/data-metric",
-            metricName: `feature_baseline_drift_${feature}`,
-            dimensions: { EndpointName: args.endpointName, ScheduleName: schedule.name },
+            namespace: DATA_QUALITY_METRICS.namespace,
+            metricName: DATA_QUALITY_METRICS.driftMetric(feature),
+            dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, schedule.name),
             period: 3600,
             stat: "Maximum",
           },
@@ -121,5 +151,27 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
     },
     opts,
   );
-  return { definition, schedule, driftAlarm };
+  // Each monitoring run publishes every watched feature's drift; none for this long means the
+  // schedule, the job or the metric names are wrong, which is itself worth waking someone for.
+  const silenceAlarm = new aws.cloudwatch.MetricAlarm(
+    `${name}-silence-alarm`,
+    {
+      name: `${args.endpointName}-monitor-silent`,
+      alarmDescription: `No data-quality metrics from ${args.endpointName}'s monitor for ${args.silentAfterHours} hours: check the schedule's executions`,
+      namespace: DATA_QUALITY_METRICS.namespace,
+      metricName: DATA_QUALITY_METRICS.driftMetric(args.alarmFeatures[0]),
+      dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, schedule.name),
+      statistic: "SampleCount",
+      period: 3600,
+      evaluationPeriods: args.silentAfterHours,
+      datapointsToAlarm: args.silentAfterHours,
+      threshold: 1,
+      comparisonOperator: "LessThanThreshold",
+      treatMissingData: "breaching",
+      alarmActions: [args.alarmTopicArn],
+      tags: args.tags,
+    },
+    opts,
+  );
+  return { definition, schedule, driftAlarm, silenceAlarm };
 }

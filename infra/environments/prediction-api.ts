@@ -5,17 +5,18 @@ import { logGroup } from "../shared/log-group";
 import type { Tags } from "../shared/tags";
 
 export interface PredictionApiArgs {
-  /** The microservice behind `POST /predictions`. */
+  /** The microservice behind `POST /predictions`, published as versions (`publish: true`). */
   backend: aws.lambda.Function;
   /** Stage name, e.g. `test` or `prod`. */
   stageName: string;
   /** Steady-state and burst request limits for the stage and its usage plan. */
   throttle: { rateLimit: number; burstLimit: number };
   /**
-   * Canary release of the stage: this share of requests goes to the newest deployment while the rest
-   * stays on `stableDeploymentId`. Omit for no canary.
+   * Canary release of the microservice: this share of requests goes to its newest version while the
+   * rest stays on `stableVersion`. Without a stable version (the first release) the stage serves
+   * the newest version alone.
    */
-  canary?: { percent: number; stableDeploymentId?: string };
+  canary?: { percent: number; stableVersion?: string };
   kmsKeyArn: pulumi.Input<string>;
   logRetentionDays: number;
   tags: Tags;
@@ -33,12 +34,19 @@ export class PredictionApi extends pulumi.ComponentResource {
   readonly apiKey: aws.apigateway.ApiKey;
   /** `https://…/<stage>/predictions`. */
   readonly url: pulumi.Output<string>;
+  /** The microservice version the stage serves to all traffic, or to the canary's share. */
+  readonly newestVersion: pulumi.Output<string>;
 
   constructor(name: string, args: PredictionApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:api:PredictionApi", name, {}, opts);
     if (args.canary && (args.canary.percent < 0 || args.canary.percent > 100)) {
       throw new Error(
         `PredictionApi "${name}": canary.percent ${args.canary.percent} must be between 0 and 100`,
+      );
+    }
+    if (args.canary?.stableVersion && !/^[1-9]\d*$/.test(args.canary.stableVersion)) {
+      throw new Error(
+        `PredictionApi "${name}": canary.stableVersion "${args.canary.stableVersion}" must be a published Lambda version number such as 7`,
       );
     }
     const parent = { parent: this };
@@ -69,6 +77,11 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       parent,
     );
+    // The integration calls the version the stage variable names, so a canary can send its share to
+    // the newest version while the stage keeps the stable one: the stable and canary traffic run
+    // different code, and a deployment never has to change to move traffic between them.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/canary-release.html
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/amazon-api-gateway-using-stage-variables.html
     const integration = new aws.apigateway.Integration(
       `${name}-integration`,
       {
@@ -77,21 +90,31 @@ export class PredictionApi extends pulumi.ComponentResource {
         httpMethod: method.httpMethod,
         integrationHttpMethod: "POST",
         type: "AWS_PROXY",
-        uri: args.backend.invokeArn,
+        uri: args.backend.invokeArn.apply((uri) =>
+          uri.replace(/\/invocations$/, `:\${stageVariables.${VERSION_VARIABLE}}/invocations`),
+        ),
       },
       parent,
     );
-    new aws.lambda.Permission(
-      `${name}-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: args.backend.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/POST/predictions`,
-      },
-      parent,
-    );
-    // A new deployment whenever the API's shape or backend changes.
+    const current = args.backend.version;
+    const canary = args.canary && args.canary.percent > 0 ? args.canary : undefined;
+    const stable = args.canary?.stableVersion;
+    // Each version the stage can call needs its own permission (a permission covers one qualifier).
+    const invoke = (part: string, qualifier: pulumi.Input<string>) =>
+      new aws.lambda.Permission(
+        `${name}-invoke-${part}`,
+        {
+          action: "lambda:InvokeFunction",
+          function: args.backend.name,
+          qualifier,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: pulumi.interpolate`${this.api.executionArn}/*/POST/predictions`,
+        },
+        parent,
+      );
+    invoke("newest", current);
+    if (stable) invoke("stable", stable);
+    // A new deployment only when the API's shape changes; code changes travel as versions.
     const fingerprint = pulumi
       .all([resource.id, method.id, integration.id, integration.uri])
       .apply((parts) => createHash("sha256").update(parts.join("|")).digest("hex"));
@@ -114,17 +137,24 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       this,
     );
-    const canary = args.canary && args.canary.percent > 0 ? args.canary : undefined;
     this.stage = new aws.apigateway.Stage(
       `${name}-stage`,
       {
         restApi: this.api.id,
         stageName: args.stageName,
-        // With a canary, the stage keeps serving the stable deployment and the new one gets the share.
-        deployment: canary?.stableDeploymentId ?? this.deployment.id,
-        canarySettings: canary
-          ? { deploymentId: this.deployment.id, percentTraffic: canary.percent, useStageCache: false }
-          : undefined,
+        deployment: this.deployment.id,
+        // The stage serves the stable version; a canary sends its share to the newest one.
+        variables: { [VERSION_VARIABLE]: stable ?? current },
+        canarySettings: pulumi.output(current).apply((newest) =>
+          canary && stable && stable !== newest
+            ? {
+                deploymentId: this.deployment.id,
+                percentTraffic: canary.percent,
+                stageVariableOverrides: { [VERSION_VARIABLE]: newest },
+                useStageCache: false,
+              }
+            : undefined,
+        ),
         xrayTracingEnabled: true,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
         tags,
@@ -170,9 +200,18 @@ export class PredictionApi extends pulumi.ComponentResource {
       parent,
     );
     this.url = pulumi.interpolate`${this.stage.invokeUrl}/predictions`;
-    this.registerOutputs({ url: this.url, apiKeyId: this.apiKey.id, deploymentId: this.deployment.id });
+    this.newestVersion = current;
+    this.registerOutputs({
+      url: this.url,
+      apiKeyId: this.apiKey.id,
+      deploymentId: this.deployment.id,
+      newestVersion: this.newestVersion,
+    });
   }
 }
+
+/** The stage variable naming the microservice version the integration calls. */
+export const VERSION_VARIABLE = "microserviceVersion";
 
 /** One JSON object per request: who, what, how it went, how long it took. */
 const ACCESS_LOG_FORMAT = JSON.stringify({

@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, awsContext } from "../shared/aws-context";
-import { handlerFunction, type VpcPlacement } from "../shared/lambda";
+import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
 import { dataQualityMonitor } from "./monitoring";
-import { sageMakerRuntimeEndpoint } from "./network";
+import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
 import { prodEndpoint, type RolloutSettings } from "./prod-endpoint";
 
@@ -29,19 +29,20 @@ export interface ProdEnvironmentArgs {
   /** The pipeline run that produced it; its data-quality baseline is what monitoring compares with. */
   approvedRunId: string;
   rollout: RolloutSettings;
-  /** Share of API requests sent to the newest API deployment; 0 turns the canary off. */
+  /** Share of API requests sent to the microservice's newest version; 0 turns the canary off. */
   apiCanaryPercent: number;
-  /** The API deployment the stage keeps serving during a canary (the last promoted one). */
-  apiStableDeploymentId?: string;
+  /** The microservice version the API keeps serving during a canary (the last promoted one). */
+  apiStableVersion?: string;
   monitoring: {
     scheduleExpression: string;
     driftThreshold: number;
     instanceType: string;
     alarmFeatures?: string[];
+    silentAfterHours: number;
   };
   alarmEmail?: string;
   throttle: { rateLimit: number; burstLimit: number };
-  vpc?: VpcPlacement;
+  vpc?: VpcMode;
   logRetentionDays: number;
   tags?: Record<string, string>;
 }
@@ -137,6 +138,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         instanceType: args.monitoring.instanceType,
         alarmFeatures,
         driftThreshold: args.monitoring.driftThreshold,
+        silentAfterHours: args.monitoring.silentAfterHours,
         alarmTopicArn: this.alarmTopic.arn,
         vpc: args.vpc,
         tags,
@@ -147,7 +149,13 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     if (args.vpc)
       sageMakerRuntimeEndpoint(
         `${name}-sagemaker-runtime`,
-        { vpc: args.vpc, endpointNames: [endpointName], ctx, tags },
+        {
+          vpc: args.vpc,
+          endpointNames: [endpointName],
+          otherEndpointNames: [args.config.endpoints.test.name],
+          ctx,
+          tags,
+        },
         this,
       );
     const microservice = handlerFunction(
@@ -164,6 +172,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         ],
         environment: { ENDPOINT_NAME: endpointName, FEATURE_COUNT: String(features.length) },
         timeoutSeconds: 15,
+        publish: true,
         reservedConcurrency: 100,
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
@@ -179,7 +188,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         backend: microservice,
         stageName: "prod",
         throttle: args.throttle,
-        canary: { percent: args.apiCanaryPercent, stableDeploymentId: args.apiStableDeploymentId },
+        canary: { percent: args.apiCanaryPercent, stableVersion: args.apiStableVersion },
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         tags,

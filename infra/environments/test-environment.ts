@@ -3,10 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { handler as testRunnerHandler } from "../../functions/test-runner";
 import { arn, type AwsContext } from "../shared/aws-context";
-import { handlerFunction, type VpcPlacement } from "../shared/lambda";
+import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
 import { apiGatewayAccount } from "./api-gateway-account";
-import { sageMakerRuntimeEndpoint } from "./network";
+import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
 
 export interface TestEnvironmentArgs {
@@ -15,9 +15,13 @@ export interface TestEnvironmentArgs {
   /** Features per row, from the ML config; the microservice rejects other counts. */
   featureCount: number;
   key: aws.kms.Key;
+  /** CodePipeline invokes the test runner asynchronously; an invocation that keeps failing lands here. */
+  deadLetterQueue?: aws.sqs.Queue;
   ctx: AwsContext;
   /** VPC mode: functions in these subnets, with a private `sagemaker.runtime` endpoint. */
-  vpc?: VpcPlacement;
+  vpc?: VpcMode;
+  /** The prod environment's endpoint, which a shared `sagemaker.runtime` endpoint also serves. */
+  otherEndpointNames?: string[];
   throttle: { rateLimit: number; burstLimit: number };
   /** What the Test stage demands of the API. */
   testSuite: { latencyBudgetMs: number; minAccuracy: number };
@@ -35,7 +39,8 @@ export class TestEnvironment extends pulumi.ComponentResource {
   readonly api: PredictionApi;
   readonly microservice: aws.lambda.Function;
   readonly testRunner: aws.lambda.Function;
-  readonly runtimeEndpoint?: aws.ec2.VpcEndpoint;
+  /** The `sagemaker.runtime` interface endpoint the functions use in VPC mode (created or reused). */
+  readonly runtimeEndpointId?: pulumi.Output<string>;
 
   constructor(name: string, args: TestEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:TestEnvironment", name, {}, opts);
@@ -50,9 +55,15 @@ export class TestEnvironment extends pulumi.ComponentResource {
     };
     if (args.manageApiGatewayAccount) apiGatewayAccount(name, ctx, tags, this);
     if (args.vpc) {
-      this.runtimeEndpoint = sageMakerRuntimeEndpoint(
+      this.runtimeEndpointId = sageMakerRuntimeEndpoint(
         `${name}-sagemaker-runtime`,
-        { vpc: args.vpc, endpointNames: [args.endpointName], ctx, tags },
+        {
+          vpc: args.vpc,
+          endpointNames: [args.endpointName],
+          otherEndpointNames: args.otherEndpointNames ?? [],
+          ctx,
+          tags,
+        },
         this,
       );
     }
@@ -71,6 +82,7 @@ export class TestEnvironment extends pulumi.ComponentResource {
         ],
         environment: { ENDPOINT_NAME: args.endpointName, FEATURE_COUNT: String(args.featureCount) },
         timeoutSeconds: 15,
+        publish: true,
         reservedConcurrency: 20,
         ...common,
       },
@@ -116,12 +128,14 @@ export class TestEnvironment extends pulumi.ComponentResource {
         },
         timeoutSeconds: 300,
         reservedConcurrency: 2,
+        failureQueue: args.deadLetterQueue && { arn: args.deadLetterQueue.arn, keyArn: args.key.arn },
         ...common,
       },
       this,
     ).fn;
 
     this.registerOutputs({
+      runtimeEndpointId: this.runtimeEndpointId,
       apiUrl: this.api.url,
       testRunnerName: this.testRunner.name,
       microserviceName: this.microservice.name,

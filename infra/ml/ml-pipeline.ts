@@ -32,6 +32,8 @@ export interface MlPipelineArgs {
   stagingBucket: SecureBucket;
   /** Encrypts everything the pipeline writes. */
   key: aws.kms.Key;
+  /** CodePipeline invokes the runner asynchronously; an invocation that keeps failing lands here. */
+  deadLetterQueue?: aws.sqs.Queue;
   ctx: AwsContext;
   /** Retention of the pipeline's log groups, in days. */
   logRetentionDays: number;
@@ -279,6 +281,7 @@ export class MlPipeline extends pulumi.ComponentResource {
         },
         timeoutSeconds: 60,
         reservedConcurrency: 2,
+        failureQueue: args.deadLetterQueue && { arn: args.deadLetterQueue.arn, keyArn },
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         ctx,

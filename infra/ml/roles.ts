@@ -99,6 +99,15 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
     kmsUseVia(n.keyArn, ["sagemaker", "states"], n.ctx),
     stateMachineKeyUse(n.keyArn, n.stateMachineArn),
     {
+      Sid: "EncryptExecutionLogs",
+      // With a customer-managed key, the state machine's role generates the data key for its log
+      // delivery; the context names the account's logs, as the Step Functions guide shows.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
+      Action: "kms:GenerateDataKey",
+      Resource: n.keyArn,
+      Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": arn(n.ctx, "logs", "*") } },
+    },
+    {
       Sid: "LetSageMakerEncryptVolumes",
       Action: "kms:CreateGrant",
       Resource: n.keyArn,

@@ -136,6 +136,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
       accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
       preview,
       stackOutputs: options.stackOutputs ?? {},
+      config,
     }),
     stackFile.project,
     options.stack,

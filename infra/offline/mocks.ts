@@ -13,6 +13,8 @@ export interface MockSettings {
   preview: boolean;
   /** Outputs of referenced stacks, by the name the program references them with. */
   stackOutputs: Record<string, Record<string, unknown>>;
+  /** The stack's config (`project:key` → value), for data sources that echo what the program expects. */
+  config?: Record<string, string>;
 }
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
@@ -102,12 +104,14 @@ const COMPUTED: Record<string, Computed> = {
   "aws:lambda/function:Function": (name, inputs, s) => {
     const fn = str(inputs.name) ?? autoName(name);
     const fnArn = regional(s, "lambda", `function:${fn}`);
+    // A published function's first version; unpublished ones only have $LATEST.
+    const version = inputs.publish ? "1" : "$LATEST";
     return {
       id: fn,
       name: fn,
       arn: fnArn,
-      qualifiedArn: `${fnArn}:$LATEST`,
-      version: "$LATEST",
+      qualifiedArn: `${fnArn}:${version}`,
+      version,
       invokeArn: `arn:aws:apigateway:${s.region}:lambda:path/2015-03-31/functions/${fnArn}/invocations`,
     };
   },
@@ -170,6 +174,35 @@ function genericComputed(type: string, name: string, inputs: State, s: MockSetti
   return { id: physical, name: physical, arn: regional(s, service, `${kind}/${physical}`) };
 }
 
+/**
+ * An existing endpoint cannot be looked up offline; the preview answers as the one the config names
+ * would be if it were right: the `sagemaker.runtime` interface endpoint of the configured VPC, with
+ * private DNS, serving this account's endpoints.
+ */
+function existingRuntimeEndpoint(id: string, s: MockSettings): Record<string, unknown> {
+  const vpc = JSON.parse(s.config?.["mlops:vpc"] ?? "{}") as { vpcId?: string };
+  return {
+    id,
+    vpcId: vpc.vpcId ?? "vpc-offline",
+    serviceName: `com.amazonaws.${s.region}.sagemaker.runtime`,
+    vpcEndpointType: "Interface",
+    privateDnsEnabled: true,
+    state: "available",
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: "*",
+          Action: "sagemaker:InvokeEndpoint",
+          Resource: regional(s, "sagemaker", "endpoint/*"),
+          Condition: { StringEquals: { "aws:PrincipalAccount": s.accountId } },
+        },
+      ],
+    }),
+  };
+}
+
 export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
@@ -214,6 +247,8 @@ export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
             dnsSuffix: "amazonaws.com",
             reverseDnsPrefix: "com.amazonaws",
           };
+        case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
+          return existingRuntimeEndpoint(String(args.inputs.id), settings);
         default:
           throw new Error(`the offline preview has no answer for the data source ${args.token}`);
       }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "./aws-context";
+import { ASSUME_ROLE, type AssumingService } from "./service-principals";
 import type { Tags } from "./tags";
 
 type Inputs<T> = pulumi.Input<T> | pulumi.Input<T>[];
@@ -74,7 +75,7 @@ export function logWriting(logGroupArn: pulumi.Input<string>): Statement {
 
 export interface ServiceRoleArgs {
   /** The service principal that assumes the role, e.g. `codebuild.amazonaws.com`. */
-  service: string;
+  service: AssumingService;
   description: string;
   /** The role's only permissions, attached inline so they live and die with the role. */
   statements: Statement[];
@@ -83,21 +84,26 @@ export interface ServiceRoleArgs {
 }
 
 /**
- * A role one AWS service assumes, for this account only (confused-deputy protection), with one
- * inline policy and no managed policies.
+ * Who may assume a service role: the service, limited to this account (confused-deputy protection)
+ * where the service sends `aws:SourceAccount` when it assumes roles (see service-principals.ts).
  */
+export function serviceTrust(service: AssumingService, ctx: AwsContext): Statement {
+  return {
+    Action: "sts:AssumeRole",
+    Principal: { Service: service },
+    ...(ASSUME_ROLE[service].sendsSourceAccount
+      ? { Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } } }
+      : {}),
+  };
+}
+
+/** A role one AWS service assumes, with one inline policy and no managed policies. */
 export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.Resource): aws.iam.Role {
   const role = new aws.iam.Role(
     name,
     {
       description: args.description,
-      assumeRolePolicy: policyDocument([
-        {
-          Action: "sts:AssumeRole",
-          Principal: { Service: args.service },
-          Condition: { StringEquals: { "aws:SourceAccount": args.ctx.accountId } },
-        },
-      ]),
+      assumeRolePolicy: policyDocument([serviceTrust(args.service, args.ctx)]),
       maxSessionDuration: 3600,
       tags: args.tags,
     },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "./aws-context";
 import { policyDocument, type Statement } from "./iam";
+import { KEY_USE, keyUsePrincipal, type KeyUser } from "./service-principals";
 import type { Tags } from "./tags";
 
 /** Key administration, spelled out so no statement needs `kms:*`. */
@@ -44,13 +45,14 @@ export interface KmsKeyArgs {
   alias: string;
   ctx: AwsContext;
   tags: Tags;
-  /**
-   * Log groups (by name prefix) that CloudWatch Logs may encrypt with this key. CloudWatch Logs is the
-   * one service here that uses the key as itself rather than on a caller's behalf.
-   */
+  /** Log groups (by name prefix) that CloudWatch Logs may encrypt with this key. */
   logGroupNamePrefixes?: string[];
-  /** Other service principals allowed to use the key, limited to this account (e.g. SNS for CodePipeline). */
-  servicePrincipals?: string[];
+  /** CloudWatch alarms publish to SNS topics encrypted with this key. */
+  alarmTopics?: boolean;
+  /** EventBridge rules (by name prefix) that send failed deliveries to queues encrypted with this key. */
+  eventRuleNamePrefixes?: string[];
+  /** State machines encrypted with this key deliver their logs to CloudWatch Logs. */
+  logDelivery?: boolean;
 }
 
 export interface KmsKey {
@@ -59,46 +61,63 @@ export interface KmsKey {
 }
 
 /**
+ * The key policy's grants to services that use the key as themselves, each scoped by the confused-
+ * deputy keys that service sends, and only by those (service-principals.ts says which it sends).
+ */
+function serviceGrants(args: KmsKeyArgs): Statement[] {
+  const { ctx } = args;
+  const grant = (sid: string, user: KeyUser, condition?: Statement["Condition"]): Statement => ({
+    Sid: sid,
+    Principal: { Service: keyUsePrincipal(user, ctx.region) },
+    Action: KEY_USE[user].actions,
+    Resource: "*",
+    ...(condition ? { Condition: condition } : {}),
+  });
+  const statements: Statement[] = [];
+  if (args.logGroupNamePrefixes?.length) {
+    statements.push(
+      grant("CloudWatchLogsEncryptsOwnLogGroups", "logs", {
+        ArnLike: {
+          [`kms:EncryptionContext:${KEY_USE.logs.encryptionContext}`]: args.logGroupNamePrefixes.map(
+            (prefix) => arn(ctx, "logs", `log-group:${prefix}*`),
+          ),
+        },
+      }),
+    );
+  }
+  // CloudWatch sends no source keys to KMS when an alarm publishes to an encrypted topic.
+  if (args.alarmTopics) statements.push(grant("CloudWatchAlarmsPublishToTopics", "alarms"));
+  if (args.eventRuleNamePrefixes?.length) {
+    statements.push(
+      grant("EventBridgeDeadLettersFromOwnRules", "events", {
+        StringEquals: { "aws:SourceAccount": ctx.accountId },
+        ArnLike: { "aws:SourceArn": args.eventRuleNamePrefixes.map((p) => arn(ctx, "events", `rule/${p}*`)) },
+      }),
+    );
+  }
+  if (args.logDelivery) {
+    statements.push(
+      grant("LogDeliveryForOwnStateMachines", "logDelivery", {
+        StringEquals: { "aws:SourceAccount": ctx.accountId },
+        ArnLike: { "aws:SourceArn": arn(ctx, "logs", "*") },
+      }),
+    );
+  }
+  return statements;
+}
+
+/**
  * A customer-managed key with rotation on. The account root keeps administration and may delegate use
- * through IAM policies; each role's own policy then grants only what it needs.
+ * through IAM policies; each role's own policy then grants only what it needs. Services that use the
+ * key as themselves are granted in the key policy.
  */
 export function kmsKey(name: string, args: KmsKeyArgs, parent: pulumi.Resource): KmsKey {
   const root = pulumi.interpolate`arn:${args.ctx.partition}:iam::${args.ctx.accountId}:root`;
   const statements: Statement[] = [
     { Sid: "AccountAdministersKey", Principal: { AWS: root }, Action: ADMIN_ACTIONS, Resource: "*" },
     { Sid: "AccountDelegatesUseThroughIam", Principal: { AWS: root }, Action: USE_ACTIONS, Resource: "*" },
+    ...serviceGrants(args),
   ];
-  if (args.logGroupNamePrefixes?.length) {
-    statements.push({
-      Sid: "CloudWatchLogsEncryptsOwnLogGroups",
-      Principal: { Service: `logs.${args.ctx.region}.amazonaws.com` },
-      Action: [
-        "kms:Encrypt",
-        "kms:Decrypt",
-        "kms:ReEncryptFrom",
-        "kms:ReEncryptTo",
-        "kms:GenerateDataKey",
-        "kms:DescribeKey",
-      ],
-      Resource: "*",
-      Condition: {
-        ArnLike: {
-          "kms:EncryptionContext:aws:logs:arn": args.logGroupNamePrefixes.map((prefix) =>
-            arn(args.ctx, "logs", `log-group:${prefix}*`),
-          ),
-        },
-      },
-    });
-  }
-  if (args.servicePrincipals?.length) {
-    statements.push({
-      Sid: "ServicesUseKeyForThisAccount",
-      Principal: { Service: args.servicePrincipals },
-      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-      Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": args.ctx.accountId } },
-    });
-  }
   const key = new aws.kms.Key(
     name,
     {

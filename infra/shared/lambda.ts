@@ -26,10 +26,17 @@ export interface HandlerFunctionArgs<E, R> {
   memorySize?: number;
   /** Caps how many copies run at once, so a burst of events cannot starve the account. */
   reservedConcurrency?: number;
+  /** Publish each change as a numbered version (callers that pin versions, e.g. an API canary). */
+  publish?: boolean;
   kmsKeyArn: pulumi.Input<string>;
   logRetentionDays: number;
   /** Run inside these subnets and security groups (VPC mode). */
   vpc?: VpcPlacement;
+  /**
+   * For a function invoked asynchronously (by EventBridge or CodePipeline): once Lambda's retries are
+   * spent, the event goes to this encrypted queue instead of being discarded.
+   */
+  failureQueue?: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
   ctx: AwsContext;
   tags: Tags;
 }
@@ -38,6 +45,8 @@ export interface HandlerFunction {
   fn: aws.lambda.CallbackFunction<unknown, unknown>;
   role: aws.iam.Role;
   logGroup: aws.cloudwatch.LogGroup;
+  /** The asynchronous-invocation settings, when the function has a failure queue. */
+  asyncConfig?: aws.lambda.FunctionEventInvokeConfig;
 }
 
 /**
@@ -81,6 +90,7 @@ export function handlerFunction<E, R>(
           },
         },
         ...(args.vpc ? vpcStatements(args.ctx, args.vpc) : []),
+        ...(args.failureQueue ? failureQueueStatements(args.ctx, args.failureQueue) : []),
         ...args.statements,
       ],
       ctx: args.ctx,
@@ -100,6 +110,7 @@ export function handlerFunction<E, R>(
       timeout: args.timeoutSeconds ?? 30,
       memorySize: args.memorySize ?? 256,
       reservedConcurrentExecutions: args.reservedConcurrency,
+      publish: args.publish,
       tracingConfig: { mode: "Active" },
       loggingConfig: {
         logFormat: "JSON",
@@ -121,7 +132,36 @@ export function handlerFunction<E, R>(
     },
     { parent, dependsOn: [logs] },
   );
-  return { fn: fn as aws.lambda.CallbackFunction<unknown, unknown>, role, logGroup: logs };
+  // Lambda sends to an on-failure destination with the function's own role.
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  const asyncConfig = args.failureQueue
+    ? new aws.lambda.FunctionEventInvokeConfig(
+        `${name}-async`,
+        {
+          functionName: fn.name,
+          maximumRetryAttempts: 2,
+          maximumEventAgeInSeconds: 6 * 3600,
+          destinationConfig: { onFailure: { destination: args.failureQueue.arn } },
+        },
+        { parent, dependsOn: [role] },
+      )
+    : undefined;
+  return { fn: fn as aws.lambda.CallbackFunction<unknown, unknown>, role, logGroup: logs, asyncConfig };
+}
+
+function failureQueueStatements(
+  ctx: AwsContext,
+  queue: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> },
+): Statement[] {
+  return [
+    { Sid: "SendFailedEventsToQueue", Action: "sqs:SendMessage", Resource: queue.arn },
+    {
+      Sid: "EncryptFailedEvents",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: queue.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `sqs.${ctx.region}.amazonaws.com` } },
+    },
+  ];
 }
 
 /** Function names are fixed (not auto-named) so the role's KMS condition can name the function. */

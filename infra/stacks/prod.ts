@@ -15,7 +15,7 @@ export function prodStack(
     approvedRunId: config.approvedRunId,
     rollout: config.rollout,
     apiCanaryPercent: config.apiCanaryPercent,
-    apiStableDeploymentId: config.apiStableDeploymentId,
+    apiStableVersion: config.apiStableVersion,
     monitoring: config.monitoring,
     alarmEmail: config.alarmEmail,
     throttle: config.apiThrottle,
@@ -28,6 +28,7 @@ export function prodStack(
     apiUrl: prod.api.url,
     apiKeyId: prod.api.apiKey.id,
     apiDeploymentId: prod.api.deployment.id,
+    apiNewestVersion: prod.api.newestVersion,
     alarmTopicArn: prod.alarmTopic.arn,
     servedModelPackageArn: prod.endpoint.name.apply(() => config.approvedModelPackageArn),
   };

@@ -12,12 +12,17 @@ export function testStack(
   config: TestStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
   const ml = mlPipelineConfig();
-  const storage = new ProjectStorage("mlops", { region: config.region, tags: config.tags });
+  const storage = new ProjectStorage("mlops", {
+    region: config.region,
+    alarmEmail: config.alarmEmail,
+    tags: config.tags,
+  });
   const pipeline = new MlPipeline("mlops", {
     config: ml,
     configPath: ML_CONFIG_PATH,
     stagingBucket: storage.stagingBucket,
     key: storage.key,
+    deadLetterQueue: storage.deadLetterQueue,
     ctx: storage.ctx,
     logRetentionDays: config.logRetentionDays,
     tags: config.tags,
@@ -26,8 +31,10 @@ export function testStack(
     endpointName: ml.endpoints.test.name,
     featureCount: expandFeatures(ml.data.features).length,
     key: storage.key,
+    deadLetterQueue: storage.deadLetterQueue,
     ctx: storage.ctx,
     vpc: config.vpc,
+    otherEndpointNames: [ml.endpoints.prod.name],
     throttle: config.apiThrottle,
     testSuite: config.testSuite,
     manageApiGatewayAccount: config.manageApiGatewayAccount,
@@ -41,6 +48,7 @@ export function testStack(
     branch: config.branch,
     triggerPaths: config.triggerPaths,
     dataPrefix: ml.data.stagingPrefix,
+    defaultDataKey: `${ml.data.stagingPrefix}${ml.data.fileName}`,
     pulumi: {
       version: config.pulumiVersion,
       backendUrl: config.stateBackendUrl,
@@ -63,6 +71,8 @@ export function testStack(
     dataUploadPrefix: storage.stagingBucket.name.apply((bucket) => `s3://${bucket}/${ml.data.stagingPrefix}`),
     artifactBucketName: storage.artifactBucket.name,
     kmsKeyArn: storage.key.arn,
+    operationsAlarmTopicArn: storage.alarmTopic.arn,
+    deadLetterQueueUrl: storage.deadLetterQueue.url,
     pipelineName: backbone.pipeline.name,
     approvalTopicArn: backbone.approvalTopic.arn,
     stateMachineArn: pipeline.stateMachine.arn,
@@ -70,6 +80,7 @@ export function testStack(
     runsPrefix: pipeline.runsPrefix,
     sageMakerRoleArn: pipeline.sageMakerRole.arn,
     testApiUrl: environment.api.url,
+    ...(environment.runtimeEndpointId ? { runtimeVpcEndpointId: environment.runtimeEndpointId } : {}),
     testApiKeyId: environment.api.apiKey.id,
   };
 }

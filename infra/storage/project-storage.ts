@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext, type AwsContext } from "../shared/aws-context";
 import { kmsKey } from "../shared/kms";
@@ -8,6 +8,8 @@ import { componentTags } from "../shared/tags";
 export interface ProjectStorageArgs {
   /** AWS region of the stack (from `aws:region`). */
   region: string;
+  /** Email subscribed to operational alarms (events that could not be delivered). */
+  alarmEmail?: string;
   /** Extra tags on every resource, besides project, stack and component. */
   tags?: Record<string, string>;
 }
@@ -23,6 +25,13 @@ export class ProjectStorage extends pulumi.ComponentResource {
   readonly stagingBucket: SecureBucket;
   readonly artifactBucket: SecureBucket;
   readonly accessLogBucket: SecureBucket;
+  /**
+   * Where deliveries that failed for good wait to be looked at: EventBridge targets and asynchronous
+   * Lambda invocations (pushes, new data, CodePipeline jobs) land here instead of being dropped.
+   */
+  readonly deadLetterQueue: aws.sqs.Queue;
+  /** Operational alarms (a dead-lettered delivery) notify here. */
+  readonly alarmTopic: aws.sns.Topic;
   readonly ctx: AwsContext;
 
   constructor(name: string, args: ProjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -42,7 +51,10 @@ export class ProjectStorage extends pulumi.ComponentResource {
         tags,
         // Every stack's own log groups (prod uses this key too), and those Glue and SageMaker jobs write to.
         logGroupNamePrefixes: ["/mlops/", "/aws-glue/", "/aws/sagemaker/"],
-        servicePrincipals: ["events.amazonaws.com"],
+        // The operational and drift alarm topics (prod's too).
+        alarmTopics: true,
+        eventRuleNamePrefixes: [`${name}-`],
+        logDelivery: true,
       },
       this,
     ).key;
@@ -83,8 +95,46 @@ export class ProjectStorage extends pulumi.ComponentResource {
       },
       parent,
     );
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dead-letters`,
+      { kmsMasterKeyId: this.key.arn, messageRetentionSeconds: 14 * 24 * 3600, tags },
+      parent,
+    );
+    this.alarmTopic = new aws.sns.Topic(
+      `${name}-alarms`,
+      { displayName: `${name} operational alarms (${stack})`, kmsMasterKeyId: this.key.arn, tags },
+      parent,
+    );
+    if (args.alarmEmail) {
+      new aws.sns.TopicSubscription(
+        `${name}-alarms-email`,
+        { topic: this.alarmTopic.arn, protocol: "email", endpoint: args.alarmEmail },
+        parent,
+      );
+    }
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-dead-letters-alarm`,
+      {
+        alarmDescription:
+          "A push, a new data set or a pipeline job could not be delivered; see the dead-letter queue",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: this.deadLetterQueue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [this.alarmTopic.arn],
+        tags,
+      },
+      parent,
+    );
     this.registerOutputs({
       kmsKeyArn: this.key.arn,
+      deadLetterQueueUrl: this.deadLetterQueue.url,
+      alarmTopicArn: this.alarmTopic.arn,
       stagingBucketName: this.stagingBucket.name,
       artifactBucketName: this.artifactBucket.name,
     });

@@ -167,6 +167,21 @@ describe("stack config", () => {
         '{"vpcId":"vpc-1","subnetIds":[],"securityGroupIds":["sg-1"]}',
         /mlops:vpc\.subnetIds = \[\]: needs at least one subnet/,
       ],
+      [
+        "mlops:vpc",
+        '{"vpcId":"vpc-1","subnetIds":["subnet-1"],"securityGroupIds":["sg-1"],"runtimeEndpointId":"vpce-0a1","shareRuntimeEndpoint":true}',
+        /runtimeEndpointId \(reuse an endpoint\) and shareRuntimeEndpoint \(create one for both stacks\) exclude each other/,
+      ],
+      [
+        "mlops:vpc",
+        '{"vpcId":"vpc-1","subnetIds":["subnet-1"],"securityGroupIds":["sg-1"],"runtimeEndpointId":"endpoint-1"}',
+        /mlops:vpc\.runtimeEndpointId = "endpoint-1": must be a VPC endpoint id such as vpce-0abc123/,
+      ],
+      [
+        "mlops:monitoring",
+        '{"scheduleExpression":"cron(0 * ? * * *)","driftThreshold":0.2,"instanceType":"ml.m5.large","silentAfterHours":0}',
+        /mlops:monitoring\.silentAfterHours = 0/,
+      ],
     ];
     for (const [key, value, expected] of cases) {
       const problems = problemsOf("prod", { ...prod, [key]: value });

@@ -44,6 +44,36 @@ describe("AWS contract: each handler's SDK calls against its role (IAM evaluator
     });
   }
 
+  it("every asynchronously invoked function may put a failed event on its encrypted failure queue", async () => {
+    const preview = await previews.test();
+    const configs = preview.ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    assert.equal(configs.length, 4);
+    const requests: IamRequest[] = configs.flatMap((config) => {
+      const fn = preview
+        .ofType("aws:lambda/function:Function")
+        .find((f) => f.inputs.name === config.inputs.functionName)!;
+      const queueArn = (config.inputs.destinationConfig as { onFailure: { destination: string } }).onFailure
+        .destination;
+      const principal = String(fn.inputs.role);
+      const because = `Lambda sends ${fn.name}'s failed events (with the function's role)`;
+      return [
+        { principal, action: "sqs:SendMessage", resource: queueArn, because },
+        ...["kms:GenerateDataKey", "kms:Decrypt"].map((action) => ({
+          principal,
+          action,
+          resource: preview.queueKey(queueArn)!,
+          context: {
+            "kms:ViaService": `sqs.${preview.region}.amazonaws.com`,
+            "kms:CallerAccount": preview.account,
+            "kms:EncryptionContext:aws:sqs:arn": queueArn,
+          },
+          because,
+        })),
+      ];
+    });
+    assert.deepEqual(await denied(requests, (r) => preview.policiesFor(r)), []);
+  });
+
   describe("catches a planted defect", () => {
     it("a role without the state machine key: StartExecution on the encrypted state machine is denied", async () => {
       const preview = await previews.test();

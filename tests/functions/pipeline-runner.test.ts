@@ -79,7 +79,9 @@ describe("pipeline runner", () => {
     assert.equal(started.name, "20261128-090000-c0ffee0");
     const input = JSON.parse(started.input!);
     assert.equal(input.commitId, COMMIT);
-    assert.equal(input.triggerSource, "push");
+    // A job without the pipeline's variables (a hand-made pipeline) is a manual run on the configured file.
+    assert.equal(input.triggerSource, "manual");
+    assert.equal(input.data.rawUri, "s3://staging/datasets/customer-churn.csv");
     assert.equal(input.data.configUri, "s3://staging/config/ml-pipeline-config.json");
     const success = codepipeline.commandCalls(PutJobSuccessResultCommand)[0].args[0].input;
     assert.equal(success.jobId, "job-1");
@@ -95,13 +97,43 @@ describe("pipeline runner", () => {
     assert.deepEqual(outcome, { reported: "started", executionArn: EXECUTION });
   });
 
-  it("marks runs started by new data", async () => {
+  const withParameters = (parameters: Record<string, string>) =>
+    jobEvent({ actionConfiguration: { configuration: { UserParameters: JSON.stringify(parameters) } } });
+
+  it("a run started by new data trains on that object and records the trigger", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
-    await run(jobEvent({ actionConfiguration: { configuration: { UserParameters: '{"source":"data"}' } } }));
-    assert.equal(
-      JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!).triggerSource,
-      "data",
+    await run(withParameters({ source: "data", dataKey: "datasets/2026-12/churn.csv" }));
+    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
+    assert.equal(input.triggerSource, "data");
+    assert.equal(input.data.rawUri, "s3://staging/datasets/2026-12/churn.csv");
+    assert.match(input.registry.description, /\(data, run /);
+  });
+
+  it("a push trains on the configured data set; unresolved variables are a manual run", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
+    await run(withParameters({ source: "push", dataKey: "datasets/customer-churn.csv" }));
+    await run(withParameters({ source: "#{variables.TriggerSource}", dataKey: "#{variables.DataKey}" }));
+    const [push, manual] = sfn
+      .commandCalls(StartExecutionCommand)
+      .map((c) => JSON.parse(c.args[0].input.input!));
+    assert.deepEqual(
+      [push.triggerSource, push.data.rawUri],
+      ["push", "s3://staging/datasets/customer-churn.csv"],
     );
+    assert.deepEqual(
+      [manual.triggerSource, manual.data.rawUri],
+      ["manual", "s3://staging/datasets/customer-churn.csv"],
+    );
+  });
+
+  it("refuses a data set outside the data prefix, and says which prefix", async () => {
+    const outcome = await run(withParameters({ source: "data", dataKey: "runs/secret.csv" }));
+    assert.equal(outcome.reported, "failed");
+    assert.match(
+      (outcome as { message: string }).message,
+      /s3:\/\/staging\/runs\/secret\.csv is outside data\.stagingPrefix "datasets\/"/,
+    );
+    assert.equal(sfn.commandCalls(StartExecutionCommand).length, 0);
   });
 
   it("keeps the action in progress while the execution runs", async () => {

@@ -126,7 +126,7 @@ describe("CicdBackbone in the test stack", function () {
     assert.deepEqual(pr.detail.destinationReference, ["refs/heads/main"]);
   });
 
-  it("routes pushes through the path filter, data to the pipeline, pull requests to the PR check", () => {
+  it("routes pushes through the path filter, new data through the data trigger, pull requests to the PR check", () => {
     const targets = ofType(run, "aws:cloudwatch/eventTarget:EventTarget");
     const target = (rule: string) =>
       targets.find((t) => String(t.inputs.rule).startsWith(`${rule}-`))!.inputs;
@@ -134,7 +134,10 @@ describe("CicdBackbone in the test stack", function () {
       target("mlops-on-push").arn,
       "arn:aws:lambda:us-west-2:123456789012:function:mlops-push-filter-test",
     );
-    assert.equal(target("mlops-on-new-data").arn, "arn:aws:codepipeline:us-west-2:123456789012:mlops-test");
+    assert.equal(
+      target("mlops-on-new-data").arn,
+      "arn:aws:lambda:us-west-2:123456789012:function:mlops-data-trigger-test",
+    );
     assert.equal(
       target("mlops-on-pull-request").arn,
       "arn:aws:codebuild:us-west-2:123456789012:project/mlops-pr-check-test",
@@ -142,7 +145,7 @@ describe("CicdBackbone in the test stack", function () {
     for (const t of targets)
       assert.match(
         (t.inputs.deadLetterConfig as { arn: string }).arn,
-        /^arn:aws:sqs:us-west-2:123456789012:mlops-trigger-dlq-/,
+        /^arn:aws:sqs:us-west-2:123456789012:mlops-dead-letters-/,
       );
     const filter = one(run, "aws:lambda/function:Function", "mlops-push-filter");
     const env = (filter.inputs.environment as { variables: Record<string, string> }).variables;
@@ -151,8 +154,54 @@ describe("CicdBackbone in the test stack", function () {
     const permission = one(run, "aws:lambda/permission:Permission", "mlops-push-filter-invoke");
     assert.match(
       String(permission.inputs.sourceArn),
-      /^arn:aws:events:us-west-2:123456789012:rule\/mlops-on-push-[0-9a-f]{7}$/,
+      /^arn:aws:events:us-west-2:123456789012:rule\/mlops-on-push-test$/,
     );
+    const data = one(run, "aws:lambda/function:Function", "mlops-data-trigger");
+    assert.deepEqual((data.inputs.environment as { variables: Record<string, string> }).variables, {
+      POWERTOOLS_SERVICE_NAME: "mlops-data-trigger",
+      PIPELINE_NAME: "mlops-test",
+      STAGING_BUCKET: run.outputs.stagingBucketName,
+      DATA_PREFIX: "datasets/",
+    });
+  });
+
+  it("gives every asynchronously invoked function a failure destination, and alarms on dead letters", () => {
+    const queue = one(run, "aws:sqs/queue:Queue");
+    const configs = ofType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+    // EventBridge invokes the push filter and the data trigger; CodePipeline the runner and test runner.
+    assert.deepEqual(configs.map((c) => String(c.inputs.functionName)).sort(), [
+      "mlops-data-trigger-test",
+      "mlops-pipeline-runner-test",
+      "mlops-push-filter-test",
+      "mlops-test-runner-test",
+    ]);
+    for (const c of configs)
+      assert.deepEqual(c.inputs.destinationConfig, { onFailure: { destination: queue.wire!.state.arn } });
+    const alarm = one(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "mlops-dead-letters-alarm").inputs;
+    assert.equal(alarm.metricName, "ApproximateNumberOfMessagesVisible");
+    assert.deepEqual(alarm.dimensions, { QueueName: queue.wire!.state.name });
+    assert.deepEqual(alarm.alarmActions, [run.outputs.operationsAlarmTopicArn]);
+  });
+
+  it("starts runs with the trigger and the data set as pipeline variables the Train stage hands on", () => {
+    const pipeline = one(run, "aws:codepipeline/pipeline:Pipeline").inputs;
+    assert.deepEqual(pipeline.variables, [
+      {
+        name: "TriggerSource",
+        defaultValue: "manual",
+        description: "What started the run: push (the push filter), data (a new data set) or manual",
+      },
+      {
+        name: "DataKey",
+        defaultValue: "datasets/customer-churn.csv",
+        description: "Staging-bucket key of the data set the run trains on",
+      },
+    ]);
+    const train = stages().find((s) => s.name === "Train")!.actions[0];
+    assert.deepEqual(JSON.parse(String(train.configuration.UserParameters)), {
+      source: "#{variables.TriggerSource}",
+      dataKey: "#{variables.DataKey}",
+    });
   });
 
   it("runs the push filter on arm64 with tracing, JSON logs in its own log group and capped concurrency", () => {
@@ -272,7 +321,10 @@ describe("CicdBackbone with stage functions (component alone)", () => {
     const train = stages[2].actions[0];
     assert.equal(train.provider, "Lambda");
     assert.equal(train.configuration.FunctionName, "fixture-train");
-    assert.equal(train.configuration.UserParameters, '{"stage":"fixture-train"}');
+    assert.equal(
+      train.configuration.UserParameters,
+      '{"source":"#{variables.TriggerSource}","dataKey":"#{variables.DataKey}"}',
+    );
     assert.equal(stages[4].actions[0].provider, "Manual");
   });
 
@@ -313,14 +365,22 @@ describe("CicdBackbone with stage functions (component alone)", () => {
     const sub = one(run, "aws:sns/topicSubscription:TopicSubscription");
     assert.equal(sub.inputs.protocol, "email");
     assert.equal(sub.inputs.endpoint, "release-approvers@example.com");
-    assert.equal((one(run, "aws:sns/topic:Topic").inputs.tags as Record<string, string>).team, "ml-platform");
+    const topics = ofType(run, "aws:sns/topic:Topic");
+    assert.equal(topics.length, 2, "approvals and operational alarms");
+    for (const topic of topics)
+      assert.equal((topic.inputs.tags as Record<string, string>).team, "ml-platform");
   });
 
   it("rejects a data prefix without a trailing slash, saying what to change", async () => {
     const { CicdBackbone } = await import("../../infra/cicd/backbone");
     assert.throws(
       () =>
-        new CicdBackbone("bad", { dataPrefix: "incoming", triggerPaths: ["**"], branch: "main" } as never),
+        new CicdBackbone("bad", {
+          dataPrefix: "incoming",
+          defaultDataKey: "incoming/a.csv",
+          triggerPaths: ["**"],
+          branch: "main",
+        } as never),
       /CicdBackbone "bad": dataPrefix "incoming" must be a key prefix ending in '\/'/,
     );
   });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { OfflineRun } from "../../infra/offline/harness";
+import { reusedEndpointProblem } from "../../infra/environments/network";
 import { auditIam } from "../helpers/iam-audit";
 import { offline, ofType, one, statements } from "../helpers/offline";
 
@@ -121,9 +122,10 @@ describe("ProdEnvironment (prod stack)", () => {
     const queries = drift.metricQueries as Inputs[];
     assert.equal(queries.length, 11);
     assert.equal(field(queries[0], "metric", "metricName"), "feature_baseline_drift_Account Length");
+    assert.equal(field(queries[0], "metric", "namespace"), "aws/sagemaker/Endpoints/data-metrics");
     assert.deepEqual(field(queries[0], "metric", "dimensions"), {
-      EndpointName: "mlops-churn-prod",
-      ScheduleName: "mlops-churn-prod-data-quality",
+      Endpoint: "mlops-churn-prod",
+      MonitoringSchedule: "mlops-churn-prod-data-quality",
     });
     assert.equal(
       queries[10].expression,
@@ -131,27 +133,75 @@ describe("ProdEnvironment (prod stack)", () => {
     );
   });
 
-  it("releases the API through a canary stage", () => {
+  it("alarms when the monitor falls silent: no drift metric for three hours is itself an alarm", () => {
+    const silent = one(run, "aws:cloudwatch/metricAlarm:MetricAlarm", "mlops-monitor-silence-alarm").inputs;
+    assert.equal(silent.namespace, "aws/sagemaker/Endpoints/data-metrics");
+    assert.equal(silent.metricName, "feature_baseline_drift_Account Length");
+    assert.deepEqual(silent.dimensions, {
+      Endpoint: "mlops-churn-prod",
+      MonitoringSchedule: "mlops-churn-prod-data-quality",
+    });
+    assert.equal(silent.treatMissingData, "breaching");
+    assert.equal(silent.statistic, "SampleCount");
+    assert.equal(silent.evaluationPeriods, 3);
+    assert.equal(silent.datapointsToAlarm, 3);
+    assert.equal(silent.comparisonOperator, "LessThanThreshold");
+    const topic = one(run, "aws:sns/topic:Topic");
+    assert.deepEqual(silent.alarmActions, [topic.wire!.state.arn]);
+  });
+
+  it("serves the API on a traced, logged prod stage", () => {
     const stage = one(run, "aws:apigateway/stage:Stage").inputs;
     assert.equal(stage.stageName, "prod");
-    assert.equal(field(stage, "canarySettings", "percentTraffic"), 10);
     assert.equal(stage.xrayTracingEnabled, true);
     assert.ok(field(stage, "accessLogSettings", "destinationArn"));
   });
 
-  it("keeps the stable deployment on the stage while the canary takes its share, and can turn the canary off", async () => {
-    const canary = await offline({
-      stack: "prod",
-      config: ["apiStableDeploymentId=abc123", "apiCanaryPercent=25"],
-    });
+  it("a first release serves the microservice's newest version through the stage variable, no canary", () => {
+    const stage = one(run, "aws:apigateway/stage:Stage").inputs;
+    assert.deepEqual(stage.variables, { microserviceVersion: "1" });
+    assert.equal(stage.canarySettings, undefined);
+    const integration = one(run, "aws:apigateway/integration:Integration").inputs;
+    assert.match(
+      String(integration.uri),
+      /^arn:aws:apigateway:us-west-2:lambda:path\/2015-03-31\/functions\/arn:aws:lambda:us-west-2:123456789012:function:mlops-prod-microservice-prod:\$\{stageVariables\.microserviceVersion\}\/invocations$/,
+    );
+    assert.equal(one(run, "aws:lambda/function:Function", "mlops-prod-microservice").inputs.publish, true);
+    assert.equal(run.outputs.apiNewestVersion, "1");
+  });
+
+  it("a canary sends its share to the newest version while the stage keeps the stable one; both may be invoked", async () => {
+    const canary = await offline({ stack: "prod", config: ["apiStableVersion=3", "apiCanaryPercent=25"] });
     const stage = one(canary, "aws:apigateway/stage:Stage").inputs;
-    assert.equal(stage.deployment, "abc123");
-    assert.equal(field(stage, "canarySettings", "percentTraffic"), 25);
-    const canaryDeployment = String(field(stage, "canarySettings", "deploymentId"));
-    assert.match(canaryDeployment, /^[0-9a-f]{6}$/, "the new deployment takes the canary share");
-    assert.notEqual(canaryDeployment, "abc123");
-    const off = await offline({ stack: "prod", config: ["apiCanaryPercent=0"] });
-    assert.equal(one(off, "aws:apigateway/stage:Stage").inputs.canarySettings, undefined);
+    assert.deepEqual(stage.variables, { microserviceVersion: "3" });
+    assert.deepEqual(stage.canarySettings, {
+      deploymentId: stage.deployment,
+      percentTraffic: 25,
+      stageVariableOverrides: { microserviceVersion: "1" },
+      useStageCache: false,
+    });
+    const qualifiers = ofType(canary, "aws:lambda/permission:Permission")
+      .filter((p) => p.inputs.principal === "apigateway.amazonaws.com")
+      .map((p) => p.inputs.qualifier)
+      .sort();
+    assert.deepEqual(qualifiers, ["1", "3"]);
+  });
+
+  it("promotion (stable = newest) and a canary turned off leave one version on the stage", async () => {
+    const promoted = await offline({ stack: "prod", config: ["apiStableVersion=1"] });
+    assert.equal(one(promoted, "aws:apigateway/stage:Stage").inputs.canarySettings, undefined);
+    const off = await offline({ stack: "prod", config: ["apiStableVersion=3", "apiCanaryPercent=0"] });
+    const stage = one(off, "aws:apigateway/stage:Stage").inputs;
+    assert.equal(stage.canarySettings, undefined);
+    assert.deepEqual(stage.variables, { microserviceVersion: "3" }, "the canary's version gets no traffic");
+  });
+
+  it("the API's deployment is the stage's own, so replacing it never deletes one a stage still serves", async () => {
+    const canary = await offline({ stack: "prod", config: ["apiStableVersion=3"] });
+    const deployments = ofType(canary, "aws:apigateway/deployment:Deployment");
+    assert.equal(deployments.length, 1);
+    const stage = one(canary, "aws:apigateway/stage:Stage").inputs;
+    assert.equal(stage.deployment, (stage.canarySettings as Inputs).deploymentId);
   });
 
   it("without VPC mode: no interface endpoint, functions outside a VPC", () => {
@@ -181,6 +231,54 @@ describe("ProdEnvironment (prod stack)", () => {
       securityGroupIds: ["sg-1"],
     });
     assert.deepEqual(auditIam(vpc.resources), []);
+  });
+
+  it("test and prod in one VPC: the test stack's endpoint serves both, prod reuses it and creates none", async () => {
+    const shared =
+      'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1"],"securityGroupIds":["sg-1"],"shareRuntimeEndpoint":true}';
+    const owner = await offline({ stack: "test", config: [shared] });
+    const [statement] = statements(one(owner, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs.policy);
+    assert.deepEqual(statement.Resource, [
+      "arn:aws:sagemaker:us-west-2:123456789012:endpoint/mlops-churn-test",
+      "arn:aws:sagemaker:us-west-2:123456789012:endpoint/mlops-churn-prod",
+    ]);
+    assert.match(String(owner.outputs.runtimeVpcEndpointId), /^mlops-sagemaker-runtime/);
+    const reuse =
+      'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1"],"securityGroupIds":["sg-1"],"runtimeEndpointId":"vpce-0123abcd"}';
+    const user = await offline({ stack: "prod", config: [reuse] });
+    assert.equal(
+      ofType(user, "aws:ec2/vpcEndpoint:VpcEndpoint").length,
+      0,
+      "no second private-DNS endpoint in the VPC",
+    );
+    for (const f of ofType(user, "aws:lambda/function:Function"))
+      assert.deepEqual((f.inputs.vpcConfig as Inputs).subnetIds, ["subnet-1"]);
+  });
+
+  it("an endpoint to reuse must be this VPC's private-DNS sagemaker.runtime endpoint serving this stack", () => {
+    const good = {
+      vpcId: "vpc-0abc",
+      serviceName: "com.amazonaws.us-west-2.sagemaker.runtime",
+      vpcEndpointType: "Interface",
+      privateDnsEnabled: true,
+      policy: '{"Resource":["arn:aws:sagemaker:us-west-2:1:endpoint/mlops-churn-prod"]}',
+    };
+    const expected = { vpcId: "vpc-0abc", region: "us-west-2", endpointNames: ["mlops-churn-prod"] };
+    assert.equal(reusedEndpointProblem(good, "vpce-1", expected), undefined);
+    const cases: [Partial<typeof good>, RegExp][] = [
+      [{ vpcId: "vpc-other" }, /vpce-1 is in vpc-other, not in mlops:vpc\.vpcId vpc-0abc/],
+      [
+        { serviceName: "com.amazonaws.us-west-2.s3", vpcEndpointType: "Gateway" },
+        /is a Gateway endpoint for com\.amazonaws\.us-west-2\.s3/,
+      ],
+      [{ privateDnsEnabled: false }, /has private DNS off/],
+      [
+        { policy: '{"Resource":["arn:aws:sagemaker:us-west-2:1:endpoint/mlops-churn-test"]}' },
+        /does not let callers invoke mlops-churn-prod; create it with mlops:vpc\.shareRuntimeEndpoint/,
+      ],
+    ];
+    for (const [change, message] of cases)
+      assert.match(String(reusedEndpointProblem({ ...good, ...change }, "vpce-1", expected)), message);
   });
 
   it("refuses a model package from another group, saying which group to use", async () => {

@@ -114,6 +114,7 @@ describe("MlPipeline in the test stack", () => {
     const functions = ofType(run, "aws:lambda/function:Function");
     assert.deepEqual(functions.map((f) => f.name).sort(), [
       "mlops-controller",
+      "mlops-data-trigger",
       "mlops-microservice",
       "mlops-pipeline-runner",
       "mlops-push-filter",

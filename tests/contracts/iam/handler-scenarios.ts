@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { loadMlPipelineConfig } from "../../../config/schema";
 import fixture from "../../../functions/fixtures/api-test-cases.json";
 import { handler as controller } from "../../../functions/controller";
+import { handler as dataTrigger, type ObjectCreatedEvent } from "../../../functions/data-trigger";
 import { buildRunInput } from "../../../functions/lib/run-input";
 import { handler as microservice, parsePayload } from "../../../functions/microservice";
 import { handler as pipelineRunner } from "../../../functions/pipeline-runner";
@@ -176,6 +177,21 @@ const pushFilterScenario: HandlerScenario = {
   },
 };
 
+const dataTriggerScenario: HandlerScenario = {
+  module: "data-trigger",
+  functionName: "mlops-data-trigger",
+  stack: "test",
+  async run(mocks, environment) {
+    mocks.CodePipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: "e-2" });
+    await dataTrigger({
+      detail: {
+        bucket: { name: environment.STAGING_BUCKET },
+        object: { key: `${environment.DATA_PREFIX}2026-12/churn.csv`, size: 2048, "version-id": "v1" },
+      },
+    } as unknown as ObjectCreatedEvent);
+  },
+};
+
 function microserviceScenario(functionName: string, stack: "test" | "prod"): HandlerScenario {
   return {
     module: "microservice",
@@ -230,6 +246,7 @@ export const HANDLER_SCENARIOS: HandlerScenario[] = [
   pipelineRunnerScenario,
   controllerScenario,
   pushFilterScenario,
+  dataTriggerScenario,
   microserviceScenario("mlops-microservice", "test"),
   microserviceScenario("mlops-prod-microservice", "prod"),
   testRunnerScenario,
