@@ -5,6 +5,7 @@ import { kmsUseVia, serviceRole } from "../shared/iam";
 import { logGroup } from "../shared/log-group";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
+import { notificationTopic } from "../shared/topic";
 import { PIPELINE_VARIABLES } from "../../functions/data-trigger";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
 import { artifactAccess, buildStatements, pipelineStatements, recordReleases } from "./roles";
@@ -114,18 +115,16 @@ export class CicdBackbone extends pulumi.ComponentResource {
       parent,
     );
 
-    this.approvalTopic = new aws.sns.Topic(
+    this.approvalTopic = notificationTopic(
       `${name}-approvals`,
-      { displayName: `Approve ${name} releases to production`, kmsMasterKeyId: key.arn, tags },
-      parent,
+      {
+        displayName: `Approve ${name} releases to production`,
+        kmsKeyArn: key.arn,
+        email: args.approvalEmail,
+        tags,
+      },
+      this,
     );
-    if (args.approvalEmail) {
-      new aws.sns.TopicSubscription(
-        `${name}-approvals-email`,
-        { topic: this.approvalTopic.arn, protocol: "email", endpoint: args.approvalEmail },
-        parent,
-      );
-    }
 
     const deployAccess = { ctx, keyArn: key.arn, accessTokenParameter: args.pulumi.accessTokenParameter };
     const project = (kind: BuildKind, description: string, pulumiRoleArn: string, pullRequest: boolean) => {

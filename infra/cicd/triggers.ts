@@ -35,7 +35,16 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
   const deadLetterQueue = t.deadLetterQueue;
   const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
   const deadLetterConfig = { arn: deadLetterQueue.arn };
-  const failureQueue = { arn: deadLetterQueue.arn, keyArn: t.keyArn };
+  // Both trigger functions: EventBridge invokes them asynchronously, the pipeline queues runs itself,
+  // so a few concurrent copies are plenty and a failed event is kept.
+  const triggerFunction = {
+    reservedConcurrency: 2,
+    kmsKeyArn: t.keyArn,
+    logRetentionDays: args.logRetentionDays,
+    failureQueue: { arn: deadLetterQueue.arn, keyArn: t.keyArn },
+    ctx,
+    tags,
+  };
 
   // Named, not auto-named: the key policy lets EventBridge dead-letter for rules named `${name}-*`.
   const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
@@ -99,13 +108,7 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
         TRIGGER_PATHS: JSON.stringify(args.triggerPaths),
       },
       timeoutSeconds: 60,
-      // The pipeline queues runs itself; a few concurrent filters are plenty.
-      reservedConcurrency: 2,
-      kmsKeyArn: t.keyArn,
-      logRetentionDays: args.logRetentionDays,
-      failureQueue,
-      ctx,
-      tags,
+      ...triggerFunction,
     },
     component,
   );
@@ -123,12 +126,7 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
         DATA_PREFIX: args.dataPrefix,
       },
       timeoutSeconds: 30,
-      reservedConcurrency: 2,
-      kmsKeyArn: t.keyArn,
-      logRetentionDays: args.logRetentionDays,
-      failureQueue,
-      ctx,
-      tags,
+      ...triggerFunction,
     },
     component,
   );

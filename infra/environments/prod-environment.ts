@@ -5,6 +5,7 @@ import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, awsContext } from "../shared/aws-context";
 import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
+import { notificationTopic } from "../shared/topic";
 import { dataQualityMonitor } from "./monitoring";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
@@ -80,18 +81,11 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     const endpointName = args.config.endpoints.prod.name;
     const runBaseline = pulumi.interpolate`${fromTest("runsPrefix")}${args.approvedRunId}/data/baseline/`;
 
-    this.alarmTopic = new aws.sns.Topic(
+    this.alarmTopic = notificationTopic(
       `${name}-alarms`,
-      { displayName: `${endpointName} alarms`, kmsMasterKeyId: keyArn, tags },
-      parent,
+      { displayName: `${endpointName} alarms`, kmsKeyArn: keyArn, email: args.alarmEmail, tags },
+      this,
     );
-    if (args.alarmEmail) {
-      new aws.sns.TopicSubscription(
-        `${name}-alarms-email`,
-        { topic: this.alarmTopic.arn, protocol: "email", endpoint: args.alarmEmail },
-        parent,
-      );
-    }
 
     const served = prodEndpoint(
       `${name}-prod`,

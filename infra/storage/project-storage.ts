@@ -4,6 +4,7 @@ import { awsContext, type AwsContext } from "../shared/aws-context";
 import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
+import { notificationTopic } from "../shared/topic";
 
 export interface ProjectStorageArgs {
   /** AWS region of the stack (from `aws:region`). */
@@ -100,18 +101,16 @@ export class ProjectStorage extends pulumi.ComponentResource {
       { kmsMasterKeyId: this.key.arn, messageRetentionSeconds: 14 * 24 * 3600, tags },
       parent,
     );
-    this.alarmTopic = new aws.sns.Topic(
+    this.alarmTopic = notificationTopic(
       `${name}-alarms`,
-      { displayName: `${name} operational alarms (${stack})`, kmsMasterKeyId: this.key.arn, tags },
-      parent,
+      {
+        displayName: `${name} operational alarms (${stack})`,
+        kmsKeyArn: this.key.arn,
+        email: args.alarmEmail,
+        tags,
+      },
+      this,
     );
-    if (args.alarmEmail) {
-      new aws.sns.TopicSubscription(
-        `${name}-alarms-email`,
-        { topic: this.alarmTopic.arn, protocol: "email", endpoint: args.alarmEmail },
-        parent,
-      );
-    }
     new aws.cloudwatch.MetricAlarm(
       `${name}-dead-letters-alarm`,
       {

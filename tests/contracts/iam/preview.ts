@@ -132,6 +132,20 @@ export class PreviewIam {
     return { identity, resource: this.resourcePolicy(request.resource) };
   }
 
+  /** `policiesFor` with the identity statements that `drop` matches removed (for planted defects). */
+  policiesWithout(drop: (statement: Record<string, unknown>) => boolean): (request: IamRequest) => Policies {
+    return (request) => {
+      const policies = this.policiesFor(request);
+      const keep = (doc: PolicyDocument) => ({
+        ...doc,
+        Statement: ([] as Record<string, unknown>[])
+          .concat(doc.Statement as Record<string, unknown>[])
+          .filter((s) => !drop(s)),
+      });
+      return { ...policies, identity: policies.identity.map(keep) };
+    };
+  }
+
   private resourcePolicy(resource: string): PolicyDocument | undefined {
     const [, , service, , , rest] = resource.split(":");
     if (service === "kms") return this.keyPolicy(resource);

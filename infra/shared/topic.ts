@@ -1,0 +1,33 @@
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Tags } from "./tags";
+
+export interface NotificationTopicArgs {
+  displayName: pulumi.Input<string>;
+  /** Encrypts the messages; services that publish must be allowed to use it. */
+  kmsKeyArn: pulumi.Input<string>;
+  /** Subscribed by email when given (the address confirms the subscription). */
+  email?: string;
+  tags: Tags;
+}
+
+/** An encrypted SNS topic people are notified on, with an optional email subscription. */
+export function notificationTopic(
+  name: string,
+  args: NotificationTopicArgs,
+  parent: pulumi.Resource,
+): aws.sns.Topic {
+  const topic = new aws.sns.Topic(
+    name,
+    { displayName: args.displayName, kmsMasterKeyId: args.kmsKeyArn, tags: args.tags },
+    { parent },
+  );
+  if (args.email) {
+    new aws.sns.TopicSubscription(
+      `${name}-email`,
+      { topic: topic.arn, protocol: "email", endpoint: args.email },
+      { parent },
+    );
+  }
+  return topic;
+}
