@@ -41,6 +41,20 @@ export function buildMlPipelineConfigSchema() {
     dataCaptureSamplingPercent: z.number().int().min(0).max(100, "must be a whole percentage 0-100"),
   });
 
+  /**
+   * How a new model is released to production, locally and in the cloud alike: the share of traffic
+   * it takes as a canary, and the thresholds that fail it (the prod stack's rollback alarms and local
+   * mode's canary judgement both read these).
+   */
+  const release = z
+    .strictObject({
+      canaryPercent: z.number().int().min(1).max(50, "must be 1-50 (percent of traffic on the new model)"),
+      canaryRequests: z.number().int().min(10, "must be at least 10").max(100000),
+      max5xxPercent: z.number().min(0).max(100, "must be a percentage 0-100"),
+      maxModelLatencyMs: z.number().positive("must be above 0"),
+    })
+    .default({ canaryPercent: 10, canaryRequests: 200, max5xxPercent: 1, maxModelLatencyMs: 500 });
+
   return z
     .strictObject({
       $schema: z.string().optional(),
@@ -95,6 +109,7 @@ export function buildMlPipelineConfigSchema() {
       }),
       experiment: z.strictObject({ name: name("the experiment name") }),
       endpoints: z.strictObject({ test: endpoint, prod: endpoint }),
+      release,
     })
     .superRefine((config, ctx) => {
       const { train, validation, test } = config.data.split;

@@ -154,23 +154,15 @@ const prodStack = z.strictObject({
   approvedRunId: z
     .string()
     .regex(/^\d{8}-\d{6}-[a-zA-Z0-9]+$/, "must be a pipeline run id such as 20261128-082410-0123456"),
+  /** Blue/green traffic shifting; what fails a rollout comes from the ML config's `release`. */
   rollout: z
     .strictObject({
       mode: z.enum(["CANARY", "LINEAR"], "must be CANARY or LINEAR"),
       stepPercent: z.number().int().min(1).max(50, "must be 1-50 (percent of capacity per step)"),
       waitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
       terminationWaitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
-      max5xxErrors: z.number().min(0, "must be 0 or more"),
-      maxModelLatencyMs: z.number().positive("must be above 0"),
     })
-    .default({
-      mode: "CANARY",
-      stepPercent: 10,
-      waitSeconds: 300,
-      terminationWaitSeconds: 300,
-      max5xxErrors: 1,
-      maxModelLatencyMs: 500,
-    }),
+    .default({ mode: "CANARY", stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 }),
   apiCanaryPercent: z.number().min(0).max(100, "must be 0-100 (0 turns the API canary off)").default(10),
   apiStableVersion: z
     .string()

@@ -1,10 +1,9 @@
 import "./promise-with-resolvers";
-import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { cpus, freemem, totalmem, type as osType, release } from "node:os";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { configureClients } from "../functions/lib/clients";
+import { useLocalServices } from "./clients";
 import { percentile } from "../functions/test-suite";
 import { startApi } from "./api-server";
 import { LocalHosting, startRuntime } from "./hosting";
@@ -51,13 +50,7 @@ async function inference(last: LocalRunResult, runsRoot: string) {
   world.endpointConfigs.set("bench", { variants: [{ name: "AllTraffic", model: "bench", weight: 1 }] });
   const hosting = new LocalHosting(world);
   const runtime = await startRuntime(hosting);
-  configureClients({
-    sagemakerRuntime: new SageMakerRuntimeClient({
-      endpoint: runtime.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    }),
-  });
+  useLocalServices({ runtime: runtime.url });
   await hosting.deploy("bench", "bench");
   const api = await startApi();
   const stage = api.addStage("bench", {

@@ -1,72 +1,13 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { stopAll } from "./lifecycle";
-import { LocalUsageError, runLocalPipeline, type Approval, type LocalRunResult } from "./pipeline";
+import { LocalUsageError, runLocalPipeline, type Approval } from "./pipeline";
 import { LocalSetupError } from "./python";
 import { writeReport } from "./report";
+import { summary } from "./summary";
 
 const ROOT = resolve(__dirname, "..");
-
-function summary(result: LocalRunResult): string[] {
-  const lines: string[] = ["", "Summary"];
-  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
-  const data = result.dataReport as
-    { rows: number; rejected: number; splits: Record<string, number>; maxRejectedShare: number } | undefined;
-  if (data) {
-    row(
-      "data",
-      `${data.rows} rows: ${data.splits.train} train / ${data.splits.validation} validation / ${data.splits.test} test; ${data.rejected} rejected (limit ${(100 * data.maxRejectedShare).toFixed(1)}%)`,
-    );
-  }
-  const m = (
-    result.evaluation as { binary_classification_metrics?: Record<string, { value: number }> } | undefined
-  )?.binary_classification_metrics;
-  if (m)
-    row(
-      "metrics",
-      `test AUC ${m.auc.value.toFixed(4)}, accuracy ${m.accuracy.value.toFixed(4)}, precision ${m.precision.value.toFixed(4)}, recall ${m.recall.value.toFixed(4)}`,
-    );
-  if (result.gateSummary) row("gate", result.gateSummary);
-  if (result.modelPackage)
-    row(
-      "model",
-      `version ${result.modelPackage.version} (${result.modelPackage.arn}), ${result.modelPackage.status}`,
-    );
-  if (result.endpoints.test || result.endpoints.prod) {
-    const canary = result.canary
-      ? ` (canary traffic ${Object.entries(result.canary.byVariant)
-          .map(([v, n]) => `${v} ${n}`)
-          .join(", ")})`
-      : "";
-    row(
-      "endpoints",
-      [
-        result.endpoints.test && `test ${result.endpoints.test}`,
-        result.endpoints.prod && `prod ${result.endpoints.prod}${canary}`,
-      ]
-        .filter(Boolean)
-        .join("; "),
-    );
-  }
-  if (result.testReport) row("tests", result.testReport.summary);
-  if (result.drift)
-    row(
-      "drift",
-      `${result.drift.violations.length} violation(s) over ${result.drift.features.length} features (${result.drift.capturedRows} captured rows)${
-        result.drift.violations.length
-          ? ": " +
-            result.drift.violations
-              .slice(0, 5)
-              .map((v) => v.feature_name)
-              .join(", ")
-          : ""
-      }`,
-    );
-  row("result", result.message);
-  row("run dir", result.runDir);
-  return lines;
-}
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command("npm start --")
@@ -79,6 +20,12 @@ async function main(argv: string[]): Promise<number> {
     .option("--config <json>", "ML pipeline config", join(ROOT, "config", "ml-pipeline-config.json"))
     .option("--runs <dir>", "where run directories and the local model registry live", join(ROOT, ".runs"))
     .option("--simulate-drift", "skew the monitoring traffic to show a drift violation")
+    .addOption(
+      new Option(
+        "--simulate-canary-fault <kind>",
+        "make the new model fail its canary, to see the rollback",
+      ).choices(["errors", "latency"]),
+    )
     .exitOverride();
   program.parse(argv, { from: "user" });
   const options = program.opts<{
@@ -88,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     config: string;
     runs: string;
     simulateDrift?: boolean;
+    simulateCanaryFault?: "errors" | "latency";
   }>();
   if (options.approve && options.reject)
     throw new LocalUsageError("--approve and --reject cannot both be given");
@@ -99,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     approval,
     runsRoot: resolve(options.runs),
     simulateDrift: options.simulateDrift,
+    simulateCanaryFault: options.simulateCanaryFault,
     log: (line) => console.log(line),
     prompt: interactive
       ? async (question) => {

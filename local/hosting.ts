@@ -3,19 +3,67 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { listen, readBody } from "./http";
 import { PredictionWorker } from "./python";
-import type { Endpoint, LocalWorld, Variant } from "./world";
+import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./world";
 
 /**
  * Local SageMaker hosting: endpoints with weighted production variants served by real XGBoost,
  * data capture in SageMaker's capture format, and the Runtime `InvokeEndpoint` protocol, so the
  * microservice's real SageMaker Runtime client works unchanged against it.
  */
+/** What a variant served, as CloudWatch's per-variant endpoint metrics would count it. */
+export interface VariantMetrics {
+  invocations: number;
+  /** Invocations that failed with a 5XX (the model or the host failed). */
+  errors5xx: number;
+  /** ModelLatency of each invocation, in milliseconds. */
+  latenciesMs: number[];
+}
+
+/**
+ * A misbehaving model, to show (and test) what a failed canary does: a share of its invocations fail
+ * with a 5XX, or each takes this much longer.
+ */
+export interface ModelFault {
+  errorPercent?: number;
+  delayMs?: number;
+}
+
 export class LocalHosting {
   readonly worker = new PredictionWorker();
   private readonly invocations = new Map<string, number>();
   private readonly loaded = new Set<string>();
+  private readonly metrics = new Map<string, Map<string, VariantMetrics>>();
+  private readonly faults = new Map<string, ModelFault>();
 
   constructor(private readonly world: LocalWorld) {}
+
+  /** Makes a model misbehave from now on (see ModelFault). */
+  injectFault(model: string, fault: ModelFault): void {
+    this.faults.set(model, fault);
+  }
+
+  /** Per-variant metrics of an endpoint since the last reset. */
+  variantMetrics(endpoint: string): Record<string, VariantMetrics> {
+    return Object.fromEntries(this.metrics.get(endpoint) ?? []);
+  }
+
+  resetMetrics(endpoint: string): void {
+    this.metrics.delete(endpoint);
+  }
+
+  /** One invocation: its model latency when the model answered, or the status it failed with. */
+  private record(
+    endpoint: string,
+    variant: string,
+    outcome: { latencyMs: number } | { status: number },
+  ): void {
+    const byVariant = this.metrics.get(endpoint) ?? this.metrics.set(endpoint, new Map()).get(endpoint)!;
+    const entry = byVariant.get(variant) ?? { invocations: 0, errors5xx: 0, latenciesMs: [] };
+    entry.invocations++;
+    if ("latencyMs" in outcome) entry.latenciesMs.push(outcome.latencyMs);
+    else if (outcome.status >= 500) entry.errors5xx++;
+    byVariant.set(variant, entry);
+  }
 
   /** Loads a model into the worker once; batch transform and endpoints share it. */
   async ensureLoaded(model: string): Promise<void> {
@@ -54,6 +102,12 @@ export class LocalHosting {
     }
   }
 
+  /** Deterministic: of every 100 invocations of a variant, the first `percent` fail. */
+  private faultHits(endpoint: string, variant: string, percent: number): boolean {
+    const seen = this.metrics.get(endpoint)?.get(variant)?.invocations ?? 0;
+    return seen % 100 < percent;
+  }
+
   /** Weighted choice among variants, deterministic: the n-th call lands by cumulative weight. */
   private pick(variants: Variant[], endpoint: string): Variant {
     const n = this.invocations.get(endpoint) ?? 0;
@@ -76,7 +130,7 @@ export class LocalHosting {
     const endpoint = this.world.endpoints.get(name);
     if (!endpoint || endpoint.status !== "InService") {
       throw Object.assign(
-        new Error(`Endpoint ${name} of account 000000000000 not found or not in service.`),
+        new Error(`Endpoint ${name} of account ${LOCAL_ACCOUNT} not found or not in service.`),
         { type: "ValidationError", status: 400 },
       );
     }
@@ -90,9 +144,22 @@ export class LocalHosting {
         status: 400,
       });
     let output: string;
+    const started = performance.now();
+    const fault = this.faults.get(variant.model) ?? {};
     try {
+      if (fault.delayMs) await new Promise((done) => setTimeout(done, fault.delayMs));
+      if (fault.errorPercent && this.faultHits(name, variant.name, fault.errorPercent)) {
+        throw Object.assign(new Error(`The model ${variant.model} failed to respond (injected fault).`), {
+          type: "ServiceUnavailable",
+          status: 500,
+        });
+      }
       output = await this.worker.predict(variant.model, body);
+      this.record(name, variant.name, { latencyMs: performance.now() - started });
     } catch (error) {
+      const injected = (error as { status?: number }).status === 500;
+      this.record(name, variant.name, { status: injected ? 500 : 424 });
+      if (injected) throw error;
       throw Object.assign(
         new Error(
           `Received client error (400) from primary with message "${error instanceof Error ? error.message : String(error)}".`,

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { filesUnder } from "./files";
 
 /**
  * Model Monitor's data-quality check, locally: captured requests are compared with the training
@@ -36,17 +36,10 @@ export interface DriftReport {
   violations: { feature_name: string; constraint_check_type: string; description: string }[];
 }
 
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".jsonl") ? [join(dir, e.name)] : [],
-  );
-}
-
 /** Feature rows from SageMaker capture files (the CSV request bodies). */
 export function capturedRows(captureDir: string): number[][] {
   const rows: number[][] = [];
-  for (const file of files(captureDir)) {
+  for (const file of filesUnder(captureDir).filter((f) => f.endsWith(".jsonl"))) {
     for (const line of readFileSync(file, "utf8").split("\n")) {
       if (!line.trim()) continue;
       const record = JSON.parse(line) as { captureData: { endpointInput: { data: string } } };

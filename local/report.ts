@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalRunResult } from "./pipeline";
+import type { LocalRunResult } from "./run-types";
 
 /** The run as a page: metrics, ROC curve, confusion matrix, feature importance, drift and lineage. */
 
@@ -49,6 +49,26 @@ function bars(items: { label: string; value: number; flag?: boolean }[], unit = 
     .join("")}</table>`;
 }
 
+/** The release: each variant's traffic, 5XX rate and latency, against the thresholds, and the verdict. */
+function canarySection(canary: LocalRunResult["canary"]): string {
+  if (!canary) return "<p>no release</p>";
+  const { thresholds: t } = canary;
+  const rows = canary.variants
+    .map(
+      (v) =>
+        `<tr><td>${esc(v.name)} (v${v.version})</td><td class="num">${v.requests}</td><td class="num">${fmt(v.errorPercent, 1)}%</td><td class="num">${fmt(v.latencyMs.average, 1)}</td><td class="num">${fmt(v.latencyMs.p50, 1)}</td><td class="num">${fmt(v.latencyMs.p95, 1)}</td><td class="num">${fmt(v.latencyMs.p99, 1)}</td></tr>`,
+    )
+    .join("");
+  const serving = canary.servingVersions?.length
+    ? `version ${canary.servingVersions.join(", ")}`
+    : "no model";
+  const verdict = canary.passed
+    ? `Passed: the new model took all traffic (production serves ${serving}).`
+    : `Failed: ${canary.reasons.join("; ")}. Production serves ${serving}.`;
+  return `<p>${esc(verdict)}</p><table><tr><th>variant</th><th class="num">requests</th><th class="num">5XX</th><th class="num">avg ms</th><th class="num">p50</th><th class="num">p95</th><th class="num">p99</th></tr>${rows}</table>
+<p class="muted">Judged as the prod alarms judge: 5XX above ${t.max5xxPercent}% or average model latency above ${t.maxModelLatencyMs} ms fails the canary (release in the ML config); ${canary.requests} requests, ${t.canaryPercent}% to the canary.</p>`;
+}
+
 export function writeReport(result: LocalRunResult): string {
   const quality = result.evaluation as unknown as ModelQuality | undefined;
   const m = quality?.binary_classification_metrics;
@@ -57,7 +77,11 @@ export function writeReport(result: LocalRunResult): string {
     | undefined;
   const cm = m?.confusion_matrix;
   const statusColor =
-    result.outcome === "released" ? "#15803d" : result.outcome === "failed" ? "#b91c1c" : "#a16207";
+    result.outcome === "released"
+      ? "#15803d"
+      : result.outcome === "failed" || result.outcome === "rolled-back"
+        ? "#b91c1c"
+        : "#a16207";
   const drift = result.drift;
   const lineage = [
     ["commit", `${result.commit.id}${result.commit.dirty ? " (uncommitted changes)" : ""}`],
@@ -66,10 +90,13 @@ export function writeReport(result: LocalRunResult): string {
     ["training job", result.input?.training.jobName],
     [
       "model package",
-      result.modelPackage ? `${result.modelPackage.arn} (${result.modelPackage.status})` : "–",
+      result.modelPackage
+        ? `${result.modelPackage.arn} (${result.modelPackage.status}${result.modelPackage.statusReason ? `: ${result.modelPackage.statusReason}` : ""})`
+        : "–",
     ],
     ["test endpoint", result.endpoints.test ?? "–"],
     ["prod endpoint", result.endpoints.prod ?? "–"],
+    ["previous champion", result.previousChampion ? `version ${result.previousChampion.version}` : "none"],
   ];
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ML pipeline run ${esc(result.runId)}</title>
@@ -113,6 +140,7 @@ ${m ? ["auc", "accuracy", "precision", "recall", "f1"].map((k) => `<tr><td>${k}<
           .join("")}</table>`
       : "<p>not run</p>"
   }</section>
+<section><h2>Release (prod canary)</h2>${canarySection(result.canary)}</section>
 <section><h2>Drift (captured prod traffic vs. training baseline)</h2>${
     drift
       ? `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${fmt(drift.threshold, 3)} (the larger of the constraints' threshold and the sample-size allowance).</p>${bars(

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { filesUnder } from "./files";
 import { dirname, join, relative, sep } from "node:path";
 import { listen, readBody } from "./http";
 import type { LocalWorld } from "./world";
@@ -9,13 +10,6 @@ import type { LocalWorld } from "./world";
  */
 
 const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)],
-  );
-}
 
 function error(code: string, message: string, status: number) {
   return {
@@ -60,7 +54,7 @@ export async function startS3(world: LocalWorld) {
       }
       if (request.method === "GET" && url.searchParams.get("list-type") === "2") {
         const prefix = url.searchParams.get("prefix") ?? "";
-        const keys = listFiles(join(root, bucket))
+        const keys = filesUnder(join(root, bucket))
           .map((f) => relative(join(root, bucket), f).split(sep).join("/"))
           .filter((k) => k.startsWith(prefix))
           .sort();

@@ -1,5 +1,5 @@
 import { listen, readBody } from "./http";
-import type { LocalWorld } from "./world";
+import { localArn, type LocalWorld } from "./world";
 
 /**
  * A local SageMaker control plane for the calls the controller makes (experiments, endpoint status,
@@ -23,13 +23,13 @@ const OPERATIONS: Record<string, Handler> = {
     if (world.experiments.has(name))
       throw new ServiceError("ValidationException", `Experiment ${name} already exists.`);
     world.experiments.add(name);
-    return { ExperimentArn: `arn:aws:sagemaker:us-east-1:000000000000:experiment/${name.toLowerCase()}` };
+    return { ExperimentArn: localArn("sagemaker", `experiment/${name.toLowerCase()}`) };
   },
   CreateTrial: (world, input) => {
     const name = String(input.TrialName);
     if (world.trials.has(name)) throw new ServiceError("ResourceInUse", `Trial ${name} already exists.`);
     world.trials.add(name);
-    return { TrialArn: `arn:aws:sagemaker:us-east-1:000000000000:experiment-trial/${name.toLowerCase()}` };
+    return { TrialArn: localArn("sagemaker", `experiment-trial/${name.toLowerCase()}`) };
   },
   DescribeEndpoint: (world, input) => {
     const endpoint = world.endpoints.get(String(input.EndpointName));
@@ -40,7 +40,7 @@ const OPERATIONS: Record<string, Handler> = {
       );
     return {
       EndpointName: endpoint.name,
-      EndpointArn: `arn:aws:sagemaker:us-east-1:000000000000:endpoint/${endpoint.name.toLowerCase()}`,
+      EndpointArn: localArn("sagemaker", `endpoint/${endpoint.name.toLowerCase()}`),
       EndpointConfigName: endpoint.configName,
       EndpointStatus: endpoint.status,
       FailureReason: endpoint.failureReason,

@@ -10,6 +10,10 @@ import { dirname, join } from "node:path";
 export const LOCAL_ACCOUNT = "000000000000";
 export const LOCAL_REGION = "us-east-1";
 
+/** An ARN in local mode's account and region (`localArn("sagemaker", "endpoint/x")`). */
+export const localArn = (service: string, resource: string) =>
+  `arn:aws:${service}:${service === "iam" ? "" : LOCAL_REGION}:${LOCAL_ACCOUNT}:${resource}`;
+
 export interface Variant {
   name: string;
   model: string;
@@ -33,6 +37,8 @@ export interface ModelPackage {
   group: string;
   version: number;
   status: "PendingManualApproval" | "Approved" | "Rejected";
+  /** Why the status was set (a rejected canary says what failed). */
+  statusReason?: string;
   createdAt: string;
   modelDataUrl: string;
   /** Where the artifact is on this machine; later runs serve the champion from its own run. */
@@ -49,7 +55,8 @@ interface RegistryFile {
 }
 
 export class LocalWorld {
-  readonly models = new Map<string, { artifact: string; image: string }>();
+  /** Models by name; `version` when the model serves a registered package. */
+  readonly models = new Map<string, { artifact: string; image: string; version?: number }>();
   readonly endpointConfigs = new Map<string, EndpointConfig>();
   readonly endpoints = new Map<string, Endpoint>();
   readonly experiments = new Set<string>();
@@ -103,14 +110,18 @@ export class LocalWorld {
       version,
       status: "PendingManualApproval",
       createdAt: new Date().toISOString(),
-      arn: `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT}:model-package/${entry.group.toLowerCase()}/${version}`,
+      arn: localArn("sagemaker", `model-package/${entry.group.toLowerCase()}/${version}`),
     };
     this.savePackages([...packages, created]);
     return created;
   }
 
-  setStatus(arn: string, status: ModelPackage["status"]): void {
-    this.savePackages(this.packages().map((p) => (p.arn === arn ? { ...p, status } : p)));
+  setStatus(arn: string, status: ModelPackage["status"], statusReason?: string): ModelPackage {
+    const packages = this.packages().map((p) => (p.arn === arn ? { ...p, status, statusReason } : p));
+    this.savePackages(packages);
+    const updated = packages.find((p) => p.arn === arn);
+    if (!updated) throw new Error(`no model package ${arn} in the local registry`);
+    return updated;
   }
 
   /** The newest approved package of a group: what production serves. */

@@ -12,9 +12,13 @@ export interface RolloutSettings {
   waitSeconds: number;
   /** Seconds the old fleet is kept after the shift, for a fast rollback. */
   terminationWaitSeconds: number;
-  /** Invocation 5XX errors per minute that roll the deployment back. */
-  max5xxErrors: number;
-  /** Average model latency (ms) that rolls the deployment back. */
+}
+
+/** What fails a release (the ML config's `release`, which local mode's canary judgement reads too). */
+export interface ReleaseThresholds {
+  /** Share of invocations failing with 5XX, in percent, over a minute, that rolls the deployment back. */
+  max5xxPercent: number;
+  /** Average model latency (ms) over a minute that rolls the deployment back. */
   maxModelLatencyMs: number;
 }
 
@@ -29,6 +33,7 @@ export interface ProdEndpointArgs {
   captureUri: pulumi.Input<string>;
   kmsKeyArn: pulumi.Input<string>;
   rollout: RolloutSettings;
+  thresholds: ReleaseThresholds;
   vpc?: VpcPlacement;
   tags: Tags;
 }
@@ -79,19 +84,30 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
     opts,
   );
   const dimensions = { EndpointName: args.endpointName, VariantName: "AllTraffic" };
+  // A rate, not a count, so the alarm means the same at any traffic volume and matches local mode.
+  const metric = (id: string, metricName: string) => ({
+    id,
+    returnData: false,
+    metric: { namespace: "AWS/SageMaker", metricName, dimensions, period: 60, stat: "Sum" },
+  });
   const errorsAlarm = new aws.cloudwatch.MetricAlarm(
     `${name}-5xx-alarm`,
     {
       name: `${args.endpointName}-invocation-5xx`,
-      alarmDescription: `Rolls back ${args.endpointName} deployments: model invocations failing with 5XX`,
-      namespace: "AWS/SageMaker",
-      metricName: "Invocation5XXErrors",
-      dimensions,
-      statistic: "Sum",
-      period: 60,
+      alarmDescription: `Rolls back ${args.endpointName} deployments: more than ${args.thresholds.max5xxPercent}% of invocations fail with 5XX`,
+      metricQueries: [
+        metric("errors", "Invocation5XXErrors"),
+        metric("invocations", "Invocations"),
+        {
+          id: "errorPercent",
+          expression: "IF(invocations > 0, 100 * errors / invocations, 0)",
+          label: "5XX errors, % of invocations",
+          returnData: true,
+        },
+      ],
       evaluationPeriods: 2,
-      threshold: args.rollout.max5xxErrors,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: args.thresholds.max5xxPercent,
+      comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
       tags: args.tags,
     },
@@ -101,7 +117,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
     `${name}-latency-alarm`,
     {
       name: `${args.endpointName}-model-latency`,
-      alarmDescription: `Rolls back ${args.endpointName} deployments: model latency above ${args.rollout.maxModelLatencyMs} ms`,
+      alarmDescription: `Rolls back ${args.endpointName} deployments: model latency above ${args.thresholds.maxModelLatencyMs} ms`,
       namespace: "AWS/SageMaker",
       metricName: "ModelLatency",
       dimensions,
@@ -109,7 +125,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       period: 60,
       evaluationPeriods: 2,
       // ModelLatency is reported in microseconds.
-      threshold: args.rollout.maxModelLatencyMs * 1000,
+      threshold: args.thresholds.maxModelLatencyMs * 1000,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
       tags: args.tags,

@@ -99,6 +99,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         captureUri: pulumi.interpolate`s3://${bucket}/capture/${endpointName}/`,
         kmsKeyArn: keyArn,
         rollout: args.rollout,
+        thresholds: args.config.release,
         vpc: args.vpc,
         tags,
       },

@@ -139,8 +139,6 @@ describe("stack config", () => {
       stepPercent: 10,
       waitSeconds: 300,
       terminationWaitSeconds: 300,
-      max5xxErrors: 1,
-      maxModelLatencyMs: 500,
     });
     assert.equal(parsed.apiCanaryPercent, 10);
     assert.equal(parsed.monitoring.scheduleExpression, "cron(0 * ? * * *)");
@@ -153,7 +151,7 @@ describe("stack config", () => {
       ["mlops:approvedRunId", "latest", /must be a pipeline run id/],
       [
         "mlops:rollout",
-        '{"mode":"ALL_AT_ONCE","stepPercent":10,"waitSeconds":60,"terminationWaitSeconds":0,"max5xxErrors":1,"maxModelLatencyMs":300}',
+        '{"mode":"ALL_AT_ONCE","stepPercent":10,"waitSeconds":60,"terminationWaitSeconds":0}',
         /mlops:rollout\.mode = "ALL_AT_ONCE": must be CANARY or LINEAR/,
       ],
       ["mlops:apiCanaryPercent", "150", /must be 0-100/],

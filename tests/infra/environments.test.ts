@@ -64,20 +64,23 @@ describe("ProdEnvironment (prod stack)", () => {
     const byName = new Map(alarms.map((a) => [a.name, a]));
     const errors = byName.get(rollback[0].alarmName)!;
     const latency = byName.get(rollback[1].alarmName)!;
-    assert.equal(errors.metricName, "Invocation5XXErrors");
-    assert.equal(errors.threshold, 1);
+    // Both thresholds come from the ML config's release section, which local mode's canary reads too.
+    const queries = errors.metricQueries as Inputs[];
+    assert.deepEqual(
+      queries.map((q) => field(q, "metric", "metricName") ?? q.expression),
+      ["Invocation5XXErrors", "Invocations", "IF(invocations > 0, 100 * errors / invocations, 0)"],
+    );
+    assert.equal(errors.threshold, 1, "release.max5xxPercent");
     assert.equal(latency.metricName, "ModelLatency");
-    assert.equal(latency.threshold, 500_000, "ModelLatency is in microseconds");
-    for (const a of [errors, latency])
-      assert.deepEqual(a.dimensions, { EndpointName: "mlops-churn-prod", VariantName: "AllTraffic" });
+    assert.equal(latency.threshold, 500_000, "release.maxModelLatencyMs, in microseconds");
+    assert.deepEqual(latency.dimensions, { EndpointName: "mlops-churn-prod", VariantName: "AllTraffic" });
+    assert.deepEqual(field(queries[0], "metric", "dimensions"), latency.dimensions);
   });
 
   it("uses linear shifting when configured", async () => {
     const linear = await offline({
       stack: "prod",
-      config: [
-        'rollout={"mode":"LINEAR","stepPercent":25,"waitSeconds":120,"terminationWaitSeconds":60,"max5xxErrors":3,"maxModelLatencyMs":250}',
-      ],
+      config: ['rollout={"mode":"LINEAR","stepPercent":25,"waitSeconds":120,"terminationWaitSeconds":60}'],
     });
     const routing = field(
       one(linear, "aws:sagemaker/endpoint:Endpoint").inputs,

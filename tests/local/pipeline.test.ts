@@ -51,7 +51,7 @@ describe("local mode, end to end", function () {
       "ML pipeline",
       "test",
       "approval",
-      "prod canary",
+      "prod rollout",
       "monitoring",
     ]) {
       assert.ok(
@@ -116,10 +116,12 @@ describe("local mode, end to end", function () {
     assert.equal(second.outcome, "released", second.message);
     assert.equal(second.modelPackage?.version, 2);
     assert.equal(second.previousChampion?.version, 1);
-    assert.ok(
-      (second.canary?.byVariant.Primary ?? 0) > 0 && (second.canary?.byVariant.Canary ?? 0) > 0,
-      JSON.stringify(second.canary),
+    const [primary, canary] = second.canary!.variants;
+    assert.deepEqual(
+      [primary.name, primary.version, canary.name, canary.version],
+      ["Primary", 1, "Canary", 2],
     );
+    assert.ok(primary.requests > 0 && canary.requests > 0, JSON.stringify(second.canary));
   });
 
   it("stops at the gate with a non-zero exit when the model is not good enough; prod untouched", async () => {

@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import type { MlPipelineConfig } from "../config/schema";
+import type { RunInput } from "../functions/lib/run-input";
+import type { LocalApi } from "./api-server";
+import type { LocalHosting } from "./hosting";
+import type { LocalRunOptions, LocalRunResult } from "./run-types";
+import type { LocalWorld } from "./world";
+
+/** What every stage of a local run shares: its settings, the local AWS stand-ins and the result so far. */
+export interface RunContext {
+  readonly options: LocalRunOptions;
+  readonly log: (line: string) => void;
+  readonly config: MlPipelineConfig;
+  /** Feature names in column order (one-hot groups expanded). */
+  readonly features: string[];
+  readonly input: RunInput;
+  readonly world: LocalWorld;
+  readonly hosting: LocalHosting;
+  readonly result: LocalRunResult;
+  /** The API Gateway stand-in, once the services stage started it. */
+  api?: LocalApi;
+  /** The prod stage of the API, once the release stage added it. */
+  prodApi?: { url: string; apiKey: string };
+}
+
+/** What a stage decides: go on to the next, or end the run here (the result says why). */
+export type StageOutcome = "continue" | "stop";
+
+export interface Stage {
+  /** Shown in the progress lines and the timings. */
+  readonly name: string;
+  run(ctx: RunContext): Promise<StageOutcome>;
+}
+
+/** The held-out test split's rows (label first), which the test and release stages send as traffic. */
+export function testSplitRows(ctx: RunContext): number[][] {
+  return readFileSync(ctx.world.path(`${ctx.input.data.testUri}test.csv`), "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => line.split(",").map(Number));
+}

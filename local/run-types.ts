@@ -1,0 +1,60 @@
+import type { RunInput } from "../functions/lib/run-input";
+import type { SuiteReport } from "../functions/test-suite";
+import type { DriftReport } from "./monitor";
+import type { CanaryReport } from "./release/canary";
+import type { ModelPackage } from "./world";
+
+/** What a local run is given, what it returns, and the errors that end it before it starts. */
+
+export type Approval = "approve" | "reject" | "ask";
+
+export interface LocalRunOptions {
+  dataPath: string;
+  configPath: string;
+  approval: Approval;
+  /** Asks the person at the terminal; only used when approval is "ask" and stdin is a terminal. */
+  prompt?: (question: string) => Promise<boolean>;
+  /** Where run directories and the shared model registry live. */
+  runsRoot: string;
+  /** Skews monitoring traffic, to see what a drift violation looks like. */
+  simulateDrift?: boolean;
+  /** Makes the new model fail or slow down in its canary, to see (and test) a rollback. */
+  simulateCanaryFault?: "errors" | "latency";
+  log: (line: string) => void;
+}
+
+export interface StageTiming {
+  stage: string;
+  seconds: number;
+}
+
+export interface LocalRunResult {
+  outcome: "released" | "rolled-back" | "rejected" | "awaiting-approval" | "failed";
+  exitCode: number;
+  runDir: string;
+  runId?: string;
+  message: string;
+  timings: StageTiming[];
+  input?: RunInput;
+  dataReport?: Record<string, unknown>;
+  evaluation?: Record<string, unknown>;
+  gateSummary?: string;
+  modelPackage?: ModelPackage;
+  /** The model production served before this run (the champion the canary was judged beside). */
+  previousChampion?: ModelPackage;
+  testReport?: SuiteReport;
+  canary?: CanaryReport;
+  drift?: DriftReport;
+  featureImportance?: { feature: string; gain: number }[];
+  commit: { id: string; dirty: boolean };
+  endpoints: { test?: string; prod?: string };
+  failedState?: string;
+}
+
+/** A failure with a clear message (bad input, missing tools); exit code 2. */
+export class LocalUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LocalUsageError";
+  }
+}

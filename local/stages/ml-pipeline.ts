@@ -1,0 +1,93 @@
+import { StateMachine } from "aws-local-stepfunctions";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pipelineDefinition } from "../../infra/ml/state-machine";
+import { handlersByState, localAdapters, type TaskHandler } from "../adapters";
+import type { RunContext, Stage } from "../run-context";
+import { localArn } from "../world";
+
+/** The state machine the cloud deploys, with local adapters behind its Task states. */
+function localDefinition() {
+  return pipelineDefinition({
+    glueJobName: "mlops-data-prep-local",
+    controllerFunctionArn: localArn("lambda", "function:mlops-controller-local"),
+    sageMakerRoleArn: localArn("iam", "role/mlops-sagemaker-local"),
+    kmsKeyArn: localArn("kms", "key/local"),
+    endpointPollSeconds: 1,
+    endpointMaxChecks: 20,
+  });
+}
+
+/** Each Task's handler, logging how long it took. */
+function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): Record<string, TaskHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]): [string, TaskHandler] => [
+      name,
+      async (taskInput) => {
+        const started = performance.now();
+        try {
+          return await handler(taskInput);
+        } finally {
+          ctx.log(`    ${name.padEnd(20)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+        }
+      },
+    ]),
+  );
+}
+
+async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, definition: object) {
+  const machine = new StateMachine(definition as never);
+  const execution = machine.run(ctx.input as never, {
+    overrides: {
+      taskResourceLocalHandlers: handlers as never,
+      waitTimeOverrides: { WaitForEndpoint: 50, WaitForDeletion: 50 },
+      retryIntervalOverrides: { CheckEndpoint: 100, FindEndpoint: 100, CheckEndpointDeleted: 100 },
+    },
+  });
+  try {
+    return { ok: true as const, output: (await execution.result) as Record<string, unknown> };
+  } catch (error) {
+    const failure = (error as { cause?: { name?: string; message?: string } }).cause;
+    return {
+      ok: false as const,
+      state: failure?.name ?? "Unknown",
+      cause: failure?.message ?? String(error),
+    };
+  }
+}
+
+/** What the run left in the world that the report shows, whether it succeeded or not. */
+function collectArtifacts(ctx: RunContext, trainingDir: string | undefined): void {
+  const { world, input, result } = ctx;
+  const read = (path: string) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
+  result.dataReport = read(world.path(input.data.reportUri));
+  result.evaluation = read(world.path(input.evaluation.evaluationUri));
+  if (trainingDir) result.featureImportance = read(join(trainingDir, "feature-importance.json"));
+}
+
+/** Data prep, training, evaluation, gate, registration and the test endpoint: the cloud's workflow. */
+export const mlPipeline: Stage = {
+  name: "ML pipeline",
+  async run(ctx) {
+    const definition = localDefinition();
+    const adapters = localAdapters(ctx.world, ctx.hosting, ctx.features);
+    ctx.log("ML pipeline (Step Functions definition from infra/ml/state-machine.ts):");
+    const outcome = await execute(
+      ctx,
+      timedHandlers(ctx, handlersByState(definition, adapters.handlers)),
+      definition,
+    );
+    collectArtifacts(ctx, adapters.trainingOutputs.get(ctx.input.training.jobName));
+    const { result, config } = ctx;
+    if (!outcome.ok) {
+      result.failedState = outcome.state;
+      if (outcome.state === "GateRejected") result.gateSummary = outcome.cause;
+      result.message = `The ML pipeline stopped in ${outcome.state}: ${outcome.cause.replace(/\.$/, "")}. Production is untouched.`;
+      return "stop";
+    }
+    result.gateSummary = `Gate passed: test AUC ${Number(outcome.output.testAuc).toFixed(4)} ≥ ${config.gate.minTestAuc}, test error ${Number(outcome.output.testError).toFixed(4)} ≤ ${config.gate.maxTestError}.`;
+    result.modelPackage = ctx.world.packages().find((p) => p.arn === outcome.output.modelPackageArn);
+    result.endpoints.test = config.endpoints.test.name;
+    return "continue";
+  },
+};
