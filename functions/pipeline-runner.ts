@@ -1,10 +1,10 @@
-import { PutJobFailureResultCommand, PutJobSuccessResultCommand } from "@aws-sdk/client-codepipeline";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { CodePipelineEvent } from "aws-lambda";
 import { z } from "zod";
 import { parseMlPipelineConfig } from "../config/schema";
-import { codepipeline, s3, sfn } from "./lib/clients";
+import { s3, sfn } from "./lib/clients";
+import { jobOf, reportJobFailure, reportJobSuccess, type PipelineJob } from "./lib/job-results";
 import { readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
 import { buildRunInput, type RunTrigger } from "./lib/run-input";
@@ -32,9 +32,6 @@ export type RunnerOutcome =
   | { reported: "failed"; message: string }
   | { reported: "nothing"; reason: string };
 
-/** CodePipeline limits failure messages to 5,000 characters. */
-const MAX_MESSAGE = 5000;
-
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): RunnerSettings {
   const values = readEnvironment(
     z.object({
@@ -55,7 +52,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): R
   };
 }
 
-type Job = CodePipelineEvent["CodePipeline.job"];
+type Job = PipelineJob;
 
 interface Token {
   executionArn: string;
@@ -143,17 +140,12 @@ async function start(job: Job, settings: RunnerSettings, now: Date): Promise<Run
     executionArn = `${settings.stateMachineArn.replace(":stateMachine:", ":execution:")}:${input.runId}`;
   }
   const token: Token = { executionArn, runId: input.runId };
-  await codepipeline().send(
-    new PutJobSuccessResultCommand({
-      jobId: job.id,
-      continuationToken: JSON.stringify(token),
-      executionDetails: {
-        summary: `ML pipeline run ${input.runId} started for ${commitId} (${trigger.source}, data ${input.data.rawUri})`,
-        externalExecutionId: executionArn,
-        percentComplete: 0,
-      },
-    }),
-  );
+  await reportJobSuccess(job.id, {
+    continuationToken: JSON.stringify(token),
+    summary: `ML pipeline run ${input.runId} started for ${commitId} (${trigger.source}, data ${input.data.rawUri})`,
+    externalExecutionId: executionArn,
+    percentComplete: 0,
+  });
   logger().info("ML pipeline started", { jobId: job.id, executionArn, commitId, trigger });
   return { reported: "started", executionArn };
 }
@@ -181,51 +173,28 @@ async function poll(job: Job, token: Token): Promise<RunnerOutcome> {
   switch (execution.status) {
     case "RUNNING":
     case "PENDING_REDRIVE":
-      await codepipeline().send(
-        new PutJobSuccessResultCommand({
-          jobId: job.id,
-          continuationToken: JSON.stringify(token),
-          executionDetails: {
-            summary: `ML pipeline run ${token.runId} is running`,
-            externalExecutionId: token.executionArn,
-          },
-        }),
-      );
+      await reportJobSuccess(job.id, {
+        continuationToken: JSON.stringify(token),
+        summary: `ML pipeline run ${token.runId} is running`,
+        externalExecutionId: token.executionArn,
+      });
       return { reported: "running", executionArn: token.executionArn };
     case "SUCCEEDED": {
       const variables = outputVariables(safeJson(execution.output ?? "{}"));
-      await codepipeline().send(
-        new PutJobSuccessResultCommand({
-          jobId: job.id,
-          outputVariables: variables,
-          executionDetails: {
-            summary: `ML pipeline run ${token.runId} succeeded: model ${variables.modelPackageArn ?? "?"} on ${variables.endpointName ?? "?"}`,
-            externalExecutionId: token.executionArn,
-            percentComplete: 100,
-          },
-        }),
-      );
+      await reportJobSuccess(job.id, {
+        outputVariables: variables,
+        summary: `ML pipeline run ${token.runId} succeeded: model ${variables.modelPackageArn ?? "?"} on ${variables.endpointName ?? "?"}`,
+        externalExecutionId: token.executionArn,
+        percentComplete: 100,
+      });
       return { reported: "succeeded", executionArn: token.executionArn, outputVariables: variables };
     }
     default: {
       const message = `ML pipeline run ${token.runId} ${execution.status ?? "ended"}: ${execution.error ?? "no error name"}: ${execution.cause ?? "no cause given"}`;
-      await reportFailure(job.id, message, token.executionArn);
+      await reportJobFailure(job.id, message, token.executionArn);
       return { reported: "failed", message };
     }
   }
-}
-
-async function reportFailure(jobId: string, message: string, executionArn?: string): Promise<void> {
-  await codepipeline().send(
-    new PutJobFailureResultCommand({
-      jobId,
-      failureDetails: {
-        type: "JobFailed",
-        message: message.slice(0, MAX_MESSAGE),
-        externalExecutionId: executionArn,
-      },
-    }),
-  );
 }
 
 export async function runJob(
@@ -234,8 +203,8 @@ export async function runJob(
   now = new Date(),
 ): Promise<RunnerOutcome> {
   const log = logger();
-  const job = event?.["CodePipeline.job"];
-  if (!job || typeof job.id !== "string" || job.id.length === 0) {
+  const job = jobOf(event);
+  if (!job) {
     // Without a job id there is nobody to report to; say so loudly.
     log.error("Not a CodePipeline job event; no job result can be reported", { event });
     return { reported: "nothing", reason: "the event has no CodePipeline job id" };
@@ -247,7 +216,7 @@ export async function runJob(
   } catch (error) {
     const message = `pipeline-runner could not ${job.data?.continuationToken ? "check" : "start"} the ML pipeline: ${error instanceof Error ? error.message : String(error)}`;
     log.error("Reporting job failure", { jobId: job.id, error: message });
-    await reportFailure(job.id, message);
+    await reportJobFailure(job.id, message);
     return { reported: "failed", message };
   }
 }

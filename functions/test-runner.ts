@@ -1,9 +1,9 @@
 import { GetApiKeyCommand } from "@aws-sdk/client-api-gateway";
-import { PutJobFailureResultCommand, PutJobSuccessResultCommand } from "@aws-sdk/client-codepipeline";
 import type { CodePipelineEvent } from "aws-lambda";
 import { z } from "zod";
 import fixture from "./fixtures/api-test-cases.json";
-import { apigateway, codepipeline } from "./lib/clients";
+import { apigateway } from "./lib/clients";
+import { jobOf, reportJobFailure, reportJobSuccess } from "./lib/job-results";
 import { readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
 import { describeReport, runSuite, type KnownCase, type SuiteReport } from "./test-suite";
@@ -33,8 +33,8 @@ export async function runTests(
   event: CodePipelineEvent,
   readSettings = settingsFromEnvironment,
 ): Promise<TestOutcome> {
-  const job = event?.["CodePipeline.job"];
-  if (!job || typeof job.id !== "string" || job.id.length === 0) {
+  const job = jobOf(event);
+  if (!job) {
     logger().error("Not a CodePipeline job event; no job result can be reported", { event });
     return { reported: "nothing", message: "the event has no CodePipeline job id" };
   }
@@ -54,31 +54,22 @@ export async function runTests(
     const message = describeReport(report);
     logger().info("Test suite finished", { passed: report.passed, summary: report.summary });
     if (report.passed) {
-      await codepipeline().send(
-        new PutJobSuccessResultCommand({
-          jobId: job.id,
-          executionDetails: { summary: message.slice(0, 2048), percentComplete: 100 },
-          outputVariables: {
-            testSummary: report.summary.slice(0, 1000),
-            latencyP95Ms: report.latency.p95.toFixed(1),
-          },
-        }),
-      );
+      await reportJobSuccess(job.id, {
+        summary: message,
+        percentComplete: 100,
+        outputVariables: {
+          testSummary: report.summary.slice(0, 1000),
+          latencyP95Ms: report.latency.p95.toFixed(1),
+        },
+      });
       return { reported: "passed", report, message };
     }
-    await codepipeline().send(
-      new PutJobFailureResultCommand({ jobId: job.id, failureDetails: { type: "JobFailed", message } }),
-    );
+    await reportJobFailure(job.id, message);
     return { reported: "failed", report, message };
   } catch (error) {
     const message = `test-runner could not run the suite: ${error instanceof Error ? error.message : String(error)}`;
     logger().error("Reporting job failure", { jobId: job.id, error: message });
-    await codepipeline().send(
-      new PutJobFailureResultCommand({
-        jobId: job.id,
-        failureDetails: { type: "JobFailed", message: message.slice(0, 5000) },
-      }),
-    );
+    await reportJobFailure(job.id, message);
     return { reported: "failed", message };
   }
 }

@@ -51,10 +51,10 @@ export function malformedCases(featureCount: number): { name: string; body: stri
   ];
 }
 
-export function percentile(values: number[], p: number): number {
+export function percentile(values: number[], percent: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[Math.min(sorted.length - 1, Math.ceil((percent / 100) * sorted.length) - 1)];
 }
 
 export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {

@@ -7,12 +7,12 @@ import {
   ListModelPackagesCommand,
   SageMakerClient,
 } from "@aws-sdk/client-sagemaker";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { handler } from "../../functions/controller";
 
-const s3 = mockClient(S3Client);
-const sagemaker = mockClient(SageMakerClient);
+let s3: AwsClientStub<S3Client>;
+let sagemaker: AwsClientStub<SageMakerClient>;
 // The SDK hands object bodies as streams with transformToString(); that is all the handlers use.
 const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
@@ -23,6 +23,11 @@ async function rejects(promise: Promise<unknown>, name: string, message: RegExp)
 }
 
 describe("controller", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    s3 = mockClient(S3Client);
+    sagemaker = mockClient(SageMakerClient);
+  });
   // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
   after(() => {
     s3.restore();

@@ -1,5 +1,5 @@
 import { CodePipelineClient, StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import {
   settingsFromEnvironment,
@@ -8,7 +8,7 @@ import {
   type ObjectCreatedEvent,
 } from "../../functions/data-trigger";
 
-const codepipeline = mockClient(CodePipelineClient);
+let codepipeline: AwsClientStub<CodePipelineClient>;
 const settings: DataTriggerSettings = {
   pipelineName: "mlops-test",
   bucket: "staging",
@@ -30,6 +30,10 @@ function created(key: string, extra: Record<string, unknown> = {}, bucket = "sta
 }
 
 describe("data trigger", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    codepipeline = mockClient(CodePipelineClient);
+  });
   after(() => codepipeline.restore());
   beforeEach(() => {
     codepipeline.reset();

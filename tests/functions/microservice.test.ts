@@ -1,10 +1,10 @@
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { handler, predict, type MicroserviceSettings } from "../../functions/microservice";
 
-const runtime = mockClient(SageMakerRuntimeClient);
+let runtime: AwsClientStub<SageMakerRuntimeClient>;
 const settings: MicroserviceSettings = {
   endpointName: "mlops-churn-test",
   featureCount: 3,
@@ -23,6 +23,10 @@ async function expect400(body: string | null, message: RegExp) {
 }
 
 describe("microservice", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    runtime = mockClient(SageMakerRuntimeClient);
+  });
   // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
   after(() => {
     runtime.restore();

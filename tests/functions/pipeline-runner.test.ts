@@ -6,15 +6,15 @@ import {
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { CodePipelineEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { runJob, settingsFromEnvironment, type RunnerSettings } from "../../functions/pipeline-runner";
-import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 
-const codepipeline = mockClient(CodePipelineClient);
-const s3 = mockClient(S3Client);
-const sfn = mockClient(SFNClient);
+let codepipeline: AwsClientStub<CodePipelineClient>;
+let s3: AwsClientStub<S3Client>;
+let sfn: AwsClientStub<SFNClient>;
 const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
@@ -55,6 +55,12 @@ const EXECUTION =
   "arn:aws:states:us-west-2:123456789012:execution:mlops-ml-pipeline-test:20261128-090000-c0ffee0";
 
 describe("pipeline runner", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    codepipeline = mockClient(CodePipelineClient);
+    s3 = mockClient(S3Client);
+    sfn = mockClient(SFNClient);
+  });
   // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
   after(() => {
     codepipeline.restore();

@@ -1,6 +1,6 @@
 import { CodeCommitClient, GetDifferencesCommand } from "@aws-sdk/client-codecommit";
 import { CodePipelineClient, StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import {
   filterPush,
@@ -43,14 +43,19 @@ function pushEvent(detail: Record<string, unknown> = {}): ReferenceEvent {
   };
 }
 
-const codecommit = mockClient(CodeCommitClient);
-const codepipeline = mockClient(CodePipelineClient);
+let codecommit: AwsClientStub<CodeCommitClient>;
+let codepipeline: AwsClientStub<CodePipelineClient>;
 
 function changed(...paths: string[]) {
   return { differences: paths.map((path) => ({ afterBlob: { path, blobId: "x", mode: "100644" } })) };
 }
 
 describe("push filter", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    codecommit = mockClient(CodeCommitClient);
+    codepipeline = mockClient(CodePipelineClient);
+  });
   // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
   after(() => {
     codecommit.restore();

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput, SAGEMAKER_NAME } from "../../functions/lib/run-input";
 import { xgboostImageUri } from "../../functions/lib/xgboost-image";
-import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 
 const config = loadMlPipelineConfig(ML_CONFIG_PATH);
 const env = {
@@ -70,13 +70,10 @@ describe("run input", () => {
     assert.equal(input.triggerSource, "data");
   });
 
-  it("local runs use file URIs", () => {
-    const input = buildRunInput(
-      config,
-      { ...trigger, source: "local" },
-      { ...env, bucket: "/tmp/run", scheme: "file" },
-    );
-    assert.equal(input.data.rawUri, "file:///tmp/run/datasets/customer-churn.csv");
+  it("local runs use the same s3:// URIs, under the local bucket", () => {
+    const input = buildRunInput(config, { ...trigger, source: "local" }, { ...env, bucket: "local-staging" });
+    assert.equal(input.data.rawUri, "s3://local-staging/datasets/customer-churn.csv");
+    assert.equal(input.triggerSource, "local");
   });
 
   it("refuses a region without a known XGBoost image", () => {

@@ -6,16 +6,16 @@ import {
 } from "@aws-sdk/client-codepipeline";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import type { APIGatewayProxyEvent, CodePipelineEvent } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import fixture from "../../functions/fixtures/api-test-cases.json";
 import { predict } from "../../functions/microservice";
 import { runTests } from "../../functions/test-runner";
 import { describeReport, percentile, runSuite, type KnownCase } from "../../functions/test-suite";
 
-const runtime = mockClient(SageMakerRuntimeClient);
-const codepipeline = mockClient(CodePipelineClient);
-const apigw = mockClient(APIGatewayClient);
+let runtime: AwsClientStub<SageMakerRuntimeClient>;
+let codepipeline: AwsClientStub<CodePipelineClient>;
+let apigw: AwsClientStub<APIGatewayClient>;
 const cases = fixture.cases as KnownCase[];
 
 /** A fetch that routes to the real microservice handler in-process; the endpoint is a mocked client. */
@@ -50,6 +50,12 @@ function scoreByLabel(flip = 0) {
 const jobEvent = { "CodePipeline.job": { id: "job-7", data: {} } } as unknown as CodePipelineEvent;
 
 describe("test suite and test runner", () => {
+  // Installed per suite, so a suite run before or after this one sees the real clients.
+  before(() => {
+    runtime = mockClient(SageMakerRuntimeClient);
+    codepipeline = mockClient(CodePipelineClient);
+    apigw = mockClient(APIGatewayClient);
+  });
   // Client mocks patch the SDK classes for every instance; hand them back for the other suites.
   after(() => {
     runtime.restore();
