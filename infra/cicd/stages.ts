@@ -16,39 +16,60 @@ export const SOURCE_ACTION = "Source";
 
 type Stage = aws.types.input.codepipeline.PipelineStage;
 
+/** What the stages call: the repository, the builds, the approval topic and the stage functions. */
+export interface StageInputs {
+  readonly repositoryName: pulumi.Input<string>;
+  readonly branch: string;
+  readonly buildProject: pulumi.Input<string>;
+  readonly deployProject: pulumi.Input<string>;
+  readonly approvalTopicArn: pulumi.Input<string>;
+  readonly trainFunction?: StageFunction;
+  readonly testFunction?: StageFunction;
+}
+
 /** The release stages in order; Train and Test appear when their functions are given. */
-export function pipelineStages(s: {
-  repositoryName: pulumi.Input<string>;
-  branch: string;
-  buildProject: pulumi.Input<string>;
-  deployProject: pulumi.Input<string>;
-  approvalTopicArn: pulumi.Input<string>;
-  trainFunction?: StageFunction;
-  testFunction?: StageFunction;
-}): Stage[] {
-  const lambdaStage = (stageName: string, fn: StageFunction): Stage => ({
-    name: stageName,
+export function pipelineStages(inputs: StageInputs): Stage[] {
+  return [
+    sourceStage(inputs),
+    { name: "Build", actions: [codeBuildAction("Build", inputs.buildProject)] },
+    ...(inputs.trainFunction ? [lambdaStage("Train", inputs.trainFunction)] : []),
+    ...(inputs.testFunction ? [lambdaStage("Test", inputs.testFunction)] : []),
+    approvalStage(inputs.approvalTopicArn),
+    deployStage(inputs),
+  ];
+}
+
+function sourceStage(inputs: StageInputs): Stage {
+  return {
+    name: "Source",
     actions: [
       {
-        name: stageName,
-        category: "Invoke",
+        name: SOURCE_ACTION,
+        category: "Source",
         owner: "AWS",
-        provider: "Lambda",
+        provider: "CodeCommit",
         version: "1",
-        namespace: `${stageName}Variables`,
-        inputArtifacts: ["SourceOutput"],
+        namespace: "SourceVariables",
+        outputArtifacts: ["SourceOutput"],
         configuration: {
-          FunctionName: fn.functionName,
-          ...(fn.userParameters ? { UserParameters: fn.userParameters } : {}),
+          RepositoryName: inputs.repositoryName,
+          BranchName: inputs.branch,
+          // Runs start from the push filter and the data trigger, never from polling.
+          PollForSourceChanges: "false",
+          OutputArtifactFormat: "CODE_ZIP",
         },
       },
     ],
-  });
-  const codeBuild = (
-    actionName: string,
-    projectName: pulumi.Input<string>,
-    variables?: Record<string, string>,
-  ) => ({
+  };
+}
+
+/** A CodeBuild action on the source, with its output variables in `<name>Variables`. */
+function codeBuildAction(
+  actionName: string,
+  projectName: pulumi.Input<string>,
+  variables?: Record<string, string>,
+) {
+  return {
     name: actionName,
     category: "Build",
     owner: "AWS",
@@ -67,64 +88,57 @@ export function pipelineStages(s: {
           }
         : {}),
     },
-  });
-  return [
-    {
-      name: "Source",
-      actions: [
-        {
-          name: SOURCE_ACTION,
-          category: "Source",
-          owner: "AWS",
-          provider: "CodeCommit",
-          version: "1",
-          namespace: "SourceVariables",
-          outputArtifacts: ["SourceOutput"],
-          configuration: {
-            RepositoryName: s.repositoryName,
-            BranchName: s.branch,
-            // Runs start from the push filter and the data rule, never from polling.
-            PollForSourceChanges: "false",
-            OutputArtifactFormat: "CODE_ZIP",
-          },
+  };
+}
+
+function lambdaStage(stageName: string, fn: StageFunction): Stage {
+  return {
+    name: stageName,
+    actions: [
+      {
+        name: stageName,
+        category: "Invoke",
+        owner: "AWS",
+        provider: "Lambda",
+        version: "1",
+        namespace: `${stageName}Variables`,
+        inputArtifacts: ["SourceOutput"],
+        configuration: {
+          FunctionName: fn.functionName,
+          ...(fn.userParameters ? { UserParameters: fn.userParameters } : {}),
         },
-      ],
-    },
-    { name: "Build", actions: [codeBuild("Build", s.buildProject)] },
-    ...(s.trainFunction ? [lambdaStage("Train", s.trainFunction)] : []),
-    ...(s.testFunction ? [lambdaStage("Test", s.testFunction)] : []),
-    {
-      name: "Approve",
-      actions: [
-        {
-          name: "Approve",
-          category: "Approval",
-          owner: "AWS",
-          provider: "Manual",
-          version: "1",
-          configuration: {
-            NotificationArn: s.approvalTopicArn,
-            CustomData:
-              "Review the run's metrics and test results, then approve the release to production (commit #{SourceVariables.CommitId}).",
-          },
+      },
+    ],
+  };
+}
+
+function approvalStage(topicArn: pulumi.Input<string>): Stage {
+  return {
+    name: "Approve",
+    actions: [
+      {
+        name: "Approve",
+        category: "Approval",
+        owner: "AWS",
+        provider: "Manual",
+        version: "1",
+        configuration: {
+          NotificationArn: topicArn,
+          CustomData:
+            "Review the run's metrics and test results, then approve the release to production (commit #{SourceVariables.CommitId}).",
         },
-      ],
-    },
-    {
-      name: "Deploy",
-      actions: [
-        // The model this run registered and the run itself become prod's approved model and baseline.
-        codeBuild(
-          "Deploy",
-          s.deployProject,
-          s.trainFunction
-            ? {
-                APPROVED_MODEL_PACKAGE_ARN: "#{TrainVariables.modelPackageArn}",
-                APPROVED_RUN_ID: "#{TrainVariables.runId}",
-              }
-            : undefined,
-        ),
-      ],
-    },
-  ];
+      },
+    ],
+  };
+}
+
+/** The model this run registered and the run itself become prod's approved model and baseline. */
+function deployStage(inputs: StageInputs): Stage {
+  const release = inputs.trainFunction
+    ? {
+        APPROVED_MODEL_PACKAGE_ARN: "#{TrainVariables.modelPackageArn}",
+        APPROVED_RUN_ID: "#{TrainVariables.runId}",
+      }
+    : undefined;
+  return { name: "Deploy", actions: [codeBuildAction("Deploy", inputs.deployProject, release)] };
 }

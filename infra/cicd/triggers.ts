@@ -5,23 +5,35 @@ import { handler as pushFilterHandler } from "../../functions/push-filter";
 import type { AwsContext } from "../shared/aws-context";
 import { kmsUseVia, policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction } from "../shared/lambda";
-import type { CicdBackboneArgs } from "./backbone";
+import type { Tags } from "../shared/tags";
 import { newDataPattern, pullRequestBuildInput, pullRequestPattern, pushPattern } from "./event-patterns";
 import { SOURCE_ACTION } from "./stages";
 
+/** What the triggers start, watch and keep: the pipeline, the repository, the data prefix. */
 export interface TriggerInputs {
-  ctx: AwsContext;
-  tags: Record<string, string>;
-  keyArn: pulumi.Output<string>;
+  readonly ctx: AwsContext;
+  readonly tags: Tags;
+  /** Encrypts the trigger functions' environments and the dead-lettered events. */
+  readonly keyArn: pulumi.Output<string>;
   /** Where EventBridge and the trigger functions put deliveries that failed for good. */
-  deadLetterQueue: aws.sqs.Queue;
-  repositoryArn: pulumi.Output<string>;
-  stagingBucketName: pulumi.Output<string>;
-  pipelineName: string;
-  pipelineArn: pulumi.Output<string>;
-  args: CicdBackboneArgs;
-  prCheckProject: aws.codebuild.Project;
+  readonly deadLetterQueue: aws.sqs.Queue;
+  readonly repositoryArn: pulumi.Output<string>;
+  /** The branch whose pushes start runs and pull requests into which are checked. */
+  readonly branch: string;
+  /** Globs of paths whose change starts a run. */
+  readonly triggerPaths: string[];
+  readonly stagingBucketName: pulumi.Output<string>;
+  /** Key prefix under which a new object starts a run. */
+  readonly dataPrefix: string;
+  readonly pipelineName: string;
+  readonly pipelineArn: pulumi.Output<string>;
+  /** The build that checks pull requests. */
+  readonly prCheckProject: aws.codebuild.Project;
+  readonly logRetentionDays: number;
 }
+
+/** EventBridge retries a target for an hour, then dead-letters the event. */
+const RETRY_POLICY = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
 
 /**
  * The three ways a run starts: a push that changed a watched path (through the push filter), new data
@@ -29,24 +41,18 @@ export interface TriggerInputs {
  * only, a pull request. Deliveries that fail for good go to the dead-letter queue, where an alarm sees
  * them.
  */
-export function releaseTriggers(name: string, t: TriggerInputs, component: pulumi.Resource) {
-  const { ctx, tags, args } = t;
-  const parent = { parent: component };
-  const deadLetterQueue = t.deadLetterQueue;
-  const retryPolicy = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 };
-  const deadLetterConfig = { arn: deadLetterQueue.arn };
-  // Both trigger functions: EventBridge invokes them asynchronously, the pipeline queues runs itself,
-  // so a few concurrent copies are plenty and a failed event is kept.
-  const triggerFunction = {
-    reservedConcurrency: 2,
-    kmsKeyArn: t.keyArn,
-    logRetentionDays: args.logRetentionDays,
-    failureQueue: { arn: deadLetterQueue.arn, keyArn: t.keyArn },
-    ctx,
-    tags,
-  };
+export function releaseTriggers(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+  const rules = triggerRules(name, inputs, component);
+  deadLettersFrom(name, inputs, Object.values(rules), component);
+  const functions = triggerFunctions(name, inputs, component);
+  invokedBy(name, "push-filter", functions.pushFilter, rules.push, inputs, component);
+  invokedBy(name, "data-trigger", functions.dataTrigger, rules.data, inputs, component);
+  pullRequestCheck(name, rules.pullRequest, inputs, component);
+  return { deadLetterQueue: inputs.deadLetterQueue, ...functions };
+}
 
-  // Named, not auto-named: the key policy lets EventBridge dead-letter for rules named `${name}-*`.
+/** Named, not auto-named: the key policy lets EventBridge dead-letter for rules named `${name}-*`. */
+function triggerRules(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
   const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
     new aws.cloudwatch.EventRule(
       `${name}-${part}`,
@@ -55,60 +61,89 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
         description,
         eventPattern: pulumi.jsonStringify(pattern),
         state: "ENABLED",
-        tags,
+        tags: inputs.tags,
       },
-      parent,
+      { parent: component },
     );
-  const pushRule = rule(
-    "on-push",
-    `Push to ${args.branch}: start the pipeline when a watched path changed`,
-    t.repositoryArn.apply((repo) => pushPattern(repo, args.branch)),
-  );
-  const dataRule = rule(
-    "on-new-data",
-    `New object under ${args.dataPrefix} in the staging bucket: start the pipeline`,
-    t.stagingBucketName.apply((bucket) => newDataPattern(bucket, args.dataPrefix)),
-  );
-  const pullRequestRule = rule(
-    "on-pull-request",
-    `Pull request to ${args.branch} opened or updated: run the PR check`,
-    t.repositoryArn.apply((repo) => pullRequestPattern(repo, args.branch)),
-  );
+  const { branch, dataPrefix } = inputs;
+  return {
+    push: rule(
+      "on-push",
+      `Push to ${branch}: start the pipeline when a watched path changed`,
+      inputs.repositoryArn.apply((repo) => pushPattern(repo, branch)),
+    ),
+    data: rule(
+      "on-new-data",
+      `New object under ${dataPrefix} in the staging bucket: start the pipeline`,
+      inputs.stagingBucketName.apply((bucket) => newDataPattern(bucket, dataPrefix)),
+    ),
+    pullRequest: rule(
+      "on-pull-request",
+      `Pull request to ${branch} opened or updated: run the PR check`,
+      inputs.repositoryArn.apply((repo) => pullRequestPattern(repo, branch)),
+    ),
+  };
+}
 
+/** EventBridge may dead-letter events of these rules, and of no others. */
+function deadLettersFrom(
+  name: string,
+  inputs: TriggerInputs,
+  rules: aws.cloudwatch.EventRule[],
+  component: pulumi.Resource,
+) {
   new aws.sqs.QueuePolicy(
     `${name}-trigger-dlq-policy`,
     {
-      queueUrl: deadLetterQueue.url,
+      queueUrl: inputs.deadLetterQueue.url,
       policy: policyDocument([
         {
           Sid: "EventBridgeDeadLetters",
           Principal: { Service: "events.amazonaws.com" },
           Action: "sqs:SendMessage",
-          Resource: deadLetterQueue.arn,
-          Condition: { ArnEquals: { "aws:SourceArn": [pushRule.arn, dataRule.arn, pullRequestRule.arn] } },
+          Resource: inputs.deadLetterQueue.arn,
+          Condition: { ArnEquals: { "aws:SourceArn": rules.map((r) => r.arn) } },
         },
       ]),
     },
-    parent,
+    { parent: component },
   );
+}
 
-  const filter = handlerFunction(
+/** The push filter and the data trigger: invoked asynchronously, each failed event kept. */
+function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+  const { ctx, keyArn } = inputs;
+  const common = {
+    // The pipeline queues runs itself; a few concurrent copies are plenty.
+    reservedConcurrency: 2,
+    kmsKeyArn: keyArn,
+    logRetentionDays: inputs.logRetentionDays,
+    failureQueue: { arn: inputs.deadLetterQueue.arn, keyArn },
+    ctx,
+    tags: inputs.tags,
+  };
+  const startPipeline = {
+    Sid: "StartPipeline",
+    Action: "codepipeline:StartPipelineExecution",
+    Resource: inputs.pipelineArn,
+  };
+  const pushFilter = handlerFunction(
     `${name}-push-filter`,
     {
       callback: pushFilterHandler,
       description: "Starts the pipeline for pushes that change a watched path",
       statements: [
-        { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: t.repositoryArn },
-        kmsUseVia(t.keyArn, ["codecommit"], ctx),
-        { Sid: "StartPipeline", Action: "codepipeline:StartPipelineExecution", Resource: t.pipelineArn },
+        { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: inputs.repositoryArn },
+        kmsUseVia(keyArn, ["codecommit"], ctx),
+        startPipeline,
       ],
       environment: {
-        PIPELINE_NAME: t.pipelineName,
+        PIPELINE_NAME: inputs.pipelineName,
         SOURCE_ACTION_NAME: SOURCE_ACTION,
-        TRIGGER_PATHS: JSON.stringify(args.triggerPaths),
+        TRIGGER_PATHS: JSON.stringify(inputs.triggerPaths),
       },
       timeoutSeconds: 60,
-      ...triggerFunction,
+      ...common,
     },
     component,
   );
@@ -117,63 +152,81 @@ export function releaseTriggers(name: string, t: TriggerInputs, component: pulum
     {
       callback: dataTriggerHandler,
       description: "Starts the pipeline on a new data set, training on that object",
-      statements: [
-        { Sid: "StartPipeline", Action: "codepipeline:StartPipelineExecution", Resource: t.pipelineArn },
-      ],
+      statements: [startPipeline],
       environment: {
-        PIPELINE_NAME: t.pipelineName,
-        STAGING_BUCKET: t.stagingBucketName,
-        DATA_PREFIX: args.dataPrefix,
+        PIPELINE_NAME: inputs.pipelineName,
+        STAGING_BUCKET: inputs.stagingBucketName,
+        DATA_PREFIX: inputs.dataPrefix,
       },
       timeoutSeconds: 30,
-      ...triggerFunction,
+      ...common,
     },
     component,
   );
-  const invokedBy = (part: string, fn: aws.lambda.Function, eventRule: aws.cloudwatch.EventRule) => {
-    new aws.lambda.Permission(
-      `${name}-${part}-invoke`,
-      {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "events.amazonaws.com",
-        sourceArn: eventRule.arn,
-      },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-${part === "push-filter" ? "on-push" : "on-new-data"}-target`,
-      { rule: eventRule.name, arn: fn.arn, retryPolicy, deadLetterConfig },
-      parent,
-    );
-  };
-  invokedBy("push-filter", filter.fn, pushRule);
-  invokedBy("data-trigger", dataTrigger.fn, dataRule);
+  return { pushFilter: pushFilter.fn, dataTrigger: dataTrigger.fn };
+}
 
+/** A rule's target is a function, which only that rule may invoke. */
+function invokedBy(
+  name: string,
+  part: string,
+  fn: aws.lambda.Function,
+  rule: aws.cloudwatch.EventRule,
+  inputs: TriggerInputs,
+  component: pulumi.Resource,
+) {
+  new aws.lambda.Permission(
+    `${name}-${part}-invoke`,
+    {
+      action: "lambda:InvokeFunction",
+      function: fn.name,
+      principal: "events.amazonaws.com",
+      sourceArn: rule.arn,
+    },
+    { parent: component },
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-${part === "push-filter" ? "on-push" : "on-new-data"}-target`,
+    {
+      rule: rule.name,
+      arn: fn.arn,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: inputs.deadLetterQueue.arn },
+    },
+    { parent: component },
+  );
+}
+
+/** Pull requests start the PR-check build, through a role EventBridge assumes. */
+function pullRequestCheck(
+  name: string,
+  rule: aws.cloudwatch.EventRule,
+  inputs: TriggerInputs,
+  component: pulumi.Resource,
+) {
   const eventsRole = serviceRole(
     `${name}-events-role`,
     {
       service: "events.amazonaws.com",
       description: "Lets EventBridge start the PR check on pull requests",
       statements: [
-        { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: t.prCheckProject.arn },
+        { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: inputs.prCheckProject.arn },
       ],
-      ctx,
-      tags,
+      ctx: inputs.ctx,
+      tags: inputs.tags,
     },
     component,
   );
   new aws.cloudwatch.EventTarget(
     `${name}-on-pull-request-target`,
     {
-      rule: pullRequestRule.name,
-      arn: t.prCheckProject.arn,
+      rule: rule.name,
+      arn: inputs.prCheckProject.arn,
       roleArn: eventsRole.arn,
       inputTransformer: pullRequestBuildInput,
-      retryPolicy,
-      deadLetterConfig,
+      retryPolicy: RETRY_POLICY,
+      deadLetterConfig: { arn: inputs.deadLetterQueue.arn },
     },
-    parent,
+    { parent: component },
   );
-  return { deadLetterQueue, pushFilter: filter.fn, dataTrigger: dataTrigger.fn };
 }
