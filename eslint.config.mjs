@@ -15,21 +15,35 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  {
-    // Handlers run in Lambda and in local mode; Pulumi must never be pulled into them.
-    files: ["functions/**/*.ts", "config/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["@pulumi/*", "**/infra/**", "**/local/**"],
-              message: "functions/ and config/ stay Pulumi-free.",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  // The direction of dependency (docs/architecture.md): config ← functions ← infra ← local, policy.
+  ...restrictImports(
+    ["config/**/*.ts"],
+    ["@pulumi/*", "**/functions/**", "**/infra/**", "**/local/**", "**/policy/**"],
+    "config/ is the bottom layer: it imports nothing of the project's.",
+  ),
+  ...restrictImports(
+    ["functions/**/*.ts"],
+    ["@pulumi/*", "**/infra/**", "**/local/**", "**/policy/**"],
+    "functions/ run in Lambda and in local mode: no Pulumi, no infra, local or policy.",
+  ),
+  ...restrictImports(
+    ["infra/**/*.ts"],
+    ["**/local/**", "**/policy/**"],
+    "infra/ may use config/ and functions/, never local/ or policy/.",
+  ),
+  ...restrictImports(
+    ["local/**/*.ts"],
+    ["**/policy/**"],
+    "local/ may use config/, functions/ and infra/'s pure builders.",
+  ),
+  ...restrictImports(
+    ["policy/**/*.ts"],
+    ["**/local/**"],
+    "policy/ may use infra/'s offline harness, never local/.",
+  ),
 );
+
+/** A no-restricted-imports rule for the files of one layer. */
+function restrictImports(files, group, message) {
+  return [{ files, rules: { "no-restricted-imports": ["error", { patterns: [{ group, message }] }] } }];
+}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, showValue } from "../config/validation";
+import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../functions/lib/run-input";
 
 /** The Pulumi project name; config keys of this program live in its namespace (`mlops:<key>`). */
 export const PROJECT = "mlops";
@@ -148,12 +149,12 @@ const prodStack = z.strictObject({
   approvedModelPackageArn: z
     .string()
     .regex(
-      /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+\/\d+$/,
+      MODEL_PACKAGE_ARN_PATTERN,
       "must be a versioned model package ARN: arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>",
     ),
   approvedRunId: z
     .string()
-    .regex(/^\d{8}-\d{6}-[a-zA-Z0-9]+$/, "must be a pipeline run id such as 20261128-082410-0123456"),
+    .regex(RUN_ID_PATTERN, "must be a pipeline run id such as 20261128-082410-0123456"),
   /** Blue/green traffic shifting; what fails a rollout comes from the ML config's `release`. */
   rollout: z
     .strictObject({

@@ -69,20 +69,75 @@ function canarySection(canary: LocalRunResult["canary"]): string {
 <p class="muted">Judged as the prod alarms judge: 5XX above ${t.max5xxPercent}% or average model latency above ${t.maxModelLatencyMs} ms fails the canary (release in the ML config); ${canary.requests} requests, ${t.canaryPercent}% to the canary.</p>`;
 }
 
-export function writeReport(result: LocalRunResult): string {
-  const quality = result.evaluation as unknown as ModelQuality | undefined;
-  const m = quality?.binary_classification_metrics;
+const STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1050px;color:#1f2937;padding:0 1rem}
+h1{margin-bottom:.2rem} .status{color:#fff;padding:.15rem .6rem;border-radius:4px;font-size:.9rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
+table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
+.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:38%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
+.cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
+.bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}`;
+
+const section = (title: string, body: string) => `<section><h2>${title}</h2>${body}</section>`;
+
+function statusColor(outcome: LocalRunResult["outcome"]): string {
+  if (outcome === "released") return "#15803d";
+  return outcome === "failed" || outcome === "rolled-back" ? "#b91c1c" : "#a16207";
+}
+
+function dataSection(result: LocalRunResult): string {
   const data = result.dataReport as
     | { rows?: number; rejected?: number; splits?: Record<string, number>; maxRejectedShare?: number }
     | undefined;
-  const cm = m?.confusion_matrix;
-  const statusColor =
-    result.outcome === "released"
-      ? "#15803d"
-      : result.outcome === "failed" || result.outcome === "rolled-back"
-        ? "#b91c1c"
-        : "#a16207";
-  const drift = result.drift;
+  const splits = Object.entries(data?.splits ?? {})
+    .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${esc(v)}</td></tr>`)
+    .join("");
+  return `<table>
+<tr><td>rows</td><td class="num">${esc(data?.rows ?? "–")}</td></tr>
+<tr><td>rejected (quarantined)</td><td class="num">${esc(data?.rejected ?? "–")} <span class="muted">limit ${fmt((data?.maxRejectedShare ?? 0) * 100, 1)}%</span></td></tr>
+${splits}</table>`;
+}
+
+function metricsSection(
+  result: LocalRunResult,
+  m: ModelQuality["binary_classification_metrics"] | undefined,
+): string {
+  const rows = m
+    ? ["auc", "accuracy", "precision", "recall", "f1"]
+        .map(
+          (k) =>
+            `<tr><td>${k}</td><td class="num">${fmt((m as unknown as Record<string, { value: number }>)[k].value)}</td></tr>`,
+        )
+        .join("")
+    : "<tr><td>not evaluated</td></tr>";
+  return `<table>${rows}</table><p>${esc(result.gateSummary ?? "")}</p>`;
+}
+
+function confusionMatrix(cm: Record<"0" | "1", Record<"0" | "1", number>> | undefined): string {
+  if (!cm) return "<p>–</p>";
+  return `<table class="cm"><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr><tr><th>actual 0</th><td class="hit">${cm["0"]["0"]}</td><td class="miss">${cm["0"]["1"]}</td></tr><tr><th>actual 1</th><td class="miss">${cm["1"]["0"]}</td><td class="hit">${cm["1"]["1"]}</td></tr></table>`;
+}
+
+function testsSection(report: LocalRunResult["testReport"]): string {
+  if (!report) return "<p>not run</p>";
+  const rows = report.results
+    .filter((r) => !r.passed || r.kind !== "known-row")
+    .map((r) => `<tr><td>${r.passed ? "✔" : "✘"}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`)
+    .join("");
+  return `<p>${esc(report.summary)}</p><table>${rows}</table>`;
+}
+
+function driftSection(drift: LocalRunResult["drift"]): string {
+  if (!drift) return "<p>not monitored</p>";
+  const worst = [...drift.features]
+    .sort((a, b) => b.distance - a.distance)
+    .slice(0, 15)
+    .map((f) => ({ label: f.feature, value: f.distance, flag: f.violation }));
+  return `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${fmt(drift.threshold, 3)} (the larger of the constraints' threshold and the sample-size allowance).</p>${bars(worst)}`;
+}
+
+function lineageSection(result: LocalRunResult): string {
+  const pkg = result.modelPackage;
   const lineage = [
     ["commit", `${result.commit.id}${result.commit.dirty ? " (uncommitted changes)" : ""}`],
     ["data", result.input?.data.rawUri],
@@ -90,72 +145,51 @@ export function writeReport(result: LocalRunResult): string {
     ["training job", result.input?.training.jobName],
     [
       "model package",
-      result.modelPackage
-        ? `${result.modelPackage.arn} (${result.modelPackage.status}${result.modelPackage.statusReason ? `: ${result.modelPackage.statusReason}` : ""})`
-        : "–",
+      pkg ? `${pkg.arn} (${pkg.status}${pkg.statusReason ? `: ${pkg.statusReason}` : ""})` : "–",
     ],
     ["test endpoint", result.endpoints.test ?? "–"],
     ["prod endpoint", result.endpoints.prod ?? "–"],
     ["previous champion", result.previousChampion ? `version ${result.previousChampion.version}` : "none"],
   ];
+  return `<table>${lineage.map(([k, v]) => `<tr><td>${esc(k)}</td><td><code>${esc(v ?? "–")}</code></td></tr>`).join("")}</table>`;
+}
+
+export function writeReport(result: LocalRunResult): string {
+  const m = (result.evaluation as unknown as ModelQuality | undefined)?.binary_classification_metrics;
+  const roc = m?.receiver_operating_characteristic_curve;
+  const sections = [
+    section("Data", dataSection(result)),
+    section("Test-split metrics", metricsSection(result, m)),
+    section(
+      "ROC curve",
+      m && roc ? rocSvg(roc.false_positive_rates, roc.true_positive_rates, m.auc.value) : "<p>–</p>",
+    ),
+    section("Confusion matrix", confusionMatrix(m?.confusion_matrix)),
+    section(
+      "Feature importance (gain)",
+      result.featureImportance
+        ? bars(result.featureImportance.slice(0, 15).map((f) => ({ label: f.feature, value: f.gain })))
+        : "<p>–</p>",
+    ),
+    section("Tests", testsSection(result.testReport)),
+    section("Release (prod canary)", canarySection(result.canary)),
+    section("Drift (captured prod traffic vs. training baseline)", driftSection(result.drift)),
+    section("Lineage", lineageSection(result)),
+    section(
+      "Stages",
+      bars(
+        result.timings.map((t) => ({ label: t.stage, value: t.seconds })),
+        " s",
+      ),
+    ),
+  ];
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ML pipeline run ${esc(result.runId)}</title>
-<style>
-body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1050px;color:#1f2937;padding:0 1rem}
-h1{margin-bottom:.2rem} .status{color:#fff;background:${statusColor};padding:.15rem .6rem;border-radius:4px;font-size:.9rem}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
-table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
-.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:38%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
-.cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
-.bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}
-</style></head><body>
+<style>${STYLE}</style></head><body>
 <h1>ML pipeline run <code>${esc(result.runId)}</code></h1>
-<p><span class="status">${esc(result.outcome)}</span> ${esc(result.message)}</p>
+<p><span class="status" style="background:${statusColor(result.outcome)}">${esc(result.outcome)}</span> ${esc(result.message)}</p>
 <div class="grid">
-<section><h2>Data</h2><table>
-<tr><td>rows</td><td class="num">${esc(data?.rows ?? "–")}</td></tr>
-<tr><td>rejected (quarantined)</td><td class="num">${esc(data?.rejected ?? "–")} <span class="muted">limit ${fmt((data?.maxRejectedShare ?? 0) * 100, 1)}%</span></td></tr>
-${Object.entries(data?.splits ?? {})
-  .map(([k, v]) => `<tr><td>${esc(k)}</td><td class="num">${esc(v)}</td></tr>`)
-  .join("")}
-</table></section>
-<section><h2>Test-split metrics</h2><table>
-${m ? ["auc", "accuracy", "precision", "recall", "f1"].map((k) => `<tr><td>${k}</td><td class="num">${fmt((m as unknown as Record<string, { value: number }>)[k].value)}</td></tr>`).join("") : "<tr><td>not evaluated</td></tr>"}
-</table><p>${esc(result.gateSummary ?? "")}</p></section>
-<section><h2>ROC curve</h2>${m ? rocSvg(m.receiver_operating_characteristic_curve.false_positive_rates, m.receiver_operating_characteristic_curve.true_positive_rates, m.auc.value) : "<p>–</p>"}</section>
-<section><h2>Confusion matrix</h2>${
-    cm
-      ? `<table class="cm"><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr><tr><th>actual 0</th><td class="hit">${cm["0"]["0"]}</td><td class="miss">${cm["0"]["1"]}</td></tr><tr><th>actual 1</th><td class="miss">${cm["1"]["0"]}</td><td class="hit">${cm["1"]["1"]}</td></tr></table>`
-      : "<p>–</p>"
-  }</section>
-<section><h2>Feature importance (gain)</h2>${result.featureImportance ? bars(result.featureImportance.slice(0, 15).map((f) => ({ label: f.feature, value: f.gain }))) : "<p>–</p>"}</section>
-<section><h2>Tests</h2>${
-    result.testReport
-      ? `<p>${esc(result.testReport.summary)}</p><table>${result.testReport.results
-          .filter((r) => !r.passed || r.kind !== "known-row")
-          .map(
-            (r) =>
-              `<tr><td>${r.passed ? "✔" : "✘"}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`,
-          )
-          .join("")}</table>`
-      : "<p>not run</p>"
-  }</section>
-<section><h2>Release (prod canary)</h2>${canarySection(result.canary)}</section>
-<section><h2>Drift (captured prod traffic vs. training baseline)</h2>${
-    drift
-      ? `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${fmt(drift.threshold, 3)} (the larger of the constraints' threshold and the sample-size allowance).</p>${bars(
-          [...drift.features]
-            .sort((a, b) => b.distance - a.distance)
-            .slice(0, 15)
-            .map((f) => ({ label: f.feature, value: f.distance, flag: f.violation })),
-        )}`
-      : "<p>not monitored</p>"
-  }</section>
-<section><h2>Lineage</h2><table>${lineage.map(([k, v]) => `<tr><td>${esc(k)}</td><td><code>${esc(v ?? "–")}</code></td></tr>`).join("")}</table></section>
-<section><h2>Stages</h2>${bars(
-    result.timings.map((t) => ({ label: t.stage, value: t.seconds })),
-    " s",
-  )}</section>
+${sections.join("\n")}
 </div></body></html>
 `;
   const path = join(result.runDir, "report.html");

@@ -7,9 +7,9 @@ import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 
 /**
- * AWS SDK clients, created on first use and shared by every handler in the process. They honour the
- * SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, which is how local mode points the same handler
- * code at local stand-ins.
+ * AWS SDK clients, created on first use and shared by every handler in the process, so a handler's
+ * code never builds its own. Local mode replaces them with clients pointed at its stand-ins
+ * (`configureClients`, see local/clients.ts); the SDK's `AWS_ENDPOINT_URL_<SERVICE>` variables work too.
  */
 type Clients = {
   codecommit?: CodeCommitClient;

@@ -16,15 +16,13 @@ export interface RunTrigger {
 }
 
 export interface RunEnvironment {
-  /** Staging bucket (or local root) holding data, run outputs and the published config. */
+  /** Staging bucket holding data, run outputs and the published config (local mode's is a folder). */
   bucket: string;
   /** Key of the ML pipeline config the run uses (the Glue job reads it). */
   configKey: string;
   modelPackageGroupName: string;
   /** The training and serving image. */
   image: string;
-  /** URI scheme: `s3` in the cloud, `file` locally. */
-  scheme?: "s3" | "file";
 }
 
 export interface RunInput {
@@ -70,6 +68,13 @@ export interface RunInput {
   };
 }
 
+/** A run's id: `<yyyymmdd>-<hhmmss>-<commit>`, as runIdFor makes it (config and rollback check it). */
+export const RUN_ID_PATTERN = /^\d{8}-\d{6}-[a-zA-Z0-9]+$/;
+
+/** A versioned model package ARN; group 1 is the group's ARN, group 2 the version. */
+export const MODEL_PACKAGE_ARN_PATTERN =
+  /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+)\/(\d+)$/;
+
 /** SageMaker names: at most 63 characters, letters, digits and single hyphens. */
 export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
@@ -90,8 +95,8 @@ export function runIdFor(trigger: RunTrigger): string {
 
 export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env: RunEnvironment): RunInput {
   const runId = runIdFor(trigger);
-  const scheme = env.scheme ?? "s3";
-  const uri = (key: string) => `${scheme}://${env.bucket}/${key}`;
+  // Local mode uses the same s3:// URIs; its world maps them to files under the run's folder.
+  const uri = (key: string) => `s3://${env.bucket}/${key}`;
   const run = `runs/${runId}/`;
   const out = (path: string) => uri(`${run}${path}`);
   const dataKey = trigger.dataKey ?? `${config.data.stagingPrefix}${config.data.fileName}`;

@@ -5,25 +5,36 @@ import type { Tags } from "../shared/tags";
 import { modelMonitorImageUri } from "./model-monitor-image";
 
 export interface DataQualityMonitorArgs {
-  endpoint: aws.sagemaker.Endpoint;
-  endpointName: string;
-  region: string;
+  /** The endpoint the monitor watches. */
+  readonly endpoint: aws.sagemaker.Endpoint;
+  /** The SageMaker endpoint's name. */
+  readonly endpointName: string;
+  /** AWS region of the stack. */
+  readonly region: string;
   /** The approved run's baseline (`statistics.json`, `constraints.json`) from data prep. */
-  baseline: { statisticsUri: pulumi.Input<string>; constraintsUri: pulumi.Input<string> };
-  outputUri: pulumi.Input<string>;
-  roleArn: pulumi.Input<string>;
-  kmsKeyArn: pulumi.Input<string>;
-  scheduleExpression: string;
-  instanceType: string;
+  readonly baseline: { statisticsUri: pulumi.Input<string>; constraintsUri: pulumi.Input<string> };
+  /** Where monitoring reports go. */
+  readonly outputUri: pulumi.Input<string>;
+  /** The role the monitoring jobs run as. */
+  readonly roleArn: pulumi.Input<string>;
+  /** Encrypts what this creates. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** When the monitor runs (a cron() expression). */
+  readonly scheduleExpression: string;
+  /** The instance type it runs on. */
+  readonly instanceType: string;
   /** Features whose drift the alarm watches (CloudWatch allows ten metrics per alarm). */
-  alarmFeatures: string[];
-  driftThreshold: number;
+  readonly alarmFeatures: string[];
+  /** Drift distance above which the alarm fires. */
+  readonly driftThreshold: number;
   /** Hours without a data-quality metric after which the silent-monitor alarm fires. */
-  silentAfterHours: number;
+  readonly silentAfterHours: number;
   /** Where the drift and silent-monitor alarms notify. */
-  alarmTopicArn: pulumi.Input<string>;
-  vpc?: VpcPlacement;
-  tags: Tags;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** VPC mode: run in these subnets and security groups. */
+  readonly vpc?: VpcPlacement;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**

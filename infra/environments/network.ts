@@ -14,13 +14,16 @@ export interface VpcMode extends VpcPlacement {
 }
 
 export interface RuntimeEndpointArgs {
-  vpc: VpcMode;
+  /** VPC mode: run in these subnets and security groups. */
+  readonly vpc: VpcMode;
   /** This stack's SageMaker endpoints. */
-  endpointNames: string[];
+  readonly endpointNames: string[];
   /** The other stack's, which a shared endpoint also serves. */
-  otherEndpointNames: string[];
-  ctx: AwsContext;
-  tags: Tags;
+  readonly otherEndpointNames: string[];
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**

@@ -6,20 +6,23 @@ import type { Tags } from "../shared/tags";
 
 export interface PredictionApiArgs {
   /** The microservice behind `POST /predictions`, published as versions (`publish: true`). */
-  backend: aws.lambda.Function;
+  readonly backend: aws.lambda.Function;
   /** Stage name, e.g. `test` or `prod`. */
-  stageName: string;
+  readonly stageName: string;
   /** Steady-state and burst request limits for the stage and its usage plan. */
-  throttle: { rateLimit: number; burstLimit: number };
+  readonly throttle: { rateLimit: number; burstLimit: number };
   /**
    * Canary release of the microservice: this share of requests goes to its newest version while the
    * rest stays on `stableVersion`. Without a stable version (the first release) the stage serves
    * the newest version alone.
    */
-  canary?: { percent: number; stableVersion?: string };
-  kmsKeyArn: pulumi.Input<string>;
-  logRetentionDays: number;
-  tags: Tags;
+  readonly canary?: { percent: number; stableVersion?: string };
+  /** Encrypts what this creates. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Retention of the log groups, in days. */
+  readonly logRetentionDays: number;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**
@@ -40,13 +43,15 @@ export class PredictionApi extends pulumi.ComponentResource {
   constructor(name: string, args: PredictionApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:api:PredictionApi", name, {}, opts);
     if (args.canary && (args.canary.percent < 0 || args.canary.percent > 100)) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `PredictionApi "${name}": canary.percent ${args.canary.percent} must be between 0 and 100`,
+        this,
       );
     }
     if (args.canary?.stableVersion && !/^[1-9]\d*$/.test(args.canary.stableVersion)) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `PredictionApi "${name}": canary.stableVersion "${args.canary.stableVersion}" must be a published Lambda version number such as 7`,
+        this,
       );
     }
     const parent = { parent: this };

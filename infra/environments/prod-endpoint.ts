@@ -23,19 +23,30 @@ export interface ReleaseThresholds {
 }
 
 export interface ProdEndpointArgs {
-  endpointName: string;
+  /** The SageMaker endpoint's name. */
+  readonly endpointName: string;
   /** The approved, versioned model package to serve. */
-  modelPackageArn: string;
-  executionRoleArn: pulumi.Input<string>;
-  instanceType: string;
-  initialInstanceCount: number;
-  captureSamplingPercent: number;
-  captureUri: pulumi.Input<string>;
-  kmsKeyArn: pulumi.Input<string>;
-  rollout: RolloutSettings;
-  thresholds: ReleaseThresholds;
-  vpc?: VpcPlacement;
-  tags: Tags;
+  readonly modelPackageArn: string;
+  /** The role SageMaker hosts the model with. */
+  readonly executionRoleArn: pulumi.Input<string>;
+  /** The instance type it runs on. */
+  readonly instanceType: string;
+  /** Instances behind the endpoint. */
+  readonly initialInstanceCount: number;
+  /** Share of requests data capture records, in percent. */
+  readonly captureSamplingPercent: number;
+  /** Where data capture writes. */
+  readonly captureUri: pulumi.Input<string>;
+  /** Encrypts what this creates. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Blue/green traffic shifting. */
+  readonly rollout: RolloutSettings;
+  /** What fails a release (rolls a deployment back). */
+  readonly thresholds: ReleaseThresholds;
+  /** VPC mode: run in these subnets and security groups. */
+  readonly vpc?: VpcPlacement;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**

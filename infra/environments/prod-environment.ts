@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
-import { arn, awsContext } from "../shared/aws-context";
+import { arn, type AwsContext } from "../shared/aws-context";
 import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
@@ -22,30 +22,39 @@ export const TEST_STACK_OUTPUTS = [
 
 export interface ProdEnvironmentArgs {
   /** The test stack to read shared resources from, e.g. `test` or `acme/mlops/test`. */
-  testStackName: string;
-  region: string;
-  config: MlPipelineConfig;
+  readonly testStackName: string;
+  /** Account, region and partition of the stack. */
+  readonly ctx: AwsContext;
+  /** The validated ML pipeline config. */
+  readonly config: MlPipelineConfig;
   /** The approved model package version to serve. */
-  approvedModelPackageArn: string;
+  readonly approvedModelPackageArn: string;
   /** The pipeline run that produced it; its data-quality baseline is what monitoring compares with. */
-  approvedRunId: string;
-  rollout: RolloutSettings;
+  readonly approvedRunId: string;
+  /** Blue/green traffic shifting. */
+  readonly rollout: RolloutSettings;
   /** Share of API requests sent to the microservice's newest version; 0 turns the canary off. */
-  apiCanaryPercent: number;
+  readonly apiCanaryPercent: number;
   /** The microservice version the API keeps serving during a canary (the last promoted one). */
-  apiStableVersion?: string;
-  monitoring: {
+  readonly apiStableVersion?: string;
+  /** Model Monitor schedule, drift threshold, instance and watched features. */
+  readonly monitoring: {
     scheduleExpression: string;
     driftThreshold: number;
     instanceType: string;
     alarmFeatures?: string[];
     silentAfterHours: number;
   };
-  alarmEmail?: string;
-  throttle: { rateLimit: number; burstLimit: number };
-  vpc?: VpcMode;
-  logRetentionDays: number;
-  tags?: Record<string, string>;
+  /** Email subscribed to the alarms. */
+  readonly alarmEmail?: string;
+  /** Steady-state and burst request limits for the API. */
+  readonly throttle: { rateLimit: number; burstLimit: number };
+  /** VPC mode: run in these subnets and security groups. */
+  readonly vpc?: VpcMode;
+  /** Retention of the log groups, in days. */
+  readonly logRetentionDays: number;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -64,7 +73,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     const group = args.approvedModelPackageArn.split("/").slice(-2)[0];
     const parent = { parent: this };
     const tags = componentTags("prod-environment", args.tags);
-    const ctx = awsContext(args.region, this);
+    const { ctx } = args;
     this.testStack = new pulumi.StackReference(`${name}-test-stack`, { name: args.testStackName }, parent);
     const fromTest = (key: (typeof TEST_STACK_OUTPUTS)[number]) =>
       this.testStack.requireOutput(key).apply(String);
@@ -112,8 +121,9 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     const alarmFeatures = args.monitoring.alarmFeatures ?? numeric.slice(0, 10);
     const unknown = alarmFeatures.filter((f) => !features.includes(f));
     if (unknown.length > 0) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `ProdEnvironment "${name}": mlops:monitoring.alarmFeatures names unknown features ${JSON.stringify(unknown)}; use names from config/ml-pipeline-config.json`,
+        this,
       );
     }
     dataQualityMonitor(
@@ -121,7 +131,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       {
         endpoint: this.endpoint,
         endpointName,
-        region: args.region,
+        region: ctx.region,
         baseline: {
           statisticsUri: pulumi.interpolate`${runBaseline}statistics.json`,
           constraintsUri: pulumi.interpolate`${runBaseline}constraints.json`,

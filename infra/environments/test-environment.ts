@@ -11,24 +11,29 @@ import { PredictionApi } from "./prediction-api";
 
 export interface TestEnvironmentArgs {
   /** The test endpoint the ML pipeline deploys to. */
-  endpointName: string;
+  readonly endpointName: string;
   /** Features per row, from the ML config; the microservice rejects other counts. */
-  featureCount: number;
-  key: aws.kms.Key;
+  readonly featureCount: number;
+  /** Encrypts everything this creates. */
+  readonly key: aws.kms.Key;
   /** CodePipeline invokes the test runner asynchronously; an invocation that keeps failing lands here. */
-  deadLetterQueue?: aws.sqs.Queue;
-  ctx: AwsContext;
+  readonly deadLetterQueue?: aws.sqs.Queue;
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
   /** VPC mode: functions in these subnets, with a private `sagemaker.runtime` endpoint. */
-  vpc?: VpcMode;
+  readonly vpc?: VpcMode;
   /** The prod environment's endpoint, which a shared `sagemaker.runtime` endpoint also serves. */
-  otherEndpointNames?: string[];
-  throttle: { rateLimit: number; burstLimit: number };
+  readonly otherEndpointNames?: string[];
+  /** Steady-state and burst request limits for the API. */
+  readonly throttle: { rateLimit: number; burstLimit: number };
   /** What the Test stage demands of the API. */
-  testSuite: { latencyBudgetMs: number; minAccuracy: number };
+  readonly testSuite: { latencyBudgetMs: number; minAccuracy: number };
   /** Manage API Gateway's account-wide logging role from this stack. */
-  manageApiGatewayAccount: boolean;
-  logRetentionDays: number;
-  tags?: Record<string, string>;
+  readonly manageApiGatewayAccount: boolean;
+  /** Retention of the log groups, in days. */
+  readonly logRetentionDays: number;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags?: Record<string, string>;
 }
 
 /**

@@ -25,20 +25,21 @@ const ETL_DIR = join(__dirname, "..", "..", "etl");
 
 export interface MlPipelineArgs {
   /** The validated ML pipeline config (`config/ml-pipeline-config.json`). */
-  config: MlPipelineConfig;
+  readonly config: MlPipelineConfig;
   /** Path of that config file; it is published to the staging bucket for the Glue job and the runner. */
-  configPath: string;
+  readonly configPath: string;
   /** Staging bucket for data, run outputs, scripts and the published config. */
-  stagingBucket: SecureBucket;
+  readonly stagingBucket: SecureBucket;
   /** Encrypts everything the pipeline writes. */
-  key: aws.kms.Key;
+  readonly key: aws.kms.Key;
   /** CodePipeline invokes the runner asynchronously; an invocation that keeps failing lands here. */
-  deadLetterQueue?: aws.sqs.Queue;
-  ctx: AwsContext;
+  readonly deadLetterQueue?: aws.sqs.Queue;
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
   /** Retention of the pipeline's log groups, in days. */
-  logRetentionDays: number;
+  readonly logRetentionDays: number;
   /** Extra tags on every resource, besides project, stack and component. */
-  tags?: Record<string, string>;
+  readonly tags?: Record<string, string>;
 }
 
 /** Where the published config lives in the staging bucket. */
@@ -63,8 +64,9 @@ export class MlPipeline extends pulumi.ComponentResource {
     super("mlops:ml:MlPipeline", name, {}, opts);
     const registryAccount = xgboostRegistryAccount(args.ctx.region);
     if (!registryAccount) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `MlPipeline "${name}": SageMaker's XGBoost image is not known for region ${args.ctx.region}; deploy to a region SageMaker's built-in algorithms support.`,
+        this,
       );
     }
     const parent = { parent: this };

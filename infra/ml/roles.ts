@@ -21,26 +21,26 @@ export interface MlNames {
   imageRegistryAccount: string;
 }
 
-const sm = (n: MlNames, resource: string) => arn(n.ctx, "sagemaker", resource);
-const objects = (n: MlNames, ...prefixes: string[]) =>
-  prefixes.map((p) => pulumi.interpolate`${n.bucketArn}/${p}*`);
+const sm = (names: MlNames, resource: string) => arn(names.ctx, "sagemaker", resource);
+const objects = (names: MlNames, ...prefixes: string[]) =>
+  prefixes.map((p) => pulumi.interpolate`${names.bucketArn}/${p}*`);
 
-function listUnder(n: MlNames, prefixes: string[]): Statement {
+function listUnder(names: MlNames, prefixes: string[]): Statement {
   return {
     Sid: "ListOwnPrefixes",
     Action: "s3:ListBucket",
-    Resource: n.bucketArn,
+    Resource: names.bucketArn,
     Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } },
   };
 }
 
-export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Input<string>): Statement[] {
-  const lower = n.endpointName.toLowerCase();
+export function stateMachineStatements(names: MlNames, sageMakerRoleArn: pulumi.Input<string>): Statement[] {
+  const lower = names.endpointName.toLowerCase();
   return [
     {
       Sid: "RunDataPrep",
       Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
-      Resource: arn(n.ctx, "glue", `job/${n.glueJobName}`),
+      Resource: arn(names.ctx, "glue", `job/${names.glueJobName}`),
     },
     {
       Sid: "TrainAndScore",
@@ -55,19 +55,19 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
         "sagemaker:AddTags",
       ],
       Resource: [
-        sm(n, `training-job/${n.runPrefix}*`),
-        sm(n, `transform-job/${n.runPrefix}*`),
-        sm(n, `model/${n.runPrefix}*`),
-        sm(n, `experiment-trial/*`),
-        sm(n, `experiment-trial-component/*`),
+        sm(names, `training-job/${names.runPrefix}*`),
+        sm(names, `transform-job/${names.runPrefix}*`),
+        sm(names, `model/${names.runPrefix}*`),
+        sm(names, `experiment-trial/*`),
+        sm(names, `experiment-trial-component/*`),
       ],
     },
     {
       Sid: "RegisterModels",
       Action: ["sagemaker:CreateModelPackage", "sagemaker:AddTags"],
       Resource: [
-        sm(n, `model-package/${n.modelPackageGroupName.toLowerCase()}/*`),
-        sm(n, `model-package-group/${n.modelPackageGroupName.toLowerCase()}`),
+        sm(names, `model-package/${names.modelPackageGroupName.toLowerCase()}/*`),
+        sm(names, `model-package-group/${names.modelPackageGroupName.toLowerCase()}`),
       ],
     },
     {
@@ -80,39 +80,39 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
         "sagemaker:DeleteEndpoint",
         "sagemaker:AddTags",
       ],
-      Resource: [sm(n, `endpoint/${lower}`), sm(n, `endpoint-config/${lower}*`)],
+      Resource: [sm(names, `endpoint/${lower}`), sm(names, `endpoint-config/${lower}*`)],
     },
     {
       Sid: "FollowSageMakerJobs",
       Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
       Resource: [
-        arn(n.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
-        arn(n.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTransformJobsRule"),
+        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
+        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTransformJobsRule"),
       ],
     },
     passRole(sageMakerRoleArn, "sagemaker.amazonaws.com"),
     {
       Sid: "CallController",
       Action: "lambda:InvokeFunction",
-      Resource: [n.controllerArn, pulumi.interpolate`${n.controllerArn}:*`],
+      Resource: [names.controllerArn, pulumi.interpolate`${names.controllerArn}:*`],
     },
-    kmsUseVia(n.keyArn, ["sagemaker", "states"], n.ctx),
-    stateMachineKeyUse(n.keyArn, n.stateMachineArn),
+    kmsUseVia(names.keyArn, ["sagemaker", "states"], names.ctx),
+    stateMachineKeyUse(names.keyArn, names.stateMachineArn),
     {
       Sid: "EncryptExecutionLogs",
       // With a customer-managed key, the state machine's role generates the data key for its log
       // delivery; the context names the account's logs, as the Step Functions guide shows.
       // https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
       Action: "kms:GenerateDataKey",
-      Resource: n.keyArn,
-      Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": arn(n.ctx, "logs", "*") } },
+      Resource: names.keyArn,
+      Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": arn(names.ctx, "logs", "*") } },
     },
     {
       Sid: "LetSageMakerEncryptVolumes",
       Action: "kms:CreateGrant",
-      Resource: n.keyArn,
+      Resource: names.keyArn,
       Condition: {
-        StringEquals: { "kms:ViaService": `sagemaker.${n.ctx.region}.amazonaws.com` },
+        StringEquals: { "kms:ViaService": `sagemaker.${names.ctx.region}.amazonaws.com` },
         Bool: { "kms:GrantIsForAWSResource": "true" },
       },
     },
@@ -144,27 +144,31 @@ export function stateMachineStatements(n: MlNames, sageMakerRoleArn: pulumi.Inpu
   ];
 }
 
-export function sageMakerStatements(n: MlNames, endpointNames: string[]): Statement[] {
+export function sageMakerStatements(names: MlNames, endpointNames: string[]): Statement[] {
   return [
     // Runs hold training data and baselines; capture/ and monitoring/ feed Model Monitor.
-    { Sid: "ReadRunData", Action: "s3:GetObject", Resource: objects(n, "runs/", "capture/", "monitoring/") },
+    {
+      Sid: "ReadRunData",
+      Action: "s3:GetObject",
+      Resource: objects(names, "runs/", "capture/", "monitoring/"),
+    },
     {
       Sid: "WriteModelsAndCapture",
       Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
-      Resource: objects(n, "runs/", "capture/", "monitoring/"),
+      Resource: objects(names, "runs/", "capture/", "monitoring/"),
     },
-    listUnder(n, ["runs/", "capture/", "monitoring/"]),
-    kmsUseVia(n.keyArn, ["s3", "sagemaker"], n.ctx),
+    listUnder(names, ["runs/", "capture/", "monitoring/"]),
+    kmsUseVia(names.keyArn, ["s3", "sagemaker"], names.ctx),
     {
       Sid: "EncryptVolumes",
       Action: "kms:CreateGrant",
-      Resource: n.keyArn,
+      Resource: names.keyArn,
       Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
     {
       Sid: "PullXgboostImage",
       Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-      Resource: `arn:${n.ctx.partition}:ecr:${n.ctx.region}:${n.imageRegistryAccount}:repository/sagemaker-xgboost`,
+      Resource: `arn:${names.ctx.partition}:ecr:${names.ctx.region}:${names.imageRegistryAccount}:repository/sagemaker-xgboost`,
     },
     // ECR hands out registry tokens account-wide; there is no resource to scope to.
     { Sid: "AuthenticateToEcr", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -172,8 +176,8 @@ export function sageMakerStatements(n: MlNames, endpointNames: string[]): Statem
       Sid: "WriteJobLogs",
       Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
       Resource: [
-        arn(n.ctx, "logs", "log-group:/aws/sagemaker/*"),
-        arn(n.ctx, "logs", "log-group:/aws/sagemaker/*:log-stream:*"),
+        arn(names.ctx, "logs", "log-group:/aws/sagemaker/*"),
+        arn(names.ctx, "logs", "log-group:/aws/sagemaker/*:log-stream:*"),
       ],
     },
     {
@@ -185,31 +189,31 @@ export function sageMakerStatements(n: MlNames, endpointNames: string[]): Statem
     {
       Sid: "DescribeOwnEndpoints",
       Action: "sagemaker:DescribeEndpoint",
-      Resource: endpointNames.map((e) => sm(n, `endpoint/${e.toLowerCase()}`)),
+      Resource: endpointNames.map((e) => sm(names, `endpoint/${e.toLowerCase()}`)),
     },
   ];
 }
 
-export function glueStatements(n: MlNames): Statement[] {
+export function glueStatements(names: MlNames): Statement[] {
   return [
     {
       Sid: "ReadInputsAndScripts",
       Action: "s3:GetObject",
-      Resource: objects(n, "datasets/", "config/", "etl/", "runs/", "glue-temp/"),
+      Resource: objects(names, "datasets/", "config/", "etl/", "runs/", "glue-temp/"),
     },
     {
       Sid: "WriteRunData",
       Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-      Resource: objects(n, "runs/", "glue-temp/"),
+      Resource: objects(names, "runs/", "glue-temp/"),
     },
-    listUnder(n, ["datasets/", "runs/", "glue-temp/"]),
-    kmsUseVia(n.keyArn, ["s3"], n.ctx),
+    listUnder(names, ["datasets/", "runs/", "glue-temp/"]),
+    kmsUseVia(names.keyArn, ["s3"], names.ctx),
     {
       Sid: "WriteEncryptedJobLogs",
       Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
       Resource: [
-        arn(n.ctx, "logs", "log-group:/aws-glue/*"),
-        arn(n.ctx, "logs", "log-group:/aws-glue/*:log-stream:*"),
+        arn(names.ctx, "logs", "log-group:/aws-glue/*"),
+        arn(names.ctx, "logs", "log-group:/aws-glue/*:log-stream:*"),
       ],
     },
     {
@@ -221,47 +225,50 @@ export function glueStatements(n: MlNames): Statement[] {
   ];
 }
 
-export function controllerStatements(n: MlNames): Statement[] {
+export function controllerStatements(names: MlNames): Statement[] {
   return [
-    { Sid: "ReadReportsAndPredictions", Action: "s3:GetObject", Resource: objects(n, "runs/") },
-    { Sid: "WriteEvaluations", Action: "s3:PutObject", Resource: objects(n, "runs/") },
-    listUnder(n, ["runs/"]),
-    kmsUseVia(n.keyArn, ["s3"], n.ctx),
+    { Sid: "ReadReportsAndPredictions", Action: "s3:GetObject", Resource: objects(names, "runs/") },
+    { Sid: "WriteEvaluations", Action: "s3:PutObject", Resource: objects(names, "runs/") },
+    listUnder(names, ["runs/"]),
+    kmsUseVia(names.keyArn, ["s3"], names.ctx),
     {
       Sid: "TrackExperiments",
       Action: ["sagemaker:CreateExperiment", "sagemaker:CreateTrial", "sagemaker:AddTags"],
-      Resource: [sm(n, `experiment/${n.experimentName.toLowerCase()}`), sm(n, "experiment-trial/*")],
+      Resource: [
+        sm(names, `experiment/${names.experimentName.toLowerCase()}`),
+        sm(names, "experiment-trial/*"),
+      ],
     },
     {
       Sid: "CheckTestEndpoint",
       Action: "sagemaker:DescribeEndpoint",
-      Resource: sm(n, `endpoint/${n.endpointName.toLowerCase()}`),
+      Resource: sm(names, `endpoint/${names.endpointName.toLowerCase()}`),
     },
     {
       Sid: "ReadProductionModel",
       Action: "sagemaker:DescribeModelPackage",
-      Resource: sm(n, `model-package/${n.modelPackageGroupName.toLowerCase()}/*`),
+      Resource: sm(names, `model-package/${names.modelPackageGroupName.toLowerCase()}/*`),
     },
     // ListModelPackages has no resource-level permissions; the group is named in the request.
     { Sid: "FindProductionModel", Action: "sagemaker:ListModelPackages", Resource: "*" },
   ];
 }
 
-export function runnerStatements(n: MlNames, configKey: string): Statement[] {
+export function runnerStatements(names: MlNames, configKey: string): Statement[] {
   return [
-    { Sid: "StartRuns", Action: "states:StartExecution", Resource: n.stateMachineArn },
+    { Sid: "StartRuns", Action: "states:StartExecution", Resource: names.stateMachineArn },
     {
       Sid: "FollowRuns",
       Action: "states:DescribeExecution",
-      Resource: arn(n.ctx, "states", `execution:${n.stateMachineName}:*`),
+      Resource: arn(names.ctx, "states", `execution:${names.stateMachineName}:*`),
     },
     {
       Sid: "ReadPublishedConfig",
       Action: "s3:GetObject",
-      Resource: pulumi.interpolate`${n.bucketArn}/${configKey}`,
+      Resource: pulumi.interpolate`${names.bucketArn}/${configKey}`,
     },
-    kmsUseVia(n.keyArn, ["s3"], n.ctx),
-    stateMachineKeyUse(n.keyArn, n.stateMachineArn),
+    kmsUseVia(names.keyArn, ["s3"], names.ctx),
+    stateMachineKeyUse(names.keyArn, names.stateMachineArn),
     // CodePipeline job results have no resource-level permissions.
     {
       Sid: "ReportJobResults",

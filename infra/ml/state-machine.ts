@@ -84,11 +84,11 @@ const catchTo = (next: FailureName | string, errors: string[] = ["States.ALL"]) 
   Next: next,
 });
 
-export function pipelineDefinition(r: PipelineResources): StateMachineDefinition {
+export function pipelineDefinition(resources: PipelineResources): StateMachineDefinition {
   const controller = (action: string, payload: Record<string, unknown>, rest: State): State => ({
     Type: "Task",
     Resource: "arn:aws:states:::lambda:invoke",
-    Parameters: { FunctionName: r.controllerFunctionArn, Payload: { action, ...payload } },
+    Parameters: { FunctionName: resources.controllerFunctionArn, Payload: { action, ...payload } },
     Retry: [retryTransient(LAMBDA_TRANSIENT)],
     ...rest,
   });
@@ -98,7 +98,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
       Comment: "Validate, quarantine, split and baseline the raw data (Glue, same transform as local mode)",
       Resource: "arn:aws:states:::glue:startJobRun.sync",
       Parameters: {
-        JobName: r.glueJobName,
+        JobName: resources.glueJobName,
         Arguments: {
           "--raw_uri.$": input("data.rawUri"),
           "--output_uri.$": input("data.outputUri"),
@@ -159,19 +159,22 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
           ...fromInput({ TrainingImage: "training.image" }),
           TrainingInputMode: "File",
         },
-        RoleArn: r.sageMakerRoleArn,
+        RoleArn: resources.sageMakerRoleArn,
         InputDataConfig: [
           channel("train", "data.trainUri", "training.trainDistribution"),
           channel("validation", "data.validationUri"),
         ],
-        OutputDataConfig: { ...fromInput({ S3OutputPath: "training.outputUri" }), KmsKeyId: r.kmsKeyArn },
+        OutputDataConfig: {
+          ...fromInput({ S3OutputPath: "training.outputUri" }),
+          KmsKeyId: resources.kmsKeyArn,
+        },
         ResourceConfig: {
           ...fromInput({
             InstanceType: "training.instanceType",
             InstanceCount: "training.instanceCount",
             VolumeSizeInGB: "training.volumeSizeGb",
           }),
-          VolumeKmsKeyId: r.kmsKeyArn,
+          VolumeKmsKeyId: resources.kmsKeyArn,
         },
         StoppingCondition: fromInput({ MaxRuntimeInSeconds: "training.maxRuntimeSeconds" }),
         EnableNetworkIsolation: true,
@@ -205,7 +208,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
           ...fromInput({ Image: "training.image" }),
           "ModelDataUrl.$": "$.training.modelDataUri",
         },
-        ExecutionRoleArn: r.sageMakerRoleArn,
+        ExecutionRoleArn: resources.sageMakerRoleArn,
         EnableNetworkIsolation: true,
       },
       ResultPath: null,
@@ -227,12 +230,12 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
         TransformOutput: {
           ...fromInput({ S3OutputPath: "evaluation.outputUri" }),
           AssembleWith: "Line",
-          KmsKeyId: r.kmsKeyArn,
+          KmsKeyId: resources.kmsKeyArn,
         },
         TransformResources: {
           ...fromInput({ InstanceType: "evaluation.instanceType" }),
           InstanceCount: 1,
-          VolumeKmsKeyId: r.kmsKeyArn,
+          VolumeKmsKeyId: resources.kmsKeyArn,
         },
         DataProcessing: { InputFilter: "$[1:]", JoinSource: "Input", OutputFilter: "$[0,-1]" },
       },
@@ -353,11 +356,11 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
             InitialSamplingPercentage: "endpoint.captureSamplingPercent",
             DestinationS3Uri: "endpoint.captureUri",
           }),
-          KmsKeyId: r.kmsKeyArn,
+          KmsKeyId: resources.kmsKeyArn,
           CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
           CaptureContentTypeHeader: { CsvContentTypes: ["text/csv"] },
         },
-        KmsKeyId: r.kmsKeyArn,
+        KmsKeyId: resources.kmsKeyArn,
       },
       ResultPath: null,
       Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
@@ -393,7 +396,11 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
       Catch: [catchTo("EndpointDeploymentFailed")],
       Next: "WaitForDeletion",
     },
-    WaitForDeletion: { Type: "Wait", Seconds: r.endpointPollSeconds ?? 60, Next: "CheckEndpointDeleted" },
+    WaitForDeletion: {
+      Type: "Wait",
+      Seconds: resources.endpointPollSeconds ?? 60,
+      Next: "CheckEndpointDeleted",
+    },
     CheckEndpointDeleted: controller("checkEndpointDeleted", fromInput({ endpointName: "endpoint.name" }), {
       ResultPath: null,
       Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
@@ -405,7 +412,7 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
     }),
     CreateEndpoint: endpointCall("createEndpoint"),
     UpdateEndpoint: endpointCall("updateEndpoint"),
-    WaitForEndpoint: { Type: "Wait", Seconds: r.endpointPollSeconds ?? 60, Next: "CheckEndpoint" },
+    WaitForEndpoint: { Type: "Wait", Seconds: resources.endpointPollSeconds ?? 60, Next: "CheckEndpoint" },
     CheckEndpoint: controller(
       "checkEndpoint",
       fromInput({ endpointName: "endpoint.name", expectedConfigName: "endpoint.configName" }),
@@ -451,8 +458,8 @@ export function pipelineDefinition(r: PipelineResources): StateMachineDefinition
   function waitWhilePending(): State {
     return {
       ErrorEquals: ["EndpointPending"],
-      IntervalSeconds: r.endpointPollSeconds ?? 60,
-      MaxAttempts: r.endpointMaxChecks ?? 45,
+      IntervalSeconds: resources.endpointPollSeconds ?? 60,
+      MaxAttempts: resources.endpointMaxChecks ?? 45,
       BackoffRate: 1,
     };
   }

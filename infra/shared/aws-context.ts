@@ -15,8 +15,9 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
-export function awsContext(region: string, parent: pulumi.Resource): AwsContext {
-  const identity = aws.getCallerIdentityOutput({}, { parent });
+/** The stack's account (asked of AWS once), region and partition; every component takes this one. */
+export function awsContext(region: string): AwsContext {
+  const identity = aws.getCallerIdentityOutput({});
   return { accountId: identity.accountId, region, partition: partitionOf(region) };
 }
 

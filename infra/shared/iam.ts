@@ -75,12 +75,15 @@ export function logWriting(logGroupArn: pulumi.Input<string>): Statement {
 
 export interface ServiceRoleArgs {
   /** The service principal that assumes the role, e.g. `codebuild.amazonaws.com`. */
-  service: AssumingService;
-  description: string;
+  readonly service: AssumingService;
+  /** What it is for, shown in the console. */
+  readonly description: string;
   /** The role's only permissions, attached inline so they live and die with the role. */
-  statements: Statement[];
-  ctx: AwsContext;
-  tags: Tags;
+  readonly statements: Statement[];
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**

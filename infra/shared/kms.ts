@@ -40,19 +40,22 @@ const USE_ACTIONS = [
 ];
 
 export interface KmsKeyArgs {
-  description: string;
+  /** What it is for, shown in the console. */
+  readonly description: string;
   /** Alias without the `alias/` prefix. */
-  alias: string;
-  ctx: AwsContext;
-  tags: Tags;
+  readonly alias: string;
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
   /** Log groups (by name prefix) that CloudWatch Logs may encrypt with this key. */
-  logGroupNamePrefixes?: string[];
+  readonly logGroupNamePrefixes?: string[];
   /** CloudWatch alarms publish to SNS topics encrypted with this key. */
-  alarmTopics?: boolean;
+  readonly alarmTopics?: boolean;
   /** EventBridge rules (by name prefix) that send failed deliveries to queues encrypted with this key. */
-  eventRuleNamePrefixes?: string[];
+  readonly eventRuleNamePrefixes?: string[];
   /** State machines encrypted with this key deliver their logs to CloudWatch Logs. */
-  logDelivery?: boolean;
+  readonly logDelivery?: boolean;
 }
 
 export interface KmsKey {

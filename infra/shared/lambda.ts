@@ -15,30 +15,38 @@ export interface VpcPlacement {
   securityGroupIds: string[];
 }
 
-export interface HandlerFunctionArgs<E, R> {
+export interface HandlerFunctionArgs<TEvent, TResult> {
   /** The handler from `functions/`; Pulumi serializes it and the modules it uses into the archive. */
-  callback: aws.lambda.Callback<E, R>;
-  description: string;
+  readonly callback: aws.lambda.Callback<TEvent, TResult>;
+  /** What it is for, shown in the console. */
+  readonly description: string;
   /** What the function may do, beyond writing its own logs and traces. */
-  statements: Statement[];
-  environment?: Record<string, pulumi.Input<string>>;
-  timeoutSeconds?: number;
-  memorySize?: number;
+  readonly statements: Statement[];
+  /** Environment variables of the function. */
+  readonly environment?: Record<string, pulumi.Input<string>>;
+  /** Seconds an invocation may take. */
+  readonly timeoutSeconds?: number;
+  /** Memory of the function, in MB. */
+  readonly memorySize?: number;
   /** Caps how many copies run at once, so a burst of events cannot starve the account. */
-  reservedConcurrency?: number;
+  readonly reservedConcurrency?: number;
   /** Publish each change as a numbered version (callers that pin versions, e.g. an API canary). */
-  publish?: boolean;
-  kmsKeyArn: pulumi.Input<string>;
-  logRetentionDays: number;
+  readonly publish?: boolean;
+  /** Encrypts what this creates. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Retention of the log groups, in days. */
+  readonly logRetentionDays: number;
   /** Run inside these subnets and security groups (VPC mode). */
-  vpc?: VpcPlacement;
+  readonly vpc?: VpcPlacement;
   /**
    * For a function invoked asynchronously (by EventBridge or CodePipeline): once Lambda's retries are
    * spent, the event goes to this encrypted queue instead of being discarded.
    */
-  failureQueue?: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
-  ctx: AwsContext;
-  tags: Tags;
+  readonly failureQueue?: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
+  /** Account, region and partition of the stack; ARNs are built for them. */
+  readonly ctx: AwsContext;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 export interface HandlerFunction {
@@ -53,9 +61,9 @@ export interface HandlerFunction {
  * A Lambda function from a handler module: arm64, X-Ray tracing, JSON logs in its own encrypted log
  * group, environment encrypted with the project key, and a role with only the given permissions.
  */
-export function handlerFunction<E, R>(
+export function handlerFunction<TEvent, TResult>(
   name: string,
-  args: HandlerFunctionArgs<E, R>,
+  args: HandlerFunctionArgs<TEvent, TResult>,
   parent: pulumi.Resource,
 ): HandlerFunction {
   const logs = logGroup(
@@ -98,7 +106,7 @@ export function handlerFunction<E, R>(
     },
     parent,
   );
-  const fn = new aws.lambda.CallbackFunction<E, R>(
+  const fn = new aws.lambda.CallbackFunction<TEvent, TResult>(
     name,
     {
       name: functionName(name),

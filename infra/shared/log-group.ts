@@ -4,10 +4,13 @@ import type { Tags } from "./tags";
 
 export interface LogGroupArgs {
   /** The log group's name; services that log by convention (Lambda, CodeBuild) need a known one. */
-  logGroupName: pulumi.Input<string>;
-  retentionInDays: number;
-  kmsKeyArn: pulumi.Input<string>;
-  tags: Tags;
+  readonly logGroupName: pulumi.Input<string>;
+  /** Days log events are kept. */
+  readonly retentionInDays: number;
+  /** Encrypts what this creates. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /** Every log group is encrypted and expires; nothing is kept forever by accident. */

@@ -8,18 +8,19 @@ export interface SecureBucketArgs {
    * KMS key for default encryption. Omit only for a bucket that receives S3 server access logs: S3
    * delivers those with SSE-S3 and cannot write to a bucket whose default is SSE-KMS.
    */
-  kmsKeyArn?: pulumi.Input<string>;
+  readonly kmsKeyArn?: pulumi.Input<string>;
   /** Where S3 server access logs for this bucket go; required unless this is the log bucket itself. */
-  accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
+  readonly accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
   /** Send object events to EventBridge (for rules that start pipelines on new data). */
-  eventBridge?: boolean;
+  readonly eventBridge?: boolean;
   /** Days before old object versions are removed. */
-  noncurrentVersionDays?: number;
+  readonly noncurrentVersionDays?: number;
   /** Days before current objects expire; for buckets whose content is disposable (logs). */
-  expireAfterDays?: number;
+  readonly expireAfterDays?: number;
   /** Extra bucket policy statements, e.g. letting the S3 logging service write. */
-  policyStatements?: (bucketArn: pulumi.Output<string>) => Statement[];
-  tags: Tags;
+  readonly policyStatements?: (bucketArn: pulumi.Output<string>) => Statement[];
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /**
@@ -35,8 +36,9 @@ export class SecureBucket extends pulumi.ComponentResource {
   constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:SecureBucket", name, {}, opts);
     if (!args.kmsKeyArn && args.accessLogs) {
-      throw new Error(
+      throw new pulumi.ResourceError(
         `SecureBucket ${name}: give kmsKeyArn. Only the access-log bucket (no accessLogs of its own) may use SSE-S3.`,
+        this,
       );
     }
     const parent = { parent: this };

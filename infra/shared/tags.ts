@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config";
+import { PROJECT } from "../stack-config";
 
 export type Tags = Record<string, string>;
 

@@ -3,12 +3,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Tags } from "./tags";
 
 export interface NotificationTopicArgs {
-  displayName: pulumi.Input<string>;
+  /** Shown to subscribers. */
+  readonly displayName: pulumi.Input<string>;
   /** Encrypts the messages; services that publish must be allowed to use it. */
-  kmsKeyArn: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Input<string>;
   /** Subscribed by email when given (the address confirms the subscription). */
-  email?: string;
-  tags: Tags;
+  readonly email?: string;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags: Tags;
 }
 
 /** An encrypted SNS topic people are notified on, with an optional email subscription. */

@@ -1,7 +1,8 @@
+import { awsContext } from "../shared/aws-context";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ProdStackConfig } from "../config";
+import type { ProdStackConfig } from "../stack-config";
 import { ProdEnvironment } from "../environments/prod-environment";
-import { mlPipelineConfig } from "../ml-config";
+import { mlPipelineConfig } from "../ml-pipeline-config";
 
 /** The prod stack: the production environment, reading shared resources from the test stack. */
 export function prodStack(
@@ -9,7 +10,7 @@ export function prodStack(
 ): Record<string, pulumi.Output<unknown>> {
   const prod = new ProdEnvironment("mlops", {
     testStackName: config.testStackName,
-    region: config.region,
+    ctx: awsContext(config.region),
     config: mlPipelineConfig(),
     approvedModelPackageArn: config.approvedModelPackageArn,
     approvedRunId: config.approvedRunId,

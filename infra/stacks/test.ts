@@ -1,8 +1,9 @@
+import { awsContext } from "../shared/aws-context";
 import type * as pulumi from "@pulumi/pulumi";
 import { CicdBackbone } from "../cicd/backbone";
-import type { TestStackConfig } from "../config";
+import type { TestStackConfig } from "../stack-config";
 import { MlPipeline } from "../ml/ml-pipeline";
-import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-config";
+import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-pipeline-config";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
 import { expandFeatures } from "../../config/schema";
@@ -12,8 +13,9 @@ export function testStack(
   config: TestStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
   const ml = mlPipelineConfig();
+  const ctx = awsContext(config.region);
   const storage = new ProjectStorage("mlops", {
-    region: config.region,
+    ctx,
     alarmEmail: config.alarmEmail,
     tags: config.tags,
   });
@@ -23,7 +25,7 @@ export function testStack(
     stagingBucket: storage.stagingBucket,
     key: storage.key,
     deadLetterQueue: storage.deadLetterQueue,
-    ctx: storage.ctx,
+    ctx,
     logRetentionDays: config.logRetentionDays,
     tags: config.tags,
   });
@@ -32,7 +34,7 @@ export function testStack(
     featureCount: expandFeatures(ml.data.features).length,
     key: storage.key,
     deadLetterQueue: storage.deadLetterQueue,
-    ctx: storage.ctx,
+    ctx,
     vpc: config.vpc,
     otherEndpointNames: [ml.endpoints.prod.name],
     throttle: config.apiThrottle,
@@ -43,7 +45,7 @@ export function testStack(
   });
   const backbone = new CicdBackbone("mlops", {
     storage,
-    region: config.region,
+    ctx,
     repositoryName: config.repositoryName,
     branch: config.branch,
     triggerPaths: config.triggerPaths,

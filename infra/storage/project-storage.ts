@@ -1,18 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { awsContext, type AwsContext } from "../shared/aws-context";
+import type { AwsContext } from "../shared/aws-context";
 import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
 
 export interface ProjectStorageArgs {
-  /** AWS region of the stack (from `aws:region`). */
-  region: string;
+  /** Account, region and partition of the stack. */
+  readonly ctx: AwsContext;
   /** Email subscribed to operational alarms (events that could not be delivered). */
-  alarmEmail?: string;
+  readonly alarmEmail?: string;
   /** Extra tags on every resource, besides project, stack and component. */
-  tags?: Record<string, string>;
+  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -40,7 +40,7 @@ export class ProjectStorage extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = componentTags("storage", args.tags);
     const stack = pulumi.getStack();
-    this.ctx = awsContext(args.region, this);
+    this.ctx = args.ctx;
     const ctx = this.ctx;
 
     this.key = kmsKey(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError } from "../offline/stack-files";
+import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../../functions/lib/run-input";
 import { reportAndExit } from "./cli-support";
 
 /**
@@ -15,7 +16,6 @@ import { reportAndExit } from "./cli-support";
 
 const ARN_KEY = "mlops:approvedModelPackageArn";
 const RUN_KEY = "mlops:approvedRunId";
-const VERSIONED_ARN = /^(arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/[a-z0-9-]+)\/(\d+)$/;
 
 export interface RollbackPlan {
   from: string;
@@ -34,14 +34,14 @@ export function rollbackStackFile(
       `--version "${version}": must be a model package version number (1, 2, 3, …)`,
     );
   }
-  if (!/^\d{8}-\d{6}-[a-zA-Z0-9]+$/.test(runId)) {
+  if (!RUN_ID_PATTERN.test(runId)) {
     throw new OfflineUsageError(
       `--run-id "${runId}": must be the pipeline run id of that version (e.g. 20261128-082410-0123456; the model registry shows it as runId)`,
     );
   }
   const doc = parseDocument(text);
   const current = doc.getIn(["config", ARN_KEY]);
-  const match = typeof current === "string" ? VERSIONED_ARN.exec(current) : null;
+  const match = typeof current === "string" ? MODEL_PACKAGE_ARN_PATTERN.exec(current) : null;
   if (!match) {
     throw new OfflineUsageError(
       `Pulumi.prod.yaml has no versioned ${ARN_KEY} to roll back from (found ${JSON.stringify(current)})`,

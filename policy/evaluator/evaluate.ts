@@ -92,122 +92,160 @@ const wireProps = (wire: Record<string, unknown>) =>
 
 const typeOf = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string }).__pulumiType;
 
-export async function evaluate(
-  run: OfflineRun,
-  packs: Pack[] = PACKS,
-  configs: Record<string, PackConfig> = {},
-): Promise<EvaluationResult> {
-  const violations: Violation[] = [];
-  let notApplicable = 0;
-  const analyzed = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
-  // Stack policies see each resource's resulting state (its inputs during a preview), as the CLI hands them.
-  const stackView: PolicyResource[] = analyzed.map((r: CapturedResource) => {
+const NO_OPTIONS = {
+  protect: false,
+  ignoreChanges: [],
+  aliases: [],
+  customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+  additionalSecretOutputs: [],
+};
+
+// ---- load: the resources as the CLI hands them to policies
+
+/** Stack policies see each resource's resulting state (its inputs during a preview). */
+function stackView(run: OfflineRun, analyzed: CapturedResource[]): PolicyResource[] {
+  return analyzed.map((r) => {
     const props = wireProps((run.preview ? r.wire?.inputs : { ...r.wire?.inputs, ...r.wire?.state }) ?? {});
     return {
       type: r.type,
       props,
       urn: r.urn,
       name: r.name,
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
+      opts: NO_OPTIONS,
       dependencies: [],
       propertyDependencies: {},
       isType: (cls: unknown) => typeOf(cls) === r.type,
       asType: (cls: unknown) => (typeOf(cls) === r.type ? props : undefined),
     } as unknown as PolicyResource;
   });
+}
 
+/** Resource policies see each resource's inputs. */
+function resourceArgs(resource: CapturedResource, common: object) {
+  const props = wireProps(resource.wire?.inputs ?? {});
+  return {
+    ...common,
+    type: resource.type,
+    props,
+    urn: resource.urn,
+    name: resource.name,
+    opts: NO_OPTIONS,
+    isType: (cls: unknown) => typeOf(cls) === resource.type,
+    asType: (cls: unknown) => (typeOf(cls) === resource.type ? props : undefined),
+  };
+}
+
+// ---- run: one rule over the resources and the stack
+
+type Validation = (args: unknown, report: ReportViolation) => unknown;
+
+/** What one rule's evaluation reports into. */
+interface Findings {
+  violations: Violation[];
+  notApplicable: number;
+}
+
+class RuleRun {
+  private readonly common: object;
+
+  constructor(
+    private readonly pack: Pack,
+    private readonly rule: Rule,
+    private readonly level: EnforcementLevel,
+    settings: Record<string, unknown>,
+    private readonly findings: Findings,
+  ) {
+    this.common = {
+      stackTags: new Map<string, string>(),
+      getConfig: () => settings,
+      notApplicable: (reason?: string): never => {
+        throw new NotApplicable(reason);
+      },
+    };
+  }
+
+  private report(urn: string): ReportViolation {
+    return (message: string, reportedUrn?: string) =>
+      this.findings.violations.push({
+        pack: this.pack.name,
+        policy: this.rule.name,
+        enforcementLevel: this.level,
+        urn: reportedUrn || urn,
+        message,
+        severity: this.rule.severity,
+      });
+  }
+
+  /** A policy that cannot see a value during a preview is reported as the CLI does, not crashed on. */
+  private async guard(urn: string, work: () => unknown): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof NotApplicable) this.findings.notApplicable++;
+      else if (error instanceof UnknownValueError) {
+        this.findings.violations.push({
+          pack: this.pack.name,
+          policy: this.rule.name,
+          enforcementLevel: "advisory",
+          urn,
+          message: `can't run policy '${this.rule.name}' during preview: ${error.message}`,
+        });
+      } else {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`policy ${this.pack.name}/${this.rule.name} failed on ${urn}: ${reason}`, {
+          cause: error,
+        });
+      }
+    }
+  }
+
+  async resources(analyzed: CapturedResource[]): Promise<void> {
+    if (!("validateResource" in this.rule) || !this.rule.validateResource) return;
+    const validations = ([] as unknown[]).concat(this.rule.validateResource) as Validation[];
+    const type = validations.length === 1 ? typeOf(validations[0]) : undefined;
+    for (const resource of analyzed) {
+      if (type && type !== resource.type) {
+        this.findings.notApplicable++;
+        continue;
+      }
+      const args = resourceArgs(resource, this.common);
+      for (const validate of validations)
+        await this.guard(resource.urn, () => validate(args, this.report(resource.urn)));
+    }
+  }
+
+  async stack(resources: PolicyResource[], stackUrn: string): Promise<void> {
+    if (!("validateStack" in this.rule) || !this.rule.validateStack) return;
+    const validateStack = this.rule.validateStack as Validation;
+    await this.guard(stackUrn, () => validateStack({ ...this.common, resources }, this.report(stackUrn)));
+  }
+}
+
+// ---- report: every pack's rules, in order
+
+export async function evaluate(
+  run: OfflineRun,
+  packs: Pack[] = PACKS,
+  configs: Record<string, PackConfig> = {},
+): Promise<EvaluationResult> {
+  const findings: Findings = { violations: [], notApplicable: 0 };
+  const analyzed = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  const resources = stackView(run, analyzed);
+  const stackUrn = run.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
   for (const pack of packs) {
     const config = configs[pack.name] ?? {};
     for (const rule of pack.policies) {
       const level = enforcement(rule, config);
       if (level === "disabled") continue;
-      const settings = ruleConfig(rule, config);
-      const common = {
-        stackTags: new Map<string, string>(),
-        getConfig: () => settings,
-        notApplicable: (reason?: string): never => {
-          throw new NotApplicable(reason);
-        },
-      };
-      const record =
-        (urn: string, fallbackUrn: string): ReportViolation =>
-        (message: string, reportedUrn?: string) =>
-          violations.push({
-            pack: pack.name,
-            policy: rule.name,
-            enforcementLevel: level,
-            urn: reportedUrn ?? urn ?? fallbackUrn,
-            message,
-            severity: rule.severity,
-          });
-      const guard = async (urn: string, work: () => unknown) => {
-        try {
-          await work();
-        } catch (error) {
-          if (error instanceof NotApplicable) notApplicable++;
-          else if (error instanceof UnknownValueError) {
-            violations.push({
-              pack: pack.name,
-              policy: rule.name,
-              enforcementLevel: "advisory",
-              urn,
-              message: `can't run policy '${rule.name}' during preview: ${error.message}`,
-            });
-          } else {
-            const reason = error instanceof Error ? error.message : String(error);
-            throw new Error(`policy ${pack.name}/${rule.name} failed on ${urn}: ${reason}`, { cause: error });
-          }
-        }
-      };
-      if ("validateResource" in rule && rule.validateResource) {
-        const validations = ([] as unknown[]).concat(rule.validateResource) as ((
-          args: unknown,
-          report: ReportViolation,
-        ) => unknown)[];
-        for (const resource of analyzed) {
-          const type = validations.length === 1 ? typeOf(validations[0]) : undefined;
-          if (type && type !== resource.type) {
-            notApplicable++;
-            continue;
-          }
-          const props = wireProps(resource.wire?.inputs ?? {});
-          const args = {
-            ...common,
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: {
-              protect: false,
-              ignoreChanges: [],
-              aliases: [],
-              customTimeouts: {},
-              additionalSecretOutputs: [],
-            },
-            isType: (cls: unknown) => typeOf(cls) === resource.type,
-            asType: (cls: unknown) => (typeOf(cls) === resource.type ? props : undefined),
-          };
-          for (const validate of validations)
-            await guard(resource.urn, () => validate(args, record(resource.urn, resource.urn)));
-        }
-      }
-      if ("validateStack" in rule && rule.validateStack) {
-        const validateStack = rule.validateStack as (args: unknown, report: ReportViolation) => unknown;
-        const stackUrn = run.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        await guard(stackUrn, () => validateStack({ ...common, resources: stackView }, record("", stackUrn)));
-      }
+      const ruleRun = new RuleRun(pack, rule, level, ruleConfig(rule, config), findings);
+      await ruleRun.resources(analyzed);
+      await ruleRun.stack(resources, stackUrn);
     }
   }
   return {
-    violations,
+    violations: findings.violations,
     resources: analyzed.length,
     policies: packs.reduce((n, p) => n + p.policies.length, 0),
-    notApplicable,
+    notApplicable: findings.notApplicable,
   };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { parseStackConfig, StackConfigError } from "../../infra/config";
+import { parseStackConfig, StackConfigError } from "../../infra/stack-config";
 import { readStackFile } from "../../infra/offline/stack-files";
 import { PROJECT_ROOT } from "../../infra/offline/harness";
 

@@ -3,7 +3,14 @@ import { offline } from "../helpers/offline";
 import { denied, type IamRequest } from "./iam/evaluator";
 import { HANDLER_SCENARIOS, importedCommands } from "./iam/handler-scenarios";
 import { PreviewIam } from "./iam/preview";
-import { mockAllClients, resetAll, restoreAll, sentCommands, withEnvironment } from "./iam/recorder";
+import {
+  mockAllClients,
+  type Mocks,
+  resetAll,
+  restoreAll,
+  sentCommands,
+  withEnvironment,
+} from "./iam/recorder";
 import { requestsFor, type SentCommand } from "./iam/sdk-requests";
 
 /**
@@ -11,7 +18,7 @@ import { requestsFor, type SentCommand } from "./iam/sdk-requests";
  * offline preview declares it, including the KMS calls services make with the caller's credentials.
  */
 
-const mocks = mockAllClients();
+let mocks: Mocks;
 
 async function record(scenario: (typeof HANDLER_SCENARIOS)[number], preview: PreviewIam) {
   const fn = preview.fn(scenario.functionName);
@@ -30,6 +37,10 @@ const previews = {
 
 describe("AWS contract: each handler's SDK calls against its role (IAM evaluator)", function () {
   this.timeout(180_000);
+  // Installed per suite, so suites run before or after this one see the real clients.
+  before(() => {
+    mocks = mockAllClients();
+  });
   after(() => restoreAll(mocks));
 
   for (const scenario of HANDLER_SCENARIOS) {

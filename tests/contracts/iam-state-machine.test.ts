@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput } from "../../functions/lib/run-input";
-import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 import { offline } from "../helpers/offline";
 import { taskStates, type Definition } from "./asl-contract";
 import { denied, type IamRequest } from "./iam/evaluator";

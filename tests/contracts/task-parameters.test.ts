@@ -3,7 +3,7 @@ import { loadMlPipelineConfig } from "../../config/schema";
 import * as controller from "../../functions/controller";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
-import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 import { offline, ofType } from "../helpers/offline";
 import { checkDefinition, taskStates, type ContractOptions, type Definition } from "./asl-contract";
 

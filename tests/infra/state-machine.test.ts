@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput, type RunInput } from "../../functions/lib/run-input";
 import { FAILURES, pipelineDefinition, type PipelineResources } from "../../infra/ml/state-machine";
-import { ML_CONFIG_PATH } from "../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 
 const resources: PipelineResources = {
   glueJobName: "mlops-data-prep-test",

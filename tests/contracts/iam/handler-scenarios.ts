@@ -27,7 +27,7 @@ import { handler as microservice, parsePayload } from "../../../functions/micros
 import { handler as pipelineRunner } from "../../../functions/pipeline-runner";
 import { handler as pushFilter, type ReferenceEvent } from "../../../functions/push-filter";
 import { handler as testRunner } from "../../../functions/test-runner";
-import { ML_CONFIG_PATH } from "../../../infra/ml-config";
+import { ML_CONFIG_PATH } from "../../../infra/ml-pipeline-config";
 import type { PreviewIam } from "./preview";
 import type { Mocks } from "./recorder";
 
