@@ -1,14 +1,14 @@
 import type { z } from "zod";
+import { NamedError } from "./named-error";
 
 /** Raised when a configuration document does not match its schema; the message is meant for a human. */
-export class ConfigValidationError extends Error {
+export class ConfigValidationError extends NamedError {
   constructor(
     message: string,
     /** One line per problem, already formatted. */
     readonly problems: string[],
   ) {
-    super(message);
-    this.name = "ConfigValidationError";
+    super("ConfigValidationError", message);
   }
 }
 

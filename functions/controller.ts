@@ -11,6 +11,7 @@ import { s3, sagemaker } from "./lib/clients";
 import { logger } from "./lib/logger";
 import { binaryMetrics, modelQualityReport, parsePredictions, type BinaryMetrics } from "./lib/metrics";
 import { parseS3Uri } from "./lib/s3-uri";
+import { NamedError } from "../config/named-error";
 
 /**
  * The ML pipeline's controller: the steps Step Functions cannot do with a service integration alone.
@@ -18,26 +19,23 @@ import { parseS3Uri } from "./lib/s3-uri";
  */
 
 /** The endpoint is still creating or updating; the state machine retries. */
-export class EndpointPending extends Error {
+export class EndpointPending extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "EndpointPending";
+    super("EndpointPending", message);
   }
 }
 
 /** The endpoint failed or rolled back; the run fails with this cause. */
-export class EndpointFailed extends Error {
+export class EndpointFailed extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "EndpointFailed";
+    super("EndpointFailed", message);
   }
 }
 
 /** The request itself is wrong (a bug in the state machine or a hand-made call). */
-export class BadRequest extends Error {
+export class BadRequest extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "BadRequest";
+    super("BadRequest", message);
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { sagemakerRuntime } from "./lib/clients";
 import { readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
+import { BadPayload, parsePayload } from "./lib/prediction-payload";
 
 /**
  * The prediction API's backend. Validates the payload against the model's feature count, scores it on
@@ -42,58 +43,6 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): M
     threshold: values.CLASS_THRESHOLD,
     maxBatch: values.MAX_BATCH,
   };
-}
-
-/** A problem with the request, answered with 400 and this message. */
-export class BadPayload extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BadPayload";
-  }
-}
-
-function row(value: unknown, where: string, featureCount: number): number[] {
-  if (!Array.isArray(value)) throw new BadPayload(`${where} must be a list of ${featureCount} numbers`);
-  if (value.length !== featureCount) {
-    throw new BadPayload(`${where} must have ${featureCount} values, got ${value.length}`);
-  }
-  value.forEach((v, i) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      throw new BadPayload(`${where}[${i}] must be a finite number, got ${JSON.stringify(v) ?? String(v)}`);
-    }
-  });
-  return value as number[];
-}
-
-/** The rows to score, from `{"features": [...]}` or `{"instances": [[...], ...]}`. */
-export function parsePayload(body: string | null, settings: MicroserviceSettings): number[][] {
-  if (!body)
-    throw new BadPayload('the request body is empty; send {"features": [...]} or {"instances": [[...]]}');
-  let payload: unknown;
-  try {
-    payload = JSON.parse(body);
-  } catch (error) {
-    throw new BadPayload(`the request body is not JSON (${(error as Error).message})`);
-  }
-  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
-    throw new BadPayload('the request body must be an object: {"features": [...]} or {"instances": [[...]]}');
-  }
-  const { features, instances, ...rest } = payload as Record<string, unknown>;
-  const unknown = Object.keys(rest);
-  if (unknown.length > 0)
-    throw new BadPayload(`unknown field ${JSON.stringify(unknown[0])}; use "features" or "instances"`);
-  if (features !== undefined && instances !== undefined)
-    throw new BadPayload('send either "features" or "instances", not both');
-  if (features !== undefined) return [row(features, "features", settings.featureCount)];
-  if (instances === undefined) throw new BadPayload('missing "features" (one row) or "instances" (a batch)');
-  if (!Array.isArray(instances) || instances.length === 0)
-    throw new BadPayload('"instances" must be a non-empty list of rows');
-  if (instances.length > settings.maxBatch) {
-    throw new BadPayload(
-      `"instances" has ${instances.length} rows; at most ${settings.maxBatch} per request`,
-    );
-  }
-  return instances.map((r, i) => row(r, `instances[${i}]`, settings.featureCount));
 }
 
 /** XGBoost answers CSV: one probability per row, separated by newlines or commas. */

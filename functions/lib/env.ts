@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { describeIssues } from "../../config/validation";
+import { NamedError } from "../../config/named-error";
 
 /** A function's environment does not match what its infrastructure should have set. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "EnvironmentError";
+    super("EnvironmentError", message);
   }
 }
 

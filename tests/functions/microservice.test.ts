@@ -107,7 +107,7 @@ describe("microservice", () => {
           [1, 2, 3],
         ],
       }),
-      /"instances" has 3 rows; at most 2 per request/,
+      /^instances has 3 rows; at most 2 per request$/,
     );
     await expect400(JSON.stringify({ instances: [] }), /non-empty list/);
     await expect400(
@@ -117,6 +117,24 @@ describe("microservice", () => {
     await expect400(JSON.stringify({ rows: [1, 2, 3] }), /unknown field "rows"/);
     await expect400("{}", /missing "features"/);
     assert.equal(runtime.calls().length, 0);
+  });
+
+  it("refuses numbers the model cannot read (past float32, infinite) and never echoes a long value", async () => {
+    await expect400(
+      '{"features": [1, 1e39, 3]}',
+      /^features\[1\] is outside the float32 range .* got 1e\+39$/,
+    );
+    await expect400(
+      '{"features": [1, 2, -1e308]}',
+      /^features\[2\] is outside the float32 range .* got -1e\+308$/,
+    );
+    await expect400('{"instances": [[1, 2, 3], [1e999, 2, 3]]}', /^instances\[1\]\[0\] .* got Infinity$/);
+    const long = "x".repeat(5000);
+    const response = await predict(event(JSON.stringify({ features: [1, long, 3] })), settings);
+    assert.equal(response.statusCode, 400);
+    assert.ok(response.body.length < 200, response.body);
+    const ok = await predict(event('{"features": [3.4e38, -3.4e38, 0]}'), settings).catch((e) => e);
+    assert.notEqual(ok.statusCode, 400, "values inside float32 range are accepted");
   });
 
   it("refuses other methods", async () => {
