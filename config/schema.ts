@@ -7,6 +7,18 @@ import { ConfigValidationError, describeIssues } from "./validation";
  * Lambda handlers and local mode, so a bad value is rejected the same way everywhere.
  */
 
+/** A share of a whole, 0 to 1. */
+const share = () => z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
+
+/** The evaluation gate: the thresholds a model must meet to be registered (the controller reads it too). */
+export function gateSchema() {
+  return z.strictObject({
+    minTestAuc: share(),
+    maxTestError: share(),
+    notWorseThanProduction: z.boolean(),
+  });
+}
+
 /**
  * Builds the schema. A function, not a module constant: handlers that validate config are serialized
  * into Lambda archives by closure capture, and a built zod schema cannot be captured by value.
@@ -17,8 +29,6 @@ export function buildMlPipelineConfigSchema() {
       .string()
       .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/, `${what} must be letters, digits and single hyphens`)
       .max(48, `${what} must be at most 48 characters (SageMaker appends suffixes)`);
-
-  const share = z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
 
   /** A one-hot group is written once and expands to `<group>_<value>` feature columns. */
   const oneHotGroup = z.strictObject({
@@ -73,11 +83,11 @@ export function buildMlPipelineConfigSchema() {
           column: z.number().int().min(0, "must be a zero-based column index"),
         }),
         features: z.array(featureEntry).min(1, "at least one feature is needed"),
-        maxRejectedShare: share,
+        maxRejectedShare: share(),
         split: z.strictObject({
-          train: share,
-          validation: share,
-          test: share,
+          train: share(),
+          validation: share(),
+          test: share(),
           seed: z.string().min(1, "the split seed keeps splits stable; it cannot be empty"),
         }),
       }),
@@ -102,11 +112,7 @@ export function buildMlPipelineConfigSchema() {
             message: "num_round must be a whole number of at least 1",
           }),
       }),
-      gate: z.strictObject({
-        minTestAuc: share,
-        maxTestError: share,
-        notWorseThanProduction: z.boolean(),
-      }),
+      gate: gateSchema(),
       experiment: z.strictObject({ name: name("the experiment name") }),
       endpoints: z.strictObject({ test: endpoint, prod: endpoint }),
       release,

@@ -8,10 +8,19 @@ import {
   type EndpointStatus,
 } from "@aws-sdk/client-sagemaker";
 import { s3, sagemaker } from "./lib/clients";
+import {
+  parseControllerRequest,
+  type Action,
+  type ControllerRequest,
+  type RequestOf,
+} from "./lib/controller-requests";
 import { logger } from "./lib/logger";
 import { binaryMetrics, modelQualityReport, parsePredictions, type BinaryMetrics } from "./lib/metrics";
 import { parseS3Uri } from "./lib/s3-uri";
 import { NamedError } from "../config/named-error";
+import type { MlPipelineConfig } from "../config/schema";
+
+export { BadRequest } from "./lib/controller-requests";
 
 /**
  * The ML pipeline's controller: the steps Step Functions cannot do with a service integration alone.
@@ -32,18 +41,7 @@ export class EndpointFailed extends NamedError {
   }
 }
 
-/** The request itself is wrong (a bug in the state machine or a hand-made call). */
-export class BadRequest extends NamedError {
-  constructor(message: string) {
-    super("BadRequest", message);
-  }
-}
-
-export interface GateThresholds {
-  minTestAuc: number;
-  maxTestError: number;
-  notWorseThanProduction: boolean;
-}
+export type GateThresholds = MlPipelineConfig["gate"];
 
 export interface Evaluation {
   testAuc: number;
@@ -55,19 +53,6 @@ export interface Evaluation {
   summary: string;
   metrics: Omit<BinaryMetrics, "roc">;
 }
-
-type Request = Record<string, unknown> & { action?: unknown };
-
-function field<T>(request: Request, name: string, check: (v: unknown) => boolean, what: string): T {
-  const value = request[name];
-  if (!check(value))
-    throw new BadRequest(
-      `${String(request.action)}: "${name}" must be ${what}, got ${JSON.stringify(value)}`,
-    );
-  return value as T;
-}
-const text = (request: Request, name: string) =>
-  field<string>(request, name, (v) => typeof v === "string" && v.length > 0, "a non-empty string");
 
 async function readText(uri: string): Promise<string> {
   const { bucket, key } = parseS3Uri(uri);
@@ -83,11 +68,13 @@ const alreadyExists = (error: unknown) =>
 
 // ----------------------------------------------------------------------------- data prep
 
-export async function explainDataFailure(request: Request): Promise<{ error: string; cause: string }> {
-  const failure = (request.failure ?? {}) as { Error?: string; Cause?: string };
+export async function explainDataFailure(
+  request: RequestOf<"explainDataFailure">,
+): Promise<{ error: string; cause: string }> {
+  const failure = request.failure ?? {};
   const jobCause = `${failure.Error ?? "Error"}: ${failure.Cause ?? "no cause reported"}`;
   try {
-    const report = JSON.parse(await readText(text(request, "reportUri"))) as {
+    const report = JSON.parse(await readText(request.reportUri)) as {
       passed?: boolean;
       rows: number;
       rejected: number;
@@ -117,13 +104,12 @@ export async function explainDataFailure(request: Request): Promise<{ error: str
 // ----------------------------------------------------------------------------- experiments
 
 export async function trackExperiment(
-  request: Request,
+  request: RequestOf<"trackExperiment">,
 ): Promise<{ experimentName: string; trialName: string }> {
-  const experimentName = text(request, "experimentName");
-  const trialName = text(request, "trialName");
+  const { experimentName, trialName } = request;
   const tags = [
-    { Key: "mlops:run", Value: String(request.runId ?? "") },
-    { Key: "mlops:commit", Value: String(request.commitId ?? "") },
+    { Key: "mlops:run", Value: request.runId ?? "" },
+    { Key: "mlops:commit", Value: request.commitId ?? "" },
   ];
   try {
     await sagemaker().send(
@@ -219,20 +205,13 @@ export function judge(
   };
 }
 
-export async function evaluate(request: Request): Promise<Evaluation> {
-  const gate = field<GateThresholds>(
-    request,
-    "gate",
-    (v) => typeof v === "object" && v !== null,
-    "the gate thresholds",
-  );
-  const scored = await readPredictions(text(request, "predictionsUri"));
+export async function evaluate(request: RequestOf<"evaluate">): Promise<Evaluation> {
+  const { gate } = request;
+  const scored = await readPredictions(request.predictionsUri);
   const metrics = binaryMetrics(scored);
-  const production = gate.notWorseThanProduction
-    ? await productionAuc(text(request, "modelPackageGroupName"))
-    : null;
+  const production = gate.notWorseThanProduction ? await productionAuc(request.modelPackageGroupName) : null;
   const verdict = judge(metrics, gate, production);
-  const { bucket, key } = parseS3Uri(text(request, "evaluationUri"));
+  const { bucket, key } = parseS3Uri(request.evaluationUri);
   await s3().send(
     new PutObjectCommand({
       Bucket: bucket,
@@ -304,9 +283,9 @@ const reason = (described: { FailureReason?: string }) =>
 
 /** How to deploy to an endpoint: create it, update it, or recreate a broken one. */
 export async function findEndpoint(
-  request: Request,
+  request: RequestOf<"findEndpoint">,
 ): Promise<{ exists: boolean; status: string; action: "create" | "update" | "recreate" }> {
-  const name = text(request, "endpointName");
+  const name = request.endpointName;
   const described = await describeEndpoint(name);
   if (!described) return { exists: false, status: "Missing", action: "create" };
   const status = described.EndpointStatus ?? "Unknown";
@@ -325,10 +304,10 @@ export async function findEndpoint(
 }
 
 export async function checkEndpoint(
-  request: Request,
+  request: RequestOf<"checkEndpoint">,
 ): Promise<{ status: string; endpointConfigName: string }> {
-  const name = text(request, "endpointName");
-  const expected = text(request, "expectedConfigName");
+  const name = request.endpointName;
+  const expected = request.expectedConfigName;
   const described = await sagemaker().send(new DescribeEndpointCommand({ EndpointName: name }));
   const status = described.EndpointStatus ?? "Unknown";
   const kind = endpointKind(status);
@@ -343,8 +322,10 @@ export async function checkEndpoint(
 }
 
 /** After DeleteEndpoint: pending while SageMaker deletes, done when the endpoint is gone. */
-export async function checkEndpointDeleted(request: Request): Promise<{ deleted: true }> {
-  const name = text(request, "endpointName");
+export async function checkEndpointDeleted(
+  request: RequestOf<"checkEndpointDeleted">,
+): Promise<{ deleted: true }> {
+  const name = request.endpointName;
   const described = await describeEndpoint(name);
   if (!described) return { deleted: true };
   const status = described.EndpointStatus ?? "Unknown";
@@ -352,22 +333,16 @@ export async function checkEndpointDeleted(request: Request): Promise<{ deleted:
   throw new EndpointFailed(`Endpoint ${name} was to be deleted, and is ${status}: ${reason(described)}`);
 }
 
-const ACTIONS = {
+const ACTIONS: { [A in Action]: (request: RequestOf<A>) => Promise<unknown> } = {
   explainDataFailure,
   trackExperiment,
   evaluate,
   findEndpoint,
   checkEndpoint,
   checkEndpointDeleted,
-} as const;
-export type Action = keyof typeof ACTIONS;
+};
 
-export async function handler(request: Request): Promise<unknown> {
-  const action = request?.action;
-  if (typeof action !== "string" || !(action in ACTIONS)) {
-    throw new BadRequest(
-      `Unknown action ${JSON.stringify(action)}; expected one of ${Object.keys(ACTIONS).join(", ")}`,
-    );
-  }
-  return ACTIONS[action as Action](request);
+export async function handler(raw: unknown): Promise<unknown> {
+  const request = parseControllerRequest(raw);
+  return (ACTIONS[request.action] as (request: ControllerRequest) => Promise<unknown>)(request);
 }

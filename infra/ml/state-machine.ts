@@ -252,7 +252,6 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
           gate: "gate",
           modelPackageGroupName: "registry.groupName",
         }),
-        "trainingMetrics.$": "$.training.finalMetrics",
       },
       {
         Comment: "Test-split metrics (AUC, error) and the champion comparison",

@@ -26,6 +26,13 @@ export interface ContractOptions {
   executionInput: Record<string, Json>;
   /** Error names a Lambda function raises itself, by function ARN (a function's errorType reaches Catch as is). */
   functionErrors?: Record<string, string[]>;
+  /**
+   * What a Lambda function accepts, by function ARN: given the payload a Task sends (its paths
+   * resolved), the function's own request parser's complaint, or undefined when it accepts it.
+   */
+  functionPayloads?: Record<string, (payload: Json) => string | undefined>;
+  /** Sample values for state paths (`$.failure`) that a payload reads from earlier states' results. */
+  stateSamples?: Record<string, Json>;
 }
 
 /** Every Task in the definition, including those inside Parallel branches and Map iterators. */
@@ -72,6 +79,7 @@ export function checkDefinition(definition: Definition, options: ContractOptions
     const check = new ParameterCheck(name, model, integration, options, problems);
     if (operation.input) check.structure(state.Parameters ?? {}, operation.input, "Parameters");
     checkResultSelector(name, state, model, integration, problems);
+    checkPayload(name, state, options, problems);
     checkErrorNames(name, state, model, integration, options, problems);
   }
   return problems;
@@ -262,6 +270,43 @@ function checkErrorNames(
       }
     }
   }
+}
+
+/** A Lambda Task's payload, as the function will receive it, against the function's own parser. */
+function checkPayload(name: string, state: State, options: ContractOptions, problems: string[]): void {
+  const parameters = (state.Parameters ?? {}) as Record<string, Json>;
+  const accepts = options.functionPayloads?.[String(parameters.FunctionName)];
+  if (!accepts || !isObject(parameters.Payload)) return;
+  const payload = resolvePayload(parameters.Payload, options);
+  if ("unresolved" in payload) {
+    problems.push(
+      `${name}: Payload reads ${payload.unresolved}, which neither the input nor the samples hold`,
+    );
+    return;
+  }
+  const complaint = accepts(payload.value);
+  if (complaint) problems.push(`${name}: the function refuses its Payload: ${complaint}`);
+}
+
+function resolvePayload(
+  payload: Record<string, Json>,
+  options: ContractOptions,
+): { value: Record<string, Json> } | { unresolved: string } {
+  const value: Record<string, Json> = {};
+  for (const [key, item] of Object.entries(payload)) {
+    if (!key.endsWith(".$")) {
+      value[key] = item;
+      continue;
+    }
+    const path = String(item);
+    const prefix = "$$.Execution.Input.";
+    const resolved = path.startsWith(prefix)
+      ? resolve(options.executionInput, path.slice(prefix.length))
+      : options.stateSamples?.[path];
+    if (resolved === undefined) return { unresolved: path };
+    value[key.slice(0, -2)] = resolved;
+  }
+  return { value };
 }
 
 function resolve(input: Record<string, Json>, path: string): Json {

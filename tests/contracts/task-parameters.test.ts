@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadMlPipelineConfig } from "../../config/schema";
 import * as controller from "../../functions/controller";
+import { parseControllerRequest } from "../../functions/lib/controller-requests";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
 import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
@@ -41,9 +42,21 @@ function definition(): Definition {
   }) as unknown as Definition;
 }
 
+/** The controller's own request parser: what it refuses, in its words. */
+function controllerAccepts(payload: unknown): string | undefined {
+  try {
+    parseControllerRequest(payload);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 const options = (): ContractOptions => ({
   executionInput: sampleInput(),
   functionErrors: { [CONTROLLER_ARN]: controllerErrors },
+  functionPayloads: { [CONTROLLER_ARN]: controllerAccepts },
+  stateSamples: { "$.failure": { Error: "States.TaskFailed", Cause: "Glue job failed" } },
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- planted defects edit the JSON in place
@@ -147,6 +160,21 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
         "a Catch on an error the function never raises",
         (s) => (s.CheckEndpoint.Catch[0].ErrorEquals = ["EndpointPendingError"]),
         /CheckEndpoint: Catch matches EndpointPendingError/,
+      ],
+      [
+        "a controller payload field the controller does not know",
+        (s) => (s.FindEndpoint.Parameters.Payload["endpoint.$"] = "$$.Execution.Input.endpoint.name"),
+        /FindEndpoint: the function refuses its Payload: findEndpoint: unknown key endpoint/,
+      ],
+      [
+        "a controller payload without a field the action needs",
+        (s) => delete s.CheckEndpoint.Parameters.Payload["expectedConfigName.$"],
+        /CheckEndpoint: the function refuses its Payload: checkEndpoint: expectedConfigName = \(missing\)/,
+      ],
+      [
+        "a controller payload value of the wrong kind",
+        (s) => (s.Evaluate.Parameters.Payload["predictionsUri.$"] = "$$.Execution.Input.endpoint.name"),
+        /Evaluate: the function refuses its Payload: evaluate: predictionsUri = .*must be an s3:\/\/ URI/,
       ],
     ];
     for (const [what, change, expected] of cases) {

@@ -48,7 +48,7 @@ describe("controller", () => {
     await rejects(
       handler({ action: "findEndpoint" }),
       "BadRequest",
-      /"endpointName" must be a non-empty string, got undefined/,
+      /^findEndpoint: endpointName = \(missing\): required/,
     );
   });
 

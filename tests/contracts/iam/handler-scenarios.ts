@@ -136,7 +136,6 @@ const controllerScenario: HandlerScenario = {
       evaluationUri: input.evaluation.evaluationUri,
       gate: { ...input.gate, notWorseThanProduction: true },
       modelPackageGroupName: input.registry.groupName,
-      trainingMetrics: [],
     });
     await controller({ action: "findEndpoint", endpointName: input.endpoint.name });
     await controller({
