@@ -82,18 +82,19 @@ function safeJson(text: string): unknown {
  * pipeline without those variables leaves them unresolved (`#{variables.TriggerSource}`).
  */
 export function triggerOf(job: Job): { source: RunTrigger["source"]; dataKey?: string } {
-  const parameters = (safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") ?? {}) as {
-    source?: unknown;
-    dataKey?: unknown;
-  };
-  const source = ["push", "data", "manual"].includes(String(parameters.source))
-    ? (parameters.source as RunTrigger["source"])
-    : "manual";
-  const dataKey =
-    typeof parameters.dataKey === "string" && parameters.dataKey && !parameters.dataKey.startsWith("#{")
-      ? parameters.dataKey
-      : undefined;
-  return { source, dataKey };
+  const parameters = z
+    .object({
+      source: z.enum(["push", "data", "manual"]).catch("manual"),
+      // An unresolved variable (`#{variables.DataKey}`) means "no data key".
+      dataKey: z
+        .string()
+        .regex(/^(?!#\{)./)
+        .optional()
+        .catch(undefined),
+    })
+    .catch({ source: "manual", dataKey: undefined })
+    .parse(safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") ?? {});
+  return parameters.dataKey ? parameters : { source: parameters.source };
 }
 
 async function loadConfig(settings: RunnerSettings) {

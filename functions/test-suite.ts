@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * The test suite the Test stage runs against the test API: known rows from the held-out test split
  * must come back with their classes, every call within the latency budget, and malformed requests
@@ -57,6 +59,27 @@ export function percentile(values: number[], percent: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((percent / 100) * sorted.length) - 1)];
 }
 
+/** The API's answers; built on use, as handlers are serialized into Lambda archives. */
+const predictionResponse = () =>
+  z.object({
+    predictions: z
+      .array(
+        z.object({ class: z.union([z.literal(0), z.literal(1)]), probability: z.number().min(0).max(1) }),
+      )
+      .min(1),
+  });
+const errorResponse = () => z.object({ message: z.string().min(1) });
+
+function readBody<T extends z.ZodType>(schema: T, text: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return schema.safeParse(json);
+}
+
 export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
   const doFetch = settings.fetchImpl ?? fetch;
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -75,20 +98,20 @@ export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
     try {
       const { status, text, ms } = await call(JSON.stringify({ features: known.features }));
       timings.push(ms);
-      const predicted =
-        status === 200
-          ? (JSON.parse(text) as { predictions: { class: number; probability: number }[] }).predictions[0]
-          : undefined;
-      const passed = predicted?.class === known.expectedClass;
+      const predicted = status === 200 ? readBody(predictionResponse(), text) : undefined;
+      const first = predicted?.success ? predicted.data.predictions[0] : undefined;
+      const passed = first?.class === known.expectedClass;
       if (passed) correct++;
       results.push({
         name: known.name,
         kind: "known-row",
         passed,
         ms,
-        detail: predicted
-          ? `expected class ${known.expectedClass}, got ${predicted.class} (p=${predicted.probability.toFixed(3)})`
-          : `expected 200, got ${status}: ${text.slice(0, 200)}`,
+        detail: first
+          ? `expected class ${known.expectedClass}, got ${first.class} (p=${first.probability.toFixed(3)})`
+          : status === 200
+            ? `200 with a body that is not a prediction: ${text.slice(0, 200)}`
+            : `expected 200, got ${status}: ${text.slice(0, 200)}`,
       });
     } catch (error) {
       results.push({
@@ -104,7 +127,8 @@ export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
   for (const bad of malformedCases(featureCount)) {
     try {
       const { status, text } = await call(bad.body);
-      const message = status === 400 ? ((JSON.parse(text) as { message?: string }).message ?? "") : "";
+      const answer = status === 400 ? readBody(errorResponse(), text) : undefined;
+      const message = answer?.success ? answer.data.message : "";
       results.push({
         name: bad.name,
         kind: "malformed",

@@ -145,6 +145,23 @@ describe("test suite and test runner", () => {
     assert.equal(timed.results.find((r) => r.kind === "latency")?.passed, false);
   });
 
+  it("names an answer that is not a prediction instead of crashing on it", async () => {
+    const bodies = ["not json", "{}", '{"predictions": []}', '{"predictions": [{"class": 1}]}'];
+    for (const body of bodies) {
+      const odd = (async () => ({ status: 200, text: async () => body })) as unknown as typeof fetch;
+      const report = await runSuite({
+        url: "u",
+        cases: cases.slice(0, 1),
+        latencyBudgetMs: 1000,
+        minAccuracy: 0,
+        fetchImpl: odd,
+      });
+      const known = report.results.find((r) => r.kind === "known-row")!;
+      assert.equal(known.passed, false, body);
+      assert.match(known.detail ?? "", /^200 with a body that is not a prediction/, body);
+    }
+  });
+
   it("percentiles", () => {
     assert.equal(percentile([5, 1, 3, 2, 4], 50), 3);
     assert.equal(percentile([5, 1, 3, 2, 4], 95), 5);
