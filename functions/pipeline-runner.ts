@@ -8,7 +8,6 @@ import { jobOf, reportJobFailure, reportJobSuccess, type PipelineJob } from "./l
 import { readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
 import { buildRunInput, type RunTrigger } from "./lib/run-input";
-import { xgboostImageUri } from "./lib/xgboost-image";
 
 /**
  * The Train stage's job worker: starts the ML pipeline for the commit being released, reports progress
@@ -22,7 +21,8 @@ export interface RunnerSettings {
   bucket: string;
   configKey: string;
   modelPackageGroupName: string;
-  region: string;
+  /** SageMaker's XGBoost repository in this region, without a tag; the run's config adds the version. */
+  xgboostRepository: string;
 }
 
 export type RunnerOutcome =
@@ -39,7 +39,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): R
       STAGING_BUCKET: z.string().min(3),
       ML_CONFIG_KEY: z.string().min(1),
       MODEL_PACKAGE_GROUP: z.string().min(1),
-      AWS_REGION: z.string().min(1),
+      XGBOOST_REPOSITORY: z
+        .string()
+        .regex(/^[^/:]+\/sagemaker-xgboost$/, "must be SageMaker's XGBoost repository, without a tag"),
     }),
     env,
   );
@@ -48,7 +50,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): R
     bucket: values.STAGING_BUCKET,
     configKey: values.ML_CONFIG_KEY,
     modelPackageGroupName: values.MODEL_PACKAGE_GROUP,
-    region: values.AWS_REGION,
+    xgboostRepository: values.XGBOOST_REPOSITORY,
   };
 }
 
@@ -122,7 +124,7 @@ async function start(job: Job, settings: RunnerSettings, now: Date): Promise<Run
       bucket: settings.bucket,
       configKey: settings.configKey,
       modelPackageGroupName: settings.modelPackageGroupName,
-      image: xgboostImageUri(settings.region, config.training.imageVersion),
+      image: `${settings.xgboostRepository}:${config.training.imageVersion}`,
     },
   );
   let executionArn: string;

@@ -2,15 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VpcPlacement } from "../shared/lambda";
 import type { Tags } from "../shared/tags";
-import { modelMonitorImageUri } from "./model-monitor-image";
+import { modelMonitorImage } from "../shared/prebuilt-images";
 
 export interface DataQualityMonitorArgs {
   /** The endpoint the monitor watches. */
   readonly endpoint: aws.sagemaker.Endpoint;
   /** The SageMaker endpoint's name. */
   readonly endpointName: string;
-  /** AWS region of the stack. */
-  readonly region: string;
   /** The approved run's baseline (`statistics.json`, `constraints.json`) from data prep. */
   readonly baseline: { statisticsUri: pulumi.Input<string>; constraintsUri: pulumi.Input<string> };
   /** Where monitoring reports go. */
@@ -74,7 +72,7 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
       name: `${args.endpointName}-data-quality-job`,
       roleArn: args.roleArn,
       dataQualityAppSpecification: {
-        imageUri: modelMonitorImageUri(args.region),
+        imageUri: modelMonitorImage(parent),
         environment: { publish_cloudwatch_metrics: "Enabled" },
       },
       dataQualityBaselineConfig: {

@@ -131,7 +131,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       {
         endpoint: this.endpoint,
         endpointName,
-        region: ctx.region,
         baseline: {
           statisticsUri: pulumi.interpolate`${runBaseline}statistics.json`,
           constraintsUri: pulumi.interpolate`${runBaseline}constraints.json`,

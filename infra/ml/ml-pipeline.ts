@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { xgboostRepository } from "../shared/prebuilt-images";
 import { join } from "node:path";
 import type { MlPipelineConfig } from "../../config/schema";
 import { handler as controllerHandler } from "../../functions/controller";
 import { handler as runnerHandler } from "../../functions/pipeline-runner";
-import { xgboostRegistryAccount } from "../../functions/lib/xgboost-image";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { serviceRole } from "../shared/iam";
 import { handlerFunction, functionName } from "../shared/lambda";
@@ -62,13 +62,6 @@ export class MlPipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:MlPipeline", name, {}, opts);
-    const registryAccount = xgboostRegistryAccount(args.ctx.region);
-    if (!registryAccount) {
-      throw new pulumi.ResourceError(
-        `MlPipeline "${name}": SageMaker's XGBoost image is not known for region ${args.ctx.region}; deploy to a region SageMaker's built-in algorithms support.`,
-        this,
-      );
-    }
     const parent = { parent: this };
     const stack = pulumi.getStack();
     const tags = componentTags("ml", args.tags);
@@ -130,7 +123,6 @@ export class MlPipeline extends pulumi.ComponentResource {
       controllerArn: arn(ctx, "lambda", `function:${controllerName}`),
       stateMachineArn: arn(ctx, "states", `stateMachine:${stateMachineName}`),
       stateMachineName,
-      imageRegistryAccount: registryAccount,
     };
 
     this.sageMakerRole = serviceRole(
@@ -280,6 +272,7 @@ export class MlPipeline extends pulumi.ComponentResource {
           STAGING_BUCKET: bucket.name,
           ML_CONFIG_KEY: CONFIG_KEY,
           MODEL_PACKAGE_GROUP: this.modelPackageGroup.modelPackageGroupName,
+          XGBOOST_REPOSITORY: xgboostRepository(config.training.imageVersion, this),
         },
         timeoutSeconds: 60,
         reservedConcurrency: 2,

@@ -17,8 +17,6 @@ export interface MlNames {
   controllerArn: pulumi.Input<string>;
   stateMachineArn: pulumi.Input<string>;
   stateMachineName: string;
-  /** The registry account of SageMaker's XGBoost image in this region. */
-  imageRegistryAccount: string;
 }
 
 const sm = (names: MlNames, resource: string) => arn(names.ctx, "sagemaker", resource);
@@ -165,13 +163,8 @@ export function sageMakerStatements(names: MlNames, endpointNames: string[]): St
       Resource: names.keyArn,
       Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
-    {
-      Sid: "PullXgboostImage",
-      Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-      Resource: `arn:${names.ctx.partition}:ecr:${names.ctx.region}:${names.imageRegistryAccount}:repository/sagemaker-xgboost`,
-    },
-    // ECR hands out registry tokens account-wide; there is no resource to scope to.
-    { Sid: "AuthenticateToEcr", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    // No ECR statements: SageMaker pulls its built-in images with its own credentials (see
+    // infra/shared/prebuilt-images.ts), so the role needs no registry access at all.
     {
       Sid: "WriteJobLogs",
       Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],

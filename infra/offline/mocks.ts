@@ -203,6 +203,24 @@ function existingRuntimeEndpoint(id: string, s: MockSettings): Record<string, un
   };
 }
 
+/**
+ * SageMaker's registry accounts live in the AWS provider, which the offline preview does not run; it
+ * answers with a placeholder registry so nobody mistakes the preview's URI for a real one.
+ */
+export const OFFLINE_PREBUILT_REGISTRY = "000000000000";
+
+function prebuiltImage(inputs: Record<string, unknown>, settings: MockSettings): Record<string, unknown> {
+  const repository = String(inputs.repositoryName);
+  const tag = String(inputs.imageTag ?? "1");
+  return {
+    id: `${OFFLINE_PREBUILT_REGISTRY}/${repository}:${tag}`,
+    repositoryName: repository,
+    imageTag: tag,
+    registryId: OFFLINE_PREBUILT_REGISTRY,
+    registryPath: `${OFFLINE_PREBUILT_REGISTRY}.dkr.ecr.${settings.region}.amazonaws.com/${repository}:${tag}`,
+  };
+}
+
 export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
@@ -247,6 +265,8 @@ export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
             dnsSuffix: "amazonaws.com",
             reverseDnsPrefix: "com.amazonaws",
           };
+        case "aws:sagemaker/getPrebuiltEcrImage:getPrebuiltEcrImage":
+          return prebuiltImage(args.inputs, settings);
         case "aws:ec2/getVpcEndpoint:getVpcEndpoint":
           return existingRuntimeEndpoint(String(args.inputs.id), settings);
         default:

@@ -23,7 +23,7 @@ const settings: RunnerSettings = {
   bucket: "staging",
   configKey: "config/ml-pipeline-config.json",
   modelPackageGroupName: "mlops-churn-test",
-  region: "us-west-2",
+  xgboostRepository: "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost",
 };
 const COMMIT = "c0ffee0000000000000000000000000000000000";
 const NOW = new Date("2026-11-28T09:00:00Z");

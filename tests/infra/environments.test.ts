@@ -109,7 +109,7 @@ describe("ProdEnvironment (prod stack)", () => {
     assert.equal(field(job, "dataQualityJobInput", "endpointInput", "endpointName"), "mlops-churn-prod");
     assert.match(
       String(field(job, "dataQualityAppSpecification", "imageUri")),
-      /^159807026194\.dkr\.ecr\.us-west-2\.amazonaws\.com\/sagemaker-model-monitor-analyzer$/,
+      /^000000000000\.dkr\.ecr\.us-west-2\.amazonaws\.com\/sagemaker-model-monitor-analyzer:latest$/,
     );
     assert.equal(field(job, "networkConfig", "enableInterContainerTrafficEncryption"), true);
     assert.equal(field(job, "dataQualityJobOutputConfig", "kmsKeyId"), test.outputs.kmsKeyArn);

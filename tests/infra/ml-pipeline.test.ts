@@ -166,9 +166,15 @@ describe("MlPipeline in the test stack", () => {
         "CodePipeline.job": { id: "j1", data: { inputArtifacts: [{ revision: "abc1234" }] } },
       });
       assert.equal(outcome.reported, "started");
+      const started = sfn.commandCalls(StartExecutionCommand)[0].args[0].input;
       assert.equal(
-        sfn.commandCalls(StartExecutionCommand)[0].args[0].input.stateMachineArn,
+        started.stateMachineArn,
         "arn:aws:states:us-west-2:123456789012:stateMachine:mlops-ml-pipeline-test",
+      );
+      // The repository comes from the provider's SageMaker registry table; the version from the run's config.
+      assert.equal(
+        JSON.parse(String(started.input)).training.image,
+        "000000000000.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1",
       );
     } finally {
       archive.restore();
