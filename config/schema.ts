@@ -13,9 +13,11 @@ const share = () => z.number().min(0, "must be between 0 and 1").max(1, "must be
 /** The evaluation gate: the thresholds a model must meet to be registered (the controller reads it too). */
 export function gateSchema() {
   return z.strictObject({
-    minTestAuc: share(),
-    maxTestError: share(),
-    notWorseThanProduction: z.boolean(),
+    minTestAuc: share().describe("the lowest test-split AUC a model may have"),
+    maxTestError: share().describe("the highest test-split error rate (share misclassified at 0.5)"),
+    notWorseThanProduction: z
+      .boolean()
+      .describe("also require a test AUC at least the champion's (the newest approved model)"),
   });
 }
 
@@ -32,8 +34,11 @@ export function buildMlPipelineConfigSchema() {
 
   /** A one-hot group is written once and expands to `<group>_<value>` feature columns. */
   const oneHotGroup = z.strictObject({
-    oneHot: z.string().min(1, "a one-hot group needs a name"),
-    values: z.array(z.string().min(1)).min(2, "a one-hot group needs at least two values"),
+    oneHot: z.string().min(1, "a one-hot group needs a name").describe("the group's name"),
+    values: z
+      .array(z.string().min(1))
+      .min(2, "a one-hot group needs at least two values")
+      .describe("its values; each is a column `<group>_<value>`"),
   });
 
   const featureEntry = z.union([z.string().min(1, "a feature name cannot be empty"), oneHotGroup]);
@@ -45,10 +50,19 @@ export function buildMlPipelineConfigSchema() {
   const hyperparameterValue = z.union([z.string(), z.number(), z.boolean()]);
 
   const endpoint = z.strictObject({
-    name: name("an endpoint name"),
-    instanceType,
-    initialInstanceCount: z.number().int().min(1, "must be at least 1"),
-    dataCaptureSamplingPercent: z.number().int().min(0).max(100, "must be a whole percentage 0-100"),
+    name: name("an endpoint name").describe("the SageMaker endpoint's name"),
+    instanceType: instanceType.describe("the endpoint's instance type"),
+    initialInstanceCount: z
+      .number()
+      .int()
+      .min(1, "must be at least 1")
+      .describe("instances behind the endpoint"),
+    dataCaptureSamplingPercent: z
+      .number()
+      .int()
+      .min(0)
+      .max(100, "must be a whole percentage 0-100")
+      .describe("share of requests captured for monitoring, in percent"),
   });
 
   /**
@@ -58,63 +72,120 @@ export function buildMlPipelineConfigSchema() {
    */
   const release = z
     .strictObject({
-      canaryPercent: z.number().int().min(1).max(50, "must be 1-50 (percent of traffic on the new model)"),
-      canaryRequests: z.number().int().min(10, "must be at least 10").max(100000),
-      max5xxPercent: z.number().min(0).max(100, "must be a percentage 0-100"),
-      maxModelLatencyMs: z.number().positive("must be above 0"),
+      canaryPercent: z
+        .number()
+        .int()
+        .min(1)
+        .max(50, "must be 1-50 (percent of traffic on the new model)")
+        .describe("share of traffic the new model takes as a canary, in percent"),
+      canaryRequests: z
+        .number()
+        .int()
+        .min(10, "must be at least 10")
+        .max(100000)
+        .describe("requests a local canary is judged over"),
+      max5xxPercent: z
+        .number()
+        .min(0)
+        .max(100, "must be a percentage 0-100")
+        .describe("5XX error rate above which the canary fails and traffic returns to the champion"),
+      maxModelLatencyMs: z
+        .number()
+        .positive("must be above 0")
+        .describe("model latency above which the canary fails, in ms"),
     })
-    .default({ canaryPercent: 10, canaryRequests: 200, max5xxPercent: 1, maxModelLatencyMs: 500 });
+    .default({ canaryPercent: 10, canaryRequests: 200, max5xxPercent: 1, maxModelLatencyMs: 500 })
+    .describe("how a new model is released to production (prod rollback alarms and local canary alike)");
 
   return z
     .strictObject({
-      $schema: z.string().optional(),
-      name: name("the pipeline name"),
-      data: z.strictObject({
-        stagingPrefix: z
-          .string()
-          .regex(/^([a-zA-Z0-9!_.*'()-]+\/)+$/, "must be an S3 key prefix ending in '/', e.g. datasets/"),
-        fileName: z.string().regex(/^[^/]+\.csv$/, "must be a CSV file name without a folder"),
-        format: z.strictObject({
-          quotedLines: z.boolean(),
-          header: z.boolean(),
-        }),
-        label: z.strictObject({
-          name: z.string().min(1),
-          column: z.number().int().min(0, "must be a zero-based column index"),
-        }),
-        features: z.array(featureEntry).min(1, "at least one feature is needed"),
-        maxRejectedShare: share(),
-        split: z.strictObject({
-          train: share(),
-          validation: share(),
-          test: share(),
-          seed: z.string().min(1, "the split seed keeps splits stable; it cannot be empty"),
-        }),
-      }),
-      training: z.strictObject({
-        algorithm: z.literal("xgboost", "only the built-in XGBoost algorithm is supported"),
-        imageVersion: z
-          .string()
-          .regex(/^1\.(5|7)-1$/, "must be a current SageMaker XGBoost image version: 1.7-1 (or 1.5-1)"),
-        instanceType,
-        instanceCount: z.number().int().min(1, "must be at least 1"),
-        volumeSizeGb: z.number().int().min(1).max(16384),
-        maxRuntimeSeconds: z.number().int().min(60).max(432000),
-        hyperparameters: z
-          .record(
-            z.string().regex(/^[a-z_:]+$/, "hyperparameter names are lower_snake_case"),
-            hyperparameterValue,
-          )
-          .refine((h) => h.objective === "binary:logistic", {
-            message: 'objective must be "binary:logistic" (the gate scores probabilities)',
-          })
-          .refine((h) => Number.isInteger(h.num_round) && (h.num_round as number) >= 1, {
-            message: "num_round must be a whole number of at least 1",
-          }),
-      }),
-      gate: gateSchema(),
-      experiment: z.strictObject({ name: name("the experiment name") }),
-      endpoints: z.strictObject({ test: endpoint, prod: endpoint }),
+      $schema: z.string().optional().describe("the JSON Schema editors validate this file with"),
+      name: name("the pipeline name").describe("names runs, the model group and jobs"),
+      data: z
+        .strictObject({
+          stagingPrefix: z
+            .string()
+            .regex(/^([a-zA-Z0-9!_.*'()-]+\/)+$/, "must be an S3 key prefix ending in '/', e.g. datasets/")
+            .describe("where data sets live in the staging bucket; a new object here starts a run"),
+          fileName: z
+            .string()
+            .regex(/^[^/]+\.csv$/, "must be a CSV file name without a folder")
+            .describe("the data set a push or a manual run trains on"),
+          format: z
+            .strictObject({
+              quotedLines: z
+                .boolean()
+                .describe("each line is wrapped in double quotes (the sample's format)"),
+              header: z.boolean().describe("the first line names the columns"),
+            })
+            .describe("how the CSV is written"),
+          label: z
+            .strictObject({
+              name: z.string().min(1).describe("the label's name (0/1)"),
+              column: z
+                .number()
+                .int()
+                .min(0, "must be a zero-based column index")
+                .describe("its zero-based column"),
+            })
+            .describe("the column to predict"),
+          features: z
+            .array(featureEntry)
+            .min(1, "at least one feature is needed")
+            .describe("the other columns in order; a one-hot group is written once"),
+          maxRejectedShare: share().describe("share of rows that may be quarantined before the run fails"),
+          split: z
+            .strictObject({
+              train: share().describe("share of rows to train on"),
+              validation: share().describe("share for the training job's validation"),
+              test: share().describe("share held out for the gate's evaluation"),
+              seed: z
+                .string()
+                .min(1, "the split seed keeps splits stable; it cannot be empty")
+                .describe("a row lands in the same split on every run and engine"),
+            })
+            .describe("how rows are split, by a seeded hash of the row"),
+        })
+        .describe("the data set and its schema"),
+      training: z
+        .strictObject({
+          algorithm: z
+            .literal("xgboost", "only the built-in XGBoost algorithm is supported")
+            .describe("the built-in algorithm"),
+          imageVersion: z
+            .string()
+            .regex(/^1\.(5|7)-1$/, "must be a current SageMaker XGBoost image version: 1.7-1 (or 1.5-1)")
+            .describe("SageMaker's XGBoost image version"),
+          instanceType: instanceType.describe("the training instance type"),
+          instanceCount: z.number().int().min(1, "must be at least 1").describe("training instances"),
+          volumeSizeGb: z.number().int().min(1).max(16384).describe("training volume size, in GB"),
+          maxRuntimeSeconds: z.number().int().min(60).max(432000).describe("the training job's time limit"),
+          hyperparameters: z
+            .record(
+              z.string().regex(/^[a-z_:]+$/, "hyperparameter names are lower_snake_case"),
+              hyperparameterValue,
+            )
+            .refine((h) => h.objective === "binary:logistic", {
+              message: 'objective must be "binary:logistic" (the gate scores probabilities)',
+            })
+            .refine((h) => Number.isInteger(h.num_round) && (h.num_round as number) >= 1, {
+              message: "num_round must be a whole number of at least 1",
+            })
+            .describe("XGBoost's hyperparameters; objective binary:logistic and num_round are required"),
+        })
+        .describe("the training job"),
+      gate: gateSchema().describe("the evaluation gate a model must pass to be registered"),
+      experiment: z
+        .strictObject({
+          name: name("the experiment name").describe("the SageMaker experiment runs are tracked in"),
+        })
+        .describe("experiment tracking"),
+      endpoints: z
+        .strictObject({
+          test: endpoint.describe("the test endpoint the pipeline deploys to"),
+          prod: endpoint.describe("the production endpoint"),
+        })
+        .describe("the two endpoints"),
       release,
     })
     .superRefine((config, ctx) => {

@@ -8,8 +8,13 @@ export function mlPipelineJsonSchema(): string {
   return `${JSON.stringify(z.toJSONSchema(mlPipelineConfigSchema, { io: "input", unrepresentable: "any" }), null, 2)}\n`;
 }
 
-if (require.main === module) {
+async function main(): Promise<void> {
   const target = join(__dirname, "ml-pipeline-config.schema.json");
-  writeFileSync(target, mlPipelineJsonSchema());
+  // Formatted as the repository's prettier config would, so `npm test`'s format check passes.
+  const prettier = await import("prettier");
+  const options = { ...(await prettier.resolveConfig(target)), filepath: target };
+  writeFileSync(target, await prettier.format(mlPipelineJsonSchema(), options));
   console.log(`wrote ${target}`);
 }
+
+if (require.main === module) void main();

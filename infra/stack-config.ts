@@ -37,20 +37,31 @@ const tagMap = z.record(
 /** VPC mode: functions and models run in these subnets; a `sagemaker.runtime` interface endpoint serves them. */
 const vpc = z
   .strictObject({
-    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123"),
+    vpcId: z
+      .string()
+      .regex(/^vpc-[0-9a-f]+$/, "must be a VPC id such as vpc-0abc123")
+      .describe("the VPC the functions, models and monitoring jobs run in"),
     subnetIds: z
       .array(z.string().regex(/^subnet-[0-9a-z]+$/, "must be a subnet id such as subnet-0abc123"))
-      .min(1, "needs at least one subnet (two in different zones for availability)"),
+      .min(1, "needs at least one subnet (two in different zones for availability)")
+      .describe("private subnets, in two zones or more"),
     securityGroupIds: z
       .array(z.string().regex(/^sg-[0-9a-z]+$/, "must be a security group id such as sg-0abc123"))
-      .min(1, "needs at least one security group"),
-    /** Reuse this `sagemaker.runtime` endpoint (e.g. the other stack's, in the same VPC) instead of creating one. */
+      .min(1, "needs at least one security group")
+      .describe("security groups of the functions, models and the runtime endpoint"),
     runtimeEndpointId: z
       .string()
       .regex(/^vpce-[0-9a-f]+$/, "must be a VPC endpoint id such as vpce-0abc123")
-      .optional(),
-    /** The endpoint this stack creates also serves the other stack's SageMaker endpoint (same VPC). */
-    shareRuntimeEndpoint: z.boolean().default(false),
+      .optional()
+      .describe(
+        "reuse this `sagemaker.runtime` endpoint (the other stack's, in the same VPC) instead of creating one",
+      ),
+    shareRuntimeEndpoint: z
+      .boolean()
+      .default(false)
+      .describe(
+        "the endpoint created here also serves the other stack (a VPC holds one private-DNS endpoint per service)",
+      ),
   })
   .refine((v) => !(v.runtimeEndpointId && v.shareRuntimeEndpoint), {
     message:
@@ -58,23 +69,33 @@ const vpc = z
   });
 
 const apiThrottle = z.strictObject({
-  rateLimit: z.number().positive("must be above 0 (requests per second)"),
-  burstLimit: z.number().int().positive("must be a whole number above 0"),
+  rateLimit: z
+    .number()
+    .positive("must be above 0 (requests per second)")
+    .describe("steady requests per second"),
+  burstLimit: z.number().int().positive("must be a whole number above 0").describe("requests in a burst"),
 });
 
 const common = {
-  "aws:region": region,
-  vpc: vpc.optional(),
-  apiThrottle: apiThrottle.default({ rateLimit: 50, burstLimit: 100 }),
-  tags: tagMap.default({}),
-  /** Subscribed to the stack's alarms: undeliverable triggers (test), drift and a silent monitor (prod). */
-  alarmEmail: z.email("must be an email address").optional(),
+  "aws:region": region.describe("AWS region of the stack"),
+  vpc: vpc.optional().describe("VPC mode; without it nothing runs in a VPC"),
+  apiThrottle: apiThrottle
+    .default({ rateLimit: 50, burstLimit: 100 })
+    .describe("the prediction API's usage-plan throttle"),
+  tags: tagMap.default({}).describe("extra tags on every resource, besides project, stack and component"),
+  alarmEmail: z
+    .email("must be an email address")
+    .optional()
+    .describe(
+      "subscribed to the stack's alarms: undeliverable triggers (test); drift and a silent monitor (prod)",
+    ),
   logRetentionDays: z
     .number()
     .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), {
       message: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
     })
-    .default(365),
+    .default(365)
+    .describe(`retention of every log group, in days: ${LOG_RETENTION_DAYS.join(", ")}`),
 };
 
 const DEFAULT_TRIGGER_PATHS = [
@@ -95,94 +116,159 @@ const testStack = z.strictObject({
   repositoryName: z
     .string()
     .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'")
-    .default("mlops-repo"),
+    .default("mlops-repo")
+    .describe("CodeCommit repository name"),
   branch: z
     .string()
     .regex(/^(?!\/|.*\/\/|.*\.\.|.*\/$)[\w./-]{1,200}$/, "must be a git branch name such as main")
-    .default("main"),
+    .default("main")
+    .describe("the branch whose pushes run the pipeline and that pull requests target"),
   triggerPaths: z
     .array(z.string().min(1, "a glob cannot be empty"))
     .min(1, 'needs at least one glob, or every push would be ignored; use ["**"] to build on every push')
-    .default(DEFAULT_TRIGGER_PATHS),
+    .default(DEFAULT_TRIGGER_PATHS)
+    .describe(
+      'a push runs the pipeline only if it changes a path matching one of these globs (["**"]: every push)',
+    ),
   stateBackendUrl: z
     .string()
     .regex(
       /^(s3|azblob|gs):\/\/[^\s]+$|^https:\/\/[^\s]+$/,
       "must be a shared Pulumi backend (s3://bucket[/prefix], https://api.pulumi.com, azblob:// or gs://); file:// would be lost with each build",
-    ),
+    )
+    .describe("the backend the builds `pulumi login` to"),
   secretsProvider: z
     .string()
     .regex(
       /^(default|awskms:\/\/[^\s]+)$/,
       "must be 'default' (Pulumi Cloud) or awskms://<key-id-or-alias>?region=<region>",
     )
-    .default("default"),
+    .default("default")
+    .describe("secrets provider for stacks the builds create: default or awskms://<key>?region=<region>"),
   pulumiAccessTokenParameter: z
     .string()
     .regex(/^\/?[\w.\-/]{1,2048}$/, "must be an SSM parameter name such as /mlops/pulumi-access-token")
-    .optional(),
-  deployRoleArn: roleArn,
-  previewRoleArn: roleArn.optional(),
+    .optional()
+    .describe("SSM SecureString holding a Pulumi access token; required for an https:// backend"),
+  deployRoleArn: roleArn.describe("the role `pulumi up` assumes in the Build and Deploy stages"),
+  previewRoleArn: roleArn
+    .optional()
+    .describe(
+      "the role the pull-request check assumes for previews (read-only is enough); default: deployRoleArn",
+    ),
   pulumiVersion: z
     .string()
     .regex(/^\d+\.\d+\.\d+$/, "must be a Pulumi CLI version such as 3.248.0")
-    .default("3.248.0"),
-  buildImage: z.string().min(1).default("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
+    .default("3.248.0")
+    .describe("the Pulumi CLI version the builds install"),
+  buildImage: z
+    .string()
+    .min(1)
+    .default("aws/codebuild/amazonlinux-x86_64-standard:5.0")
+    .describe("CodeBuild image"),
   buildComputeType: z
     .enum(CODEBUILD_COMPUTE_TYPES, `must be one of ${CODEBUILD_COMPUTE_TYPES.join(", ")}`)
-    .default("BUILD_GENERAL1_SMALL"),
-  approvalEmail: z.email("must be an email address").optional(),
+    .default("BUILD_GENERAL1_SMALL")
+    .describe("CodeBuild compute type"),
+  approvalEmail: z
+    .email("must be an email address")
+    .optional()
+    .describe("subscribed to approval requests (otherwise subscribe to the approvalTopicArn output)"),
   testSuite: z
     .strictObject({
-      latencyBudgetMs: z.number().positive("must be above 0"),
-      minAccuracy: z.number().min(0).max(1, "must be between 0 and 1"),
+      latencyBudgetMs: z
+        .number()
+        .positive("must be above 0")
+        .describe("p95 latency the API must keep, in ms"),
+      minAccuracy: z
+        .number()
+        .min(0)
+        .max(1, "must be between 0 and 1")
+        .describe("share of known rows classed right"),
     })
-    .default({ latencyBudgetMs: 1500, minAccuracy: 0.8 }),
-  manageApiGatewayAccount: z.boolean().default(true),
+    .default({ latencyBudgetMs: 1500, minAccuracy: 0.8 })
+    .describe("what the Test stage's suite requires of the test API"),
+  manageApiGatewayAccount: z
+    .boolean()
+    .default(true)
+    .describe(
+      "this stack sets API Gateway's account-wide CloudWatch role (one stack per account and region should)",
+    ),
 });
 
 const prodStack = z.strictObject({
   ...common,
   testStackName: z
     .string()
-    .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name: test, <project>/test or <org>/<project>/test"),
+    .regex(/^([\w.-]+\/){0,2}[\w.-]+$/, "must be a stack name: test, <project>/test or <org>/<project>/test")
+    .describe("the test stack whose outputs (key, bucket, model group, role) prod reads"),
   approvedModelPackageArn: z
     .string()
     .regex(
       MODEL_PACKAGE_ARN_PATTERN,
       "must be a versioned model package ARN: arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>",
-    ),
+    )
+    .describe("the approved model prod serves; set by the Deploy stage or `npm run rollback`"),
   approvedRunId: z
     .string()
-    .regex(RUN_ID_PATTERN, "must be a pipeline run id such as 20261128-082410-0123456"),
-  /** Blue/green traffic shifting; what fails a rollout comes from the ML config's `release`. */
+    .regex(RUN_ID_PATTERN, "must be a pipeline run id such as 20261128-082410-0123456")
+    .describe("the run that produced it; its data-quality baseline is what monitoring compares with"),
   rollout: z
     .strictObject({
-      mode: z.enum(["CANARY", "LINEAR"], "must be CANARY or LINEAR"),
-      stepPercent: z.number().int().min(1).max(50, "must be 1-50 (percent of capacity per step)"),
-      waitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
-      terminationWaitSeconds: z.number().int().min(0).max(3600, "must be 0-3600"),
+      mode: z
+        .enum(["CANARY", "LINEAR"], "must be CANARY or LINEAR")
+        .describe("one canary step, or linear steps"),
+      stepPercent: z
+        .number()
+        .int()
+        .min(1)
+        .max(50, "must be 1-50 (percent of capacity per step)")
+        .describe("capacity shifted per step, in percent"),
+      waitSeconds: z.number().int().min(0).max(3600, "must be 0-3600").describe("time between steps"),
+      terminationWaitSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(3600, "must be 0-3600")
+        .describe("time the old fleet stays after the shift, for a quick way back"),
     })
-    .default({ mode: "CANARY", stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 }),
-  apiCanaryPercent: z.number().min(0).max(100, "must be 0-100 (0 turns the API canary off)").default(10),
+    .default({ mode: "CANARY", stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 })
+    .describe(
+      "blue/green traffic shifting of the prod endpoint; the ML config's release section says what rolls it back",
+    ),
+  apiCanaryPercent: z
+    .number()
+    .min(0)
+    .max(100, "must be 0-100 (0 turns the API canary off)")
+    .default(10)
+    .describe("share of API requests sent to the microservice's newest version (0: no canary)"),
   apiStableVersion: z
     .string()
     .regex(
       /^[1-9]\d*$/,
       "must be a published version number of the prod microservice, such as 7 (the apiNewestVersion output)",
     )
-    .optional(),
+    .optional()
+    .describe("the microservice version the API stage keeps serving during a canary"),
   monitoring: z
     .strictObject({
       scheduleExpression: z
         .string()
-        .regex(/^cron\(.+\)$/, "must be a cron() expression, e.g. cron(0 * ? * * *) for hourly"),
-      driftThreshold: z.number().positive("must be above 0"),
-      instanceType: z.string().regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type"),
+        .regex(/^cron\(.+\)$/, "must be a cron() expression, e.g. cron(0 * ? * * *) for hourly")
+        .describe("when Model Monitor runs"),
+      driftThreshold: z
+        .number()
+        .positive("must be above 0")
+        .describe("drift distance above which the alarm fires"),
+      instanceType: z
+        .string()
+        .regex(/^ml\.[a-z0-9]+\.[a-z0-9]+$/, "must be a SageMaker instance type")
+        .describe("the monitoring job's instance"),
       alarmFeatures: z
         .array(z.string().min(1))
         .max(10, "a CloudWatch alarm can watch at most 10 metrics")
-        .optional(),
+        .optional()
+        .describe("features the drift alarm watches (default: the first ten numeric ones)"),
       silentAfterHours: z
         .number()
         .int()
@@ -191,17 +277,22 @@ const prodStack = z.strictObject({
           168,
           "must be 1-168 hours (CloudWatch evaluates at most 7 days); set it above the schedule's interval",
         )
-        .default(3),
+        .default(3)
+        .describe("hours without a data-quality metric before the silent-monitor alarm fires"),
     })
     .default({
       scheduleExpression: "cron(0 * ? * * *)",
       driftThreshold: 0.2,
       instanceType: "ml.m5.large",
       silentAfterHours: 3,
-    }),
+    })
+    .describe("Model Monitor on the prod endpoint and its alarms"),
 });
 
 const schemas = { test: testStack, prod: prodStack } as const;
+
+/** A stack's config schema, for tools that document it (docs/configuration.md). */
+export const stackConfigSchema = (stack: StackName) => schemas[stack];
 
 export type TestStackConfig = z.infer<typeof testStack>;
 export type ProdStackConfig = z.infer<typeof prodStack>;
