@@ -68,6 +68,37 @@ const vpc = z
       "runtimeEndpointId (reuse an endpoint) and shareRuntimeEndpoint (create one for both stacks) exclude each other; set one, on different stacks",
   });
 
+/** The account of an IAM role ARN (`arn:aws:iam::<account>:role/...`). */
+export const accountOfArn = (roleArn: string) => roleArn.split(":")[4];
+
+/**
+ * Production in its own account: both stacks take the same value. The pipeline account grants this
+ * account's roles what they read; the prod stack deploys there through the deployment role.
+ */
+const prodAccount = z
+  .strictObject({
+    accountId: z
+      .string()
+      .regex(/^\d{12}$/, "must be a 12-digit AWS account id")
+      .describe("the production account"),
+    deployRoleArn: roleArn.describe(
+      "the role in the production account the prod stack's provider assumes (`npm run bootstrap` creates it)",
+    ),
+    sessionName: z
+      .string()
+      .regex(/^[\w+=,.@-]{2,64}$/, "must be 2-64 letters, digits or +=,.@-_ (an STS role session name)")
+      .default("mlops-prod-deploy")
+      .describe("the session name the provider assumes the role with; the role's trust requires it"),
+    pipelineRoleArn: roleArn
+      .optional()
+      .describe(
+        "the pipeline-account role the Deploy stage runs `pulumi up -s prod` as, the only one the prod role trusts (default: deployRoleArn; give the Deploy stage a role of its own so the Build stage cannot reach production)",
+      ),
+  })
+  .refine((prod) => accountOfArn(prod.deployRoleArn) === prod.accountId, {
+    message: "deployRoleArn must be a role in accountId (the production account)",
+  });
+
 const apiThrottle = z.strictObject({
   rateLimit: z
     .number()
@@ -82,6 +113,9 @@ const common = {
   apiThrottle: apiThrottle
     .default({ rateLimit: 50, burstLimit: 100 })
     .describe("the prediction API's usage-plan throttle"),
+  prodAccount: prodAccount
+    .optional()
+    .describe("production in its own AWS account; without it both stacks share one account"),
   tags: tagMap.default({}).describe("extra tags on every resource, besides project, stack and component"),
   alarmEmail: z
     .email("must be an email address")
@@ -111,90 +145,117 @@ const DEFAULT_TRIGGER_PATHS = [
   "Pulumi.*.yaml",
 ];
 
-const testStack = z.strictObject({
-  ...common,
-  repositoryName: z
-    .string()
-    .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'")
-    .default("mlops-repo")
-    .describe("CodeCommit repository name"),
-  branch: z
-    .string()
-    .regex(/^(?!\/|.*\/\/|.*\.\.|.*\/$)[\w./-]{1,200}$/, "must be a git branch name such as main")
-    .default("main")
-    .describe("the branch whose pushes run the pipeline and that pull requests target"),
-  triggerPaths: z
-    .array(z.string().min(1, "a glob cannot be empty"))
-    .min(1, 'needs at least one glob, or every push would be ignored; use ["**"] to build on every push')
-    .default(DEFAULT_TRIGGER_PATHS)
-    .describe(
-      'a push runs the pipeline only if it changes a path matching one of these globs (["**"]: every push)',
-    ),
-  stateBackendUrl: z
-    .string()
-    .regex(
-      /^(s3|azblob|gs):\/\/[^\s]+$|^https:\/\/[^\s]+$/,
-      "must be a shared Pulumi backend (s3://bucket[/prefix], https://api.pulumi.com, azblob:// or gs://); file:// would be lost with each build",
-    )
-    .describe("the backend the builds `pulumi login` to"),
-  secretsProvider: z
-    .string()
-    .regex(
-      /^(default|awskms:\/\/[^\s]+)$/,
-      "must be 'default' (Pulumi Cloud) or awskms://<key-id-or-alias>?region=<region>",
-    )
-    .default("default")
-    .describe("secrets provider for stacks the builds create: default or awskms://<key>?region=<region>"),
-  pulumiAccessTokenParameter: z
-    .string()
-    .regex(/^\/?[\w.\-/]{1,2048}$/, "must be an SSM parameter name such as /mlops/pulumi-access-token")
-    .optional()
-    .describe("SSM SecureString holding a Pulumi access token; required for an https:// backend"),
-  deployRoleArn: roleArn.describe("the role `pulumi up` assumes in the Build and Deploy stages"),
-  previewRoleArn: roleArn
-    .optional()
-    .describe(
-      "the role the pull-request check assumes for previews (read-only is enough); default: deployRoleArn",
-    ),
-  pulumiVersion: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+$/, "must be a Pulumi CLI version such as 3.248.0")
-    .default("3.248.0")
-    .describe("the Pulumi CLI version the builds install"),
-  buildImage: z
-    .string()
-    .min(1)
-    .default("aws/codebuild/amazonlinux-x86_64-standard:5.0")
-    .describe("CodeBuild image"),
-  buildComputeType: z
-    .enum(CODEBUILD_COMPUTE_TYPES, `must be one of ${CODEBUILD_COMPUTE_TYPES.join(", ")}`)
-    .default("BUILD_GENERAL1_SMALL")
-    .describe("CodeBuild compute type"),
-  approvalEmail: z
-    .email("must be an email address")
-    .optional()
-    .describe("subscribed to approval requests (otherwise subscribe to the approvalTopicArn output)"),
-  testSuite: z
-    .strictObject({
-      latencyBudgetMs: z
-        .number()
-        .positive("must be above 0")
-        .describe("p95 latency the API must keep, in ms"),
-      minAccuracy: z
-        .number()
-        .min(0)
-        .max(1, "must be between 0 and 1")
-        .describe("share of known rows classed right"),
-    })
-    .default({ latencyBudgetMs: 1500, minAccuracy: 0.8 })
-    .describe("what the Test stage's suite requires of the test API"),
-  manageApiGatewayAccount: z
-    .boolean()
-    .default(true)
-    .describe(
-      "this stack sets API Gateway's account-wide CloudWatch role (one stack per account and region should)",
-    ),
-});
+const testStack = z
+  .strictObject({
+    ...common,
+    repositoryName: z
+      .string()
+      .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'")
+      .default("mlops-repo")
+      .describe("CodeCommit repository name"),
+    branch: z
+      .string()
+      .regex(/^(?!\/|.*\/\/|.*\.\.|.*\/$)[\w./-]{1,200}$/, "must be a git branch name such as main")
+      .default("main")
+      .describe("the branch whose pushes run the pipeline and that pull requests target"),
+    triggerPaths: z
+      .array(z.string().min(1, "a glob cannot be empty"))
+      .min(1, 'needs at least one glob, or every push would be ignored; use ["**"] to build on every push')
+      .default(DEFAULT_TRIGGER_PATHS)
+      .describe(
+        'a push runs the pipeline only if it changes a path matching one of these globs (["**"]: every push)',
+      ),
+    stateBackendUrl: z
+      .string()
+      .regex(
+        /^(s3|azblob|gs):\/\/[^\s]+$|^https:\/\/[^\s]+$/,
+        "must be a shared Pulumi backend (s3://bucket[/prefix], https://api.pulumi.com, azblob:// or gs://); file:// would be lost with each build",
+      )
+      .describe("the backend the builds `pulumi login` to"),
+    secretsProvider: z
+      .string()
+      .regex(
+        /^(default|awskms:\/\/[^\s]+)$/,
+        "must be 'default' (Pulumi Cloud) or awskms://<key-id-or-alias>?region=<region>",
+      )
+      .default("default")
+      .describe("secrets provider for stacks the builds create: default or awskms://<key>?region=<region>"),
+    pulumiAccessTokenParameter: z
+      .string()
+      .regex(/^\/?[\w.\-/]{1,2048}$/, "must be an SSM parameter name such as /mlops/pulumi-access-token")
+      .optional()
+      .describe("SSM SecureString holding a Pulumi access token; required for an https:// backend"),
+    deployRoleArn: roleArn.describe("the role `pulumi up` assumes in the Build and Deploy stages"),
+    previewRoleArn: roleArn
+      .optional()
+      .describe(
+        "the role the pull-request check assumes for previews (read-only is enough); default: deployRoleArn",
+      ),
+    pulumiVersion: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/, "must be a Pulumi CLI version such as 3.248.0")
+      .default("3.248.0")
+      .describe("the Pulumi CLI version the builds install"),
+    buildImage: z
+      .string()
+      .min(1)
+      .default("aws/codebuild/amazonlinux-x86_64-standard:5.0")
+      .describe("CodeBuild image"),
+    buildComputeType: z
+      .enum(CODEBUILD_COMPUTE_TYPES, `must be one of ${CODEBUILD_COMPUTE_TYPES.join(", ")}`)
+      .default("BUILD_GENERAL1_SMALL")
+      .describe("CodeBuild compute type"),
+    approvalEmail: z
+      .email("must be an email address")
+      .optional()
+      .describe("subscribed to approval requests (otherwise subscribe to the approvalTopicArn output)"),
+    testSuite: z
+      .strictObject({
+        latencyBudgetMs: z
+          .number()
+          .positive("must be above 0")
+          .describe("p95 latency the API must keep, in ms"),
+        minAccuracy: z
+          .number()
+          .min(0)
+          .max(1, "must be between 0 and 1")
+          .describe("share of known rows classed right"),
+      })
+      .default({ latencyBudgetMs: 1500, minAccuracy: 0.8 })
+      .describe("what the Test stage's suite requires of the test API"),
+    manageApiGatewayAccount: z
+      .boolean()
+      .default(true)
+      .describe(
+        "this stack sets API Gateway's account-wide CloudWatch role (one stack per account and region should)",
+      ),
+  })
+  .superRefine((config, ctx) => {
+    const prod = config.prodAccount;
+    if (!prod) return;
+    const pipeline = accountOfArn(config.deployRoleArn);
+    if (prod.accountId === pipeline) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prodAccount", "accountId"],
+        message: `is the pipeline account (deployRoleArn's); leave prodAccount out to keep both stacks in one account`,
+      });
+    }
+    if (prod.pipelineRoleArn && accountOfArn(prod.pipelineRoleArn) !== pipeline) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prodAccount", "pipelineRoleArn"],
+        message: `must be a role in the pipeline account (${pipeline}, deployRoleArn's)`,
+      });
+    }
+    if (config.vpc?.shareRuntimeEndpoint) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["vpc", "shareRuntimeEndpoint"],
+        message: "cannot serve the prod stack, which runs in another account (prodAccount); turn it off",
+      });
+    }
+  });
 
 const prodStack = z.strictObject({
   ...common,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../shared/aws-context";
+import type { ProdAccount } from "../shared/cross-account";
 import { kmsUseVia, serviceRole, type Statement } from "../shared/iam";
 import { logGroup } from "../shared/log-group";
 import type { Tags } from "../shared/tags";
@@ -21,6 +22,8 @@ export interface PulumiDeploymentArgs {
   readonly deployRoleArn: string;
   /** Role pull-request previews assume; read-only is enough. Defaults to `deployRoleArn`. */
   readonly previewRoleArn?: string;
+  /** Production in its own account: the Deploy build runs as its pipeline role. */
+  readonly prodAccount?: ProdAccount;
 }
 
 /** What every build of the backbone shares. */
@@ -48,10 +51,17 @@ const DESCRIPTIONS: Record<BuildKind, string> = {
 
 /** The build, deploy and pull-request-check projects. */
 export function backboneBuilds(name: string, settings: BuildSettings, component: pulumi.Resource) {
-  const { deployRoleArn, previewRoleArn } = settings.pulumi;
+  const { deployRoleArn, previewRoleArn, prodAccount } = settings.pulumi;
   return {
     build: buildProject(name, "deploy-test", deployRoleArn, settings, component),
-    deploy: buildProject(name, "deploy-prod", deployRoleArn, settings, component),
+    // The only role the production account's deployment role trusts, when production has its own.
+    deploy: buildProject(
+      name,
+      "deploy-prod",
+      prodAccount?.pipelineRoleArn ?? deployRoleArn,
+      settings,
+      component,
+    ),
     prCheck: buildProject(name, "pr-check", previewRoleArn ?? deployRoleArn, settings, component),
   };
 }
@@ -117,6 +127,7 @@ function buildProject(
     component,
   );
   const access = { ctx, keyArn: key.arn, accessTokenParameter: settings.pulumi.accessTokenParameter };
+  const specOptions = { prodInOwnAccount: settings.pulumi.prodAccount !== undefined };
   const role = serviceRole(
     `${name}-${kind}-role`,
     {
@@ -145,9 +156,9 @@ function buildProject(
             type: "CODECOMMIT",
             location: settings.repository.cloneUrlHttp,
             gitCloneDepth: 1,
-            buildspec: buildSpec(kind),
+            buildspec: buildSpec(kind, specOptions),
           }
-        : { type: "CODEPIPELINE", buildspec: buildSpec(kind) },
+        : { type: "CODEPIPELINE", buildspec: buildSpec(kind, specOptions) },
       sourceVersion: pullRequest ? `refs/heads/${settings.branch}` : undefined,
       artifacts: { type: pullRequest ? "NO_ARTIFACTS" : "CODEPIPELINE" },
       environment: {

@@ -131,13 +131,38 @@ function deploy(stack: "test" | "prod", runTests: boolean) {
   };
 }
 
+const step = (label: string, command: string, log: string) =>
+  `if ${command} > ${log} 2>&1; then echo "| ${label} | passed |" >> summary.md; else FAILED=1; echo "| ${label} | **failed** (see build log) |" >> summary.md; fi; tail -n 40 ${log}`;
+
+/**
+ * The prod stack in the pull-request check. When production is in its own account, only the Deploy
+ * stage's role may reach it, so a pull request checks the prod stack offline, against the same packs.
+ */
+function prodCheck(options: BuildSpecOptions): string[] {
+  if (options.prodInOwnAccount) {
+    return [
+      step(
+        "prod stack against the policies (offline: production is in its own account)",
+        "npm run -s policy -- --stack prod",
+        "policy-prod.log",
+      ),
+    ];
+  }
+  return [
+    ...policyPacks("prod"),
+    step(
+      "preview prod stack with policies",
+      asDeployer("pulumi preview --non-interactive $POLICY_ARGS -s prod"),
+      "preview-prod.log",
+    ),
+  ];
+}
+
 /**
  * The pull-request check: tests and a policy-enforced preview of both stacks, every step run even when
  * one fails, then one comment on the pull request with the outcome, and a failed build if anything failed.
  */
-function prCheck() {
-  const step = (label: string, command: string, log: string) =>
-    `if ${command} > ${log} 2>&1; then echo "| ${label} | passed |" >> summary.md; else FAILED=1; echo "| ${label} | **failed** (see build log) |" >> summary.md; fi; tail -n 40 ${log}`;
+function prCheck(options: BuildSpecOptions) {
   return {
     version: "0.2",
     env: { shell: "bash" },
@@ -154,12 +179,7 @@ function prCheck() {
             asDeployer("pulumi preview --non-interactive $POLICY_ARGS -s test"),
             "preview-test.log",
           ),
-          ...policyPacks("prod"),
-          step(
-            "preview prod stack with policies",
-            asDeployer("pulumi preview --non-interactive $POLICY_ARGS -s prod"),
-            "preview-prod.log",
-          ),
+          ...prodCheck(options),
         ],
         finally: [
           'echo "" >> summary.md; echo "Build: $CODEBUILD_BUILD_URL" >> summary.md',
@@ -179,10 +199,15 @@ const runtimes = (runsTests: boolean) =>
     ? { nodejs: BUILD_RUNTIMES.nodejs, python: BUILD_RUNTIMES.python }
     : { nodejs: BUILD_RUNTIMES.nodejs };
 
-export function buildSpec(kind: BuildKind): string {
+export interface BuildSpecOptions {
+  /** Production runs in its own account (`mlops:prodAccount`). */
+  readonly prodInOwnAccount?: boolean;
+}
+
+export function buildSpec(kind: BuildKind, options: BuildSpecOptions = {}): string {
   const spec =
     kind === "pr-check"
-      ? prCheck()
+      ? prCheck(options)
       : deploy(kind === "deploy-test" ? "test" : "prod", kind === "deploy-test");
   return stringify(spec, { lineWidth: 0 });
 }

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, type AwsContext } from "../shared/aws-context";
+import type { ProdAccount } from "../shared/cross-account";
+import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
@@ -55,6 +57,11 @@ export interface ProdEnvironmentArgs {
   readonly logRetentionDays: number;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags?: Record<string, string>;
+  /**
+   * Production in its own account (`ctx` is that account): it gets its own key, bucket and SageMaker
+   * role. Without it, production uses the test stack's (one account).
+   */
+  readonly prodAccount?: ProdAccount;
 }
 
 /**
@@ -77,8 +84,21 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     this.testStack = new pulumi.StackReference(`${name}-test-stack`, { name: args.testStackName }, parent);
     const fromTest = (key: (typeof TEST_STACK_OUTPUTS)[number]) =>
       this.testStack.requireOutput(key).apply(String);
-    const keyArn = fromTest("kmsKeyArn");
-    const bucket = fromTest("stagingBucketName");
+    const own =
+      args.prodAccount &&
+      new ProdAccountBase(
+        `${name}-account`,
+        {
+          ctx,
+          pipeline: { bucketName: fromTest("stagingBucketName"), keyArn: fromTest("kmsKeyArn") },
+          vpc: args.vpc,
+          tags: args.tags,
+        },
+        parent,
+      );
+    const keyArn = own ? own.key.arn : fromTest("kmsKeyArn");
+    const bucket = own ? own.dataBucket.name : fromTest("stagingBucketName");
+    const sageMakerRoleArn = own ? own.sageMakerRole.arn : fromTest("sageMakerRoleArn");
     const expectedGroup = fromTest("modelPackageGroupName");
     expectedGroup.apply((testGroup) => {
       if (testGroup.toLowerCase() !== group) {
@@ -101,7 +121,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       {
         endpointName,
         modelPackageArn: args.approvedModelPackageArn,
-        executionRoleArn: fromTest("sageMakerRoleArn"),
+        executionRoleArn: sageMakerRoleArn,
         instanceType: args.config.endpoints.prod.instanceType,
         initialInstanceCount: args.config.endpoints.prod.initialInstanceCount,
         captureSamplingPercent: args.config.endpoints.prod.dataCaptureSamplingPercent,
@@ -136,7 +156,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           constraintsUri: pulumi.interpolate`${runBaseline}constraints.json`,
         },
         outputUri: pulumi.interpolate`s3://${bucket}/monitoring/${endpointName}/`,
-        roleArn: fromTest("sageMakerRoleArn"),
+        roleArn: sageMakerRoleArn,
         kmsKeyArn: keyArn,
         scheduleExpression: args.monitoring.scheduleExpression,
         instanceType: args.monitoring.instanceType,

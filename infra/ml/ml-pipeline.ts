@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { grantToProdRoles, prodPrincipalArns, type ProdAccount } from "../shared/cross-account";
 import { xgboostRepository } from "../shared/prebuilt-images";
 import { join } from "node:path";
 import type { MlPipelineConfig } from "../../config/schema";
 import { handler as controllerHandler } from "../../functions/controller";
 import { handler as runnerHandler } from "../../functions/pipeline-runner";
 import { arn, type AwsContext } from "../shared/aws-context";
-import { serviceRole } from "../shared/iam";
+import { policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction, functionName } from "../shared/lambda";
 import { logGroup } from "../shared/log-group";
 import type { SecureBucket } from "../shared/secure-bucket";
@@ -40,6 +41,8 @@ export interface MlPipelineArgs {
   readonly logRetentionDays: number;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags?: Record<string, string>;
+  /** Production in its own account: its roles may describe and deploy the group's packages. */
+  readonly prodAccount?: ProdAccount;
 }
 
 /** Where the published config lives in the staging bucket. */
@@ -109,6 +112,8 @@ export class MlPipeline extends pulumi.ComponentResource {
       },
       parent,
     );
+    if (args.prodAccount)
+      shareModelsWithProd(`${name}-models`, this.modelPackageGroup, args.prodAccount, ctx, this);
 
     const controllerName = functionName(`${name}-controller`);
     const names: MlNames = {
@@ -295,4 +300,42 @@ export class MlPipeline extends pulumi.ComponentResource {
       runsPrefix: this.runsPrefix,
     });
   }
+}
+
+/**
+ * The prod account's deployment and SageMaker roles may see the group and its packages, to create a
+ * model from an approved one; nothing else (no registering, approving or deleting).
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram-discover.html
+ */
+function shareModelsWithProd(
+  name: string,
+  group: aws.sagemaker.ModelPackageGroup,
+  prod: ProdAccount,
+  ctx: AwsContext,
+  parent: pulumi.Resource,
+): aws.sagemaker.ModelPackageGroupPolicy {
+  const packages = pulumi.interpolate`${arn(ctx, "sagemaker", "model-package/")}${group.modelPackageGroupName}/*`;
+  return new aws.sagemaker.ModelPackageGroupPolicy(
+    `${name}-prod-access`,
+    {
+      modelPackageGroupName: group.modelPackageGroupName,
+      resourcePolicy: policyDocument([
+        grantToProdRoles(
+          "ProdAccountDeploysApprovedModels",
+          prod,
+          ctx.partition,
+          prodPrincipalArns(prod, ctx.partition),
+          {
+            Action: [
+              "sagemaker:DescribeModelPackageGroup",
+              "sagemaker:DescribeModelPackage",
+              "sagemaker:ListModelPackages",
+            ],
+            Resource: [group.arn, packages],
+          },
+        ),
+      ]),
+    },
+    { parent },
+  );
 }

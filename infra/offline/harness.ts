@@ -12,6 +12,8 @@ export interface CapturedResource {
   name: string;
   /** URN of the parent resource; absent only for the stack itself. */
   parent?: string;
+  /** The explicit provider it is managed by (`<urn>::<id>`), when it has one. */
+  provider?: string;
   custom: boolean;
   /** Inputs as the engine receives them; a value unknown until deployment (preview) is `{__pulumiUnknown: true}`. */
   inputs: Record<string, unknown>;
@@ -56,6 +58,7 @@ interface MonitorRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProvider?(): string;
   getCustom?(): boolean;
   getObject?(): unknown;
   getProperties?(): unknown;
@@ -160,6 +163,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
                 type: req.getType(),
                 name: req.getName(),
                 parent: req.getParent() || undefined,
+                provider: req.getProvider?.() || undefined,
                 custom: method === "readResource" || Boolean(req.getCustom?.()),
                 inputs: plainInputs as Record<string, unknown>,
                 wire: {

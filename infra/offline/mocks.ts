@@ -133,6 +133,18 @@ const COMPUTED: Record<string, Computed> = {
       arn: regional(s, "sagemaker", `model-package-group/${group.toLowerCase()}`),
     };
   },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (name, inputs, s) => {
+    const alarm = str(inputs.name) ?? autoName(name);
+    return { id: alarm, name: alarm, arn: regional(s, "cloudwatch", `alarm:${alarm}`) };
+  },
+  "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (name, inputs, s) => {
+    const config = str(inputs.name) ?? autoName(name);
+    return {
+      id: config,
+      name: config,
+      arn: regional(s, "sagemaker", `endpoint-config/${config.toLowerCase()}`),
+    };
+  },
   "aws:s3/bucketObjectv2:BucketObjectv2": (name, inputs) => {
     const key = str(inputs.key) ?? autoName(name);
     return { id: key, key, versionId: hash(key, 32), etag: hash(`${key}-etag`, 32) };
@@ -221,9 +233,49 @@ function prebuiltImage(inputs: Record<string, unknown>, settings: MockSettings):
   };
 }
 
+/** A provider's inputs arrive JSON-encoded when they are not strings. */
+const decoded = (value: unknown): unknown => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+/** The account an explicit AWS provider acts in: the one it may act in, or its assumed role's. */
+function providerAccount(inputs: State): string | undefined {
+  const allowed = decoded(inputs.allowedAccountIds) as string[] | undefined;
+  const roles = decoded(inputs.assumeRoles) as { roleArn?: string }[] | undefined;
+  return allowed?.[0] ?? roles?.[0]?.roleArn?.split(":")[4];
+}
+
+/**
+ * Explicit providers by name, and the account each acts in, so resources and data sources through
+ * a provider that assumes another account's role get that account in their ARNs.
+ */
+class ProviderAccounts {
+  private readonly byName = new Map<string, string>();
+
+  constructor(private readonly defaultAccount: string) {}
+
+  register(name: string, inputs: State): void {
+    const account = providerAccount(inputs);
+    if (account) this.byName.set(name, account);
+  }
+
+  /** `provider` is a provider reference, `<urn>::<id>`; the provider's name is in the URN. */
+  accountOf(provider: string | undefined): string {
+    const name = provider && /pulumi:providers:aws::([^:]+)::/.exec(provider)?.[1];
+    return (name && this.byName.get(name)) || this.defaultAccount;
+  }
+}
+
 export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
+  const providers = new ProviderAccounts(settings.accountId);
   return {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
+      if (args.type === "pulumi:providers:aws") providers.register(args.name, args.inputs);
       if (args.type === "pulumi:pulumi:StackReference") {
         const stackName = String(args.inputs.name ?? args.name);
         const outputs = settings.stackOutputs[stackName];
@@ -235,20 +287,22 @@ export function offlineMocks(settings: MockSettings): pulumi.runtime.Mocks {
         return { id: stackName, state: { name: stackName, outputs, secretOutputNames: [] } };
       }
       if (!args.custom || settings.preview) return { id: undefined, state: args.inputs };
+      const account = { ...settings, accountId: providers.accountOf(args.provider) };
       const computed = (COMPUTED[args.type] ?? ((n, i, s) => genericComputed(args.type, n, i, s)))(
         args.name,
         args.inputs,
-        settings,
+        account,
       );
       return { id: computed.id, state: { ...args.inputs, ...computed } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+      const accountId = providers.accountOf(args.provider);
       switch (args.token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return {
-            id: settings.accountId,
-            accountId: settings.accountId,
-            arn: `arn:aws:iam::${settings.accountId}:user/offline-preview`,
+            id: accountId,
+            accountId,
+            arn: `arn:aws:iam::${accountId}:user/offline-preview`,
             userId: "AIDAOFFLINEPREVIEW",
           };
         case "aws:index/getRegion:getRegion":

@@ -15,9 +15,12 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
-/** The stack's account (asked of AWS once), region and partition; every component takes this one. */
-export function awsContext(region: string): AwsContext {
-  const identity = aws.getCallerIdentityOutput({});
+/**
+ * The stack's account (asked of AWS once), region and partition; every component takes this one.
+ * With a provider, the account is the one that provider acts in (another account's, for prod).
+ */
+export function awsContext(region: string, provider?: aws.Provider): AwsContext {
+  const identity = aws.getCallerIdentityOutput({}, provider ? { provider } : undefined);
   return { accountId: identity.accountId, region, partition: partitionOf(region) };
 }
 

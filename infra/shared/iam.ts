@@ -84,6 +84,8 @@ export interface ServiceRoleArgs {
   readonly ctx: AwsContext;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags: Tags;
+  /** A fixed name, for a role another account's policies must name before it exists. */
+  readonly roleName?: string;
 }
 
 /**
@@ -105,6 +107,7 @@ export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.
   const role = new aws.iam.Role(
     name,
     {
+      ...(args.roleName ? { name: args.roleName } : {}),
       description: args.description,
       assumeRolePolicy: policyDocument([serviceTrust(args.service, args.ctx)]),
       maxSessionDuration: 3600,

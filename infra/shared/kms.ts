@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "./aws-context";
+import { grantToProdRoles, type ProdAccount } from "./cross-account";
 import { policyDocument, type Statement } from "./iam";
 import { KEY_USE, keyUsePrincipal, type KeyUser } from "./service-principals";
 import type { Tags } from "./tags";
@@ -56,6 +57,8 @@ export interface KmsKeyArgs {
   readonly eventRuleNamePrefixes?: string[];
   /** State machines encrypted with this key deliver their logs to CloudWatch Logs. */
   readonly logDelivery?: boolean;
+  /** Roles of the production account that decrypt, through S3 only, what this key encrypts there. */
+  readonly sharedWith?: { prod: ProdAccount; roleArns: string[] };
 }
 
 export interface KmsKey {
@@ -110,6 +113,19 @@ function serviceGrants(args: KmsKeyArgs): Statement[] {
 }
 
 /**
+ * Another account's roles may only decrypt, and only what S3 decrypts for them (objects they read);
+ * they can never encrypt, re-encrypt or administer.
+ * https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ */
+function crossAccountDecrypt(ctx: AwsContext, shared: NonNullable<KmsKeyArgs["sharedWith"]>): Statement {
+  return grantToProdRoles("ProdAccountDecryptsSharedObjects", shared.prod, ctx.partition, shared.roleArns, {
+    Action: "kms:Decrypt",
+    Resource: "*",
+    Condition: { StringEquals: { "kms:ViaService": `s3.${ctx.region}.amazonaws.com` } },
+  });
+}
+
+/**
  * A customer-managed key with rotation on. The account root keeps administration and may delegate use
  * through IAM policies; each role's own policy then grants only what it needs. Services that use the
  * key as themselves are granted in the key policy.
@@ -120,6 +136,7 @@ export function kmsKey(name: string, args: KmsKeyArgs, parent: pulumi.Resource):
     { Sid: "AccountAdministersKey", Principal: { AWS: root }, Action: ADMIN_ACTIONS, Resource: "*" },
     { Sid: "AccountDelegatesUseThroughIam", Principal: { AWS: root }, Action: USE_ACTIONS, Resource: "*" },
     ...serviceGrants(args),
+    ...(args.sharedWith ? [crossAccountDecrypt(args.ctx, args.sharedWith)] : []),
   ];
   const key = new aws.kms.Key(
     name,

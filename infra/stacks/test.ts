@@ -18,6 +18,7 @@ export function testStack(
     ctx,
     alarmEmail: config.alarmEmail,
     tags: config.tags,
+    prodAccount: config.prodAccount,
   });
   const pipeline = new MlPipeline("mlops", {
     config: ml,
@@ -28,6 +29,7 @@ export function testStack(
     ctx,
     logRetentionDays: config.logRetentionDays,
     tags: config.tags,
+    prodAccount: config.prodAccount,
   });
   const environment = new TestEnvironment("mlops", {
     endpointName: ml.endpoints.test.name,
@@ -58,6 +60,7 @@ export function testStack(
       accessTokenParameter: config.pulumiAccessTokenParameter,
       deployRoleArn: config.deployRoleArn,
       previewRoleArn: config.previewRoleArn,
+      prodAccount: config.prodAccount,
     },
     build: { image: config.buildImage, computeType: config.buildComputeType },
     logRetentionDays: config.logRetentionDays,

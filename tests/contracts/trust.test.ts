@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ASSUME_ROLE, type AssumingService } from "../../infra/shared/service-principals";
+import { MULTI_ACCOUNT, PROD_ACCOUNT, THIRD_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
 import { authorize, type PolicyDocument } from "./iam/evaluator";
 import { PreviewIam } from "./iam/preview";
@@ -10,7 +11,7 @@ import { PreviewIam } from "./iam/preview";
  * aws:SourceAccount, the same service acting for another account cannot (confused deputy).
  */
 
-const OTHER_ACCOUNT = "210987654321";
+const OTHER_ACCOUNT = THIRD_ACCOUNT;
 
 function trustedServices(trust: PolicyDocument): string[] {
   return ([] as Record<string, unknown>[])
@@ -59,6 +60,14 @@ async function trustProblems(
 
 describe("AWS contract: every role can be assumed by its service, and only for this account where the service says which", function () {
   this.timeout(180_000);
+
+  it("prod stack in its own account: its roles trust their services for that account", async () => {
+    const preview = new PreviewIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
+    assert.equal(preview.account, PROD_ACCOUNT);
+    const roles = preview.roles();
+    assert.ok(roles.some((r) => r.logicalName === "mlops-account-sagemaker-role"));
+    assert.deepEqual((await Promise.all(roles.map((r) => trustProblems(r, preview.account)))).flat(), []);
+  });
 
   for (const stack of ["test", "prod"] as const) {
     it(`${stack} stack`, async () => {
@@ -116,7 +125,7 @@ describe("AWS contract: every role can be assumed by its service, and only for t
         { logicalName: "planted", arn: roleArn, trust: trust("sagemaker.amazonaws.com") },
         "123456789012",
       );
-      assert.match(problems[0], /sagemaker\.amazonaws\.com acting for account 210987654321 can assume it/);
+      assert.match(problems[0], /sagemaker\.amazonaws\.com acting for account 333333333333 can assume it/);
     });
 
     it("a service the table does not know", async () => {

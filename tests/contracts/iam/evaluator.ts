@@ -14,6 +14,11 @@ export interface IamRequest {
   resource: string;
   /** Condition keys the request carries, as AWS would set them. */
   context?: Record<string, string | string[]>;
+  /**
+   * The account that owns the resource, where its ARN does not say (S3 objects). When it differs from
+   * the principal's, both the identity and the resource policy must allow, as IAM requires.
+   */
+  resourceAccount?: string;
   /** Why this request happens (shown in failures). */
   because: string;
 }
@@ -46,8 +51,9 @@ export interface Decision {
 const ENCRYPTION_CONTEXT = /^kms:EncryptionContext:/i;
 
 export async function authorize(request: IamRequest, policies: Policies): Promise<Decision> {
-  const accountId = accountOf(request.resource) ?? accountOf(request.principal) ?? "";
-  const context = request.context ?? {};
+  const accountId =
+    request.resourceAccount ?? accountOf(request.resource) ?? accountOf(request.principal) ?? "";
+  const context = { ...principalKeys(request.principal), ...request.context };
   const base: Simulation = {
     request: {
       principal: request.principal,
@@ -84,6 +90,12 @@ export async function authorize(request: IamRequest, policies: Policies): Promis
   );
   const resourceType = validated.resultType === "single" ? validated.result.resourceType : undefined;
   return { allowed: decided === "Allowed", resourceType };
+}
+
+/** Keys AWS sets on every request an IAM principal makes (global condition keys). */
+function principalKeys(principal: string): Record<string, string> {
+  const account = accountOf(principal);
+  return account ? { "aws:PrincipalArn": principal, "aws:PrincipalAccount": account } : {};
 }
 
 function accountOf(arn: string): string | undefined {

@@ -146,9 +146,20 @@ export class PreviewIam {
     };
   }
 
+  /** The resource policy of the model package group a package or group ARN belongs to. */
+  modelPackageGroupPolicy(resource: string): PolicyDocument | undefined {
+    const match = /:model-package(?:-group)?\/([^/]+)/.exec(resource);
+    const policy = this.ofType("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy").find(
+      (p) => String(p.inputs.modelPackageGroupName).toLowerCase() === match?.[1].toLowerCase(),
+    );
+    return policy ? (JSON.parse(String(policy.inputs.resourcePolicy)) as PolicyDocument) : undefined;
+  }
+
   private resourcePolicy(resource: string): PolicyDocument | undefined {
     const [, , service, , , rest] = resource.split(":");
     if (service === "kms") return this.keyPolicy(resource);
+    if (service === "sagemaker" && rest?.startsWith("model-package"))
+      return this.modelPackageGroupPolicy(resource);
     if (service === "s3") return this.bucketPolicy(resource.split(":::")[1].split("/")[0]);
     if (service === "sqs") return this.queuePolicy(resource);
     void rest;

@@ -1,0 +1,184 @@
+import type * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { arn, type AwsContext } from "../shared/aws-context";
+import { PROD_SAGEMAKER_ROLE_NAME, SHARED_RUN_PREFIXES } from "../shared/cross-account";
+import { kmsUseVia, serviceRole, type Statement } from "../shared/iam";
+import { kmsKey } from "../shared/kms";
+import { SecureBucket } from "../shared/secure-bucket";
+import { componentTags } from "../shared/tags";
+import type { VpcPlacement } from "../shared/lambda";
+
+export interface ProdAccountBaseArgs {
+  /** The production account's context (the stack's provider assumes a role there). */
+  readonly ctx: AwsContext;
+  /** What the pipeline account shares: its staging bucket and the key that encrypts it. */
+  readonly pipeline: { readonly bucketName: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
+  /** VPC mode: models and monitoring jobs run in these subnets and security groups. */
+  readonly vpc?: VpcPlacement;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * What production owns in its own account: a key, a bucket for data capture and monitoring reports,
+ * and the SageMaker execution role that serves the approved model and runs the monitor. The role
+ * reads the model and its baseline from the pipeline account, which grants it by name.
+ */
+export class ProdAccountBase extends pulumi.ComponentResource {
+  readonly key: aws.kms.Key;
+  readonly dataBucket: SecureBucket;
+  readonly accessLogBucket: SecureBucket;
+  readonly sageMakerRole: aws.iam.Role;
+
+  constructor(name: string, args: ProdAccountBaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:storage:ProdAccountBase", name, {}, opts);
+    const tags = componentTags("prod-account", args.tags);
+    const { ctx } = args;
+    const stack = pulumi.getStack();
+    this.key = kmsKey(
+      `${name}-key`,
+      {
+        description: `Encrypts production's captured data, reports, logs and messages (${stack})`,
+        alias: `${name}-${stack}`,
+        ctx,
+        tags,
+        logGroupNamePrefixes: ["/mlops/", "/aws/sagemaker/"],
+        alarmTopics: true,
+      },
+      this,
+    ).key;
+    this.accessLogBucket = new SecureBucket(
+      `${name}-access-logs`,
+      { expireAfterDays: 365, tags, policyStatements: (bucketArn) => [accessLogDelivery(bucketArn, ctx)] },
+      { parent: this },
+    );
+    this.dataBucket = new SecureBucket(
+      `${name}-data`,
+      { kmsKeyArn: this.key.arn, accessLogs: { bucket: this.accessLogBucket.name, prefix: "data/" }, tags },
+      { parent: this },
+    );
+    this.sageMakerRole = serviceRole(
+      `${name}-sagemaker-role`,
+      {
+        roleName: PROD_SAGEMAKER_ROLE_NAME,
+        service: "sagemaker.amazonaws.com",
+        description: "Serves the approved model and monitors it, in the production account",
+        statements: prodSageMakerStatements(ctx, args, this.dataBucket.arn, this.key.arn),
+        ctx,
+        tags,
+      },
+      this,
+    );
+    this.registerOutputs({ keyArn: this.key.arn, dataBucket: this.dataBucket.name });
+  }
+}
+
+function accessLogDelivery(bucketArn: pulumi.Output<string>, ctx: AwsContext): Statement {
+  return {
+    Sid: "S3ServerAccessLogsFromThisAccount",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: pulumi.interpolate`${bucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+  };
+}
+
+/** Read the shared model and baseline; write capture and reports in this account; logs and metrics. */
+function prodSageMakerStatements(
+  ctx: AwsContext,
+  args: ProdAccountBaseArgs,
+  dataBucketArn: pulumi.Output<string>,
+  keyArn: pulumi.Output<string>,
+): Statement[] {
+  const shared = pulumi.interpolate`arn:${ctx.partition}:s3:::${args.pipeline.bucketName}`;
+  const own = (...prefixes: string[]) => prefixes.map((p) => pulumi.interpolate`${dataBucketArn}/${p}*`);
+  return [
+    {
+      Sid: "ReadApprovedModelsAndBaselines",
+      Action: "s3:GetObject",
+      Resource: SHARED_RUN_PREFIXES.map((prefix) => pulumi.interpolate`${shared}/${prefix}*`),
+    },
+    {
+      Sid: "DecryptSharedObjects",
+      Action: "kms:Decrypt",
+      Resource: args.pipeline.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${ctx.region}.amazonaws.com` } },
+    },
+    { Sid: "ReadCapture", Action: "s3:GetObject", Resource: own("capture/", "monitoring/") },
+    {
+      Sid: "WriteCaptureAndReports",
+      Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+      Resource: own("capture/", "monitoring/"),
+    },
+    {
+      Sid: "ListCaptureAndReports",
+      Action: "s3:ListBucket",
+      Resource: dataBucketArn,
+      Condition: { StringLike: { "s3:prefix": ["capture/*", "monitoring/*"] } },
+    },
+    kmsUseVia(keyArn, ["s3", "sagemaker"], ctx),
+    {
+      Sid: "EncryptVolumes",
+      Action: "kms:CreateGrant",
+      Resource: keyArn,
+      Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+    },
+    ...sageMakerJobTelemetry(ctx),
+    ...(args.vpc ? sageMakerVpcAccess(ctx, args.vpc) : []),
+  ];
+}
+
+/** Logs and metrics of SageMaker endpoints and monitoring jobs. */
+export function sageMakerJobTelemetry(ctx: AwsContext): Statement[] {
+  return [
+    {
+      Sid: "WriteJobLogs",
+      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [
+        arn(ctx, "logs", "log-group:/aws/sagemaker/*"),
+        arn(ctx, "logs", "log-group:/aws/sagemaker/*:log-stream:*"),
+      ],
+    },
+    {
+      Sid: "PublishJobMetrics",
+      Action: "cloudwatch:PutMetricData",
+      Resource: "*",
+      Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"] } },
+    },
+  ];
+}
+
+/**
+ * What SageMaker needs of its execution role to place a model or a processing job in a VPC.
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html (CreateModel API: Execution Role Permissions)
+ */
+export function sageMakerVpcAccess(ctx: AwsContext, vpc: VpcPlacement): Statement[] {
+  return [
+    {
+      Sid: "CreateInterfacesInOwnSubnets",
+      Action: ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission"],
+      Resource: [
+        ...vpc.subnetIds.map((id) => arn(ctx, "ec2", `subnet/${id}`)),
+        ...vpc.securityGroupIds.map((id) => arn(ctx, "ec2", `security-group/${id}`)),
+        arn(ctx, "ec2", "network-interface/*"),
+      ],
+    },
+    {
+      Sid: "RemoveOwnInterfaces",
+      Action: ["ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
+      Resource: arn(ctx, "ec2", "network-interface/*"),
+    },
+    // EC2 Describe calls have no resource-level permissions.
+    {
+      Sid: "DescribeNetwork",
+      Action: [
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeDhcpOptions",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+      ],
+      Resource: "*",
+    },
+  ];
+}

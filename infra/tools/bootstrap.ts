@@ -1,0 +1,88 @@
+import { Command, CommanderError, Option } from "commander";
+import { writeFileSync } from "node:fs";
+import { bootstrapTemplate, prodDeployRole } from "../bootstrap/prod-deploy-role";
+import { PROJECT_ROOT } from "../offline/harness";
+import { OfflineUsageError, parseOverrides, readStackFile } from "../offline/stack-files";
+import { partitionOf } from "../shared/aws-context";
+import { parseStackConfig, PROJECT } from "../stack-config";
+import { collect, reportAndExit } from "./cli-support";
+
+/**
+ * `npm run bootstrap -- --account prod`: what the production account needs before the first deploy,
+ * as a CloudFormation template to apply there once (again after a change; `deploy` is idempotent):
+ * the deployment role the prod stack's provider assumes, trusted only by the pipeline's Deploy role.
+ */
+
+export interface BootstrapOptions {
+  /** `key=value` overrides of the test stack's config (as `--config` elsewhere). */
+  readonly config?: string[];
+  /** Extra role ARNs allowed to deploy by hand. */
+  readonly trust?: string[];
+}
+
+export function prodBootstrap(options: BootstrapOptions = {}) {
+  const { config: raw, project } = readStackFile(PROJECT_ROOT, "test");
+  const config = parseStackConfig("test", { ...raw, ...parseOverrides(project, options.config ?? []) });
+  if (config.stack !== "test" || !config.prodAccount) {
+    throw new OfflineUsageError(
+      `Pulumi.test.yaml sets no ${PROJECT}:prodAccount: production shares the pipeline's account, so there is nothing to bootstrap. Set it (see docs/multi-account.md) to give production its own account.`,
+    );
+  }
+  const role = prodDeployRole({
+    prod: config.prodAccount,
+    pipelineRoleArn: config.prodAccount.pipelineRoleArn ?? config.deployRoleArn,
+    region: config.region,
+    partition: partitionOf(config.region),
+    prefix: PROJECT,
+    extraTrustedRoleArns: options.trust,
+  });
+  const template = bootstrapTemplate(
+    role,
+    `The ${PROJECT} prod stack's deployment role in account ${config.prodAccount.accountId}`,
+  );
+  return {
+    role,
+    template,
+    prod: config.prodAccount,
+    pipelineRoleArn: role.trustPolicy.Statement[0].Principal!.AWS,
+  };
+}
+
+function instructions(file: string, result: ReturnType<typeof prodBootstrap>): string {
+  return `Apply it in the production account (${result.prod.accountId}), with credentials of that account:
+
+  aws cloudformation deploy --template-file ${file} --stack-name ${PROJECT}-prod-bootstrap --capabilities CAPABILITY_NAMED_IAM
+
+Then let the pipeline's Deploy role (${String(result.pipelineRoleArn)}) assume it, in the pipeline account:
+
+  {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "${result.prod.deployRoleArn}"}
+
+It must use the session name "${result.prod.sessionName}" (the prod stack's provider does).
+`;
+}
+
+function main(argv: string[]): void {
+  const program = new Command("bootstrap")
+    .description("Print what the production account needs before the first deploy")
+    .addOption(
+      new Option("--account <account>", "the account to bootstrap").choices(["prod"]).makeOptionMandatory(),
+    )
+    .option("--out <file>", "write the CloudFormation template here", "prod-bootstrap.json")
+    .option("--trust <roleArn>", "another role that may deploy prod by hand (repeatable)", collect, [])
+    .option("--config <key=value>", "override a test stack setting (repeatable)", collect, [])
+    .exitOverride();
+  program.parse(argv, { from: "user" });
+  const options = program.opts<{ out: string; trust: string[]; config: string[] }>();
+  const result = prodBootstrap({ trust: options.trust, config: options.config });
+  writeFileSync(options.out, `${JSON.stringify(result.template, null, 2)}\n`);
+  process.stdout.write(`wrote ${options.out}\n\n${instructions(options.out, result)}`);
+}
+
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    reportAndExit(error);
+  }
+}
