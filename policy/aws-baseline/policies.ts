@@ -10,6 +10,7 @@ import { glueSecurity } from "./rules/glue-security";
 import { iamManaged } from "./rules/iam-managed";
 import { iamPassRole } from "./rules/iam-passrole";
 import { iamWildcard } from "./rules/iam-wildcard";
+import { kmsCrossAccount } from "./rules/kms-cross-account";
 import { kmsPrincipal } from "./rules/kms-principal";
 import { kmsRotation } from "./rules/kms-rotation";
 import { lambdaConcurrency } from "./rules/lambda-concurrency";
@@ -19,6 +20,8 @@ import { lambdaRuntime } from "./rules/lambda-runtime";
 import { lambdaSourceArn } from "./rules/lambda-source-arn";
 import { lambdaTracing } from "./rules/lambda-tracing";
 import { logsKms } from "./rules/logs-kms";
+import { providerSessionName } from "./rules/provider-session-name";
+import { resourcePolicyPrincipals } from "./rules/resource-policy-principals";
 import { logsRetention } from "./rules/logs-retention";
 import { s3Kms } from "./rules/s3-kms";
 import { s3Logging } from "./rules/s3-logging";
@@ -53,6 +56,7 @@ export const policies: Rule[] = [
   glueSecurity,
   kmsRotation,
   kmsPrincipal,
+  kmsCrossAccount,
   logsRetention,
   logsKms,
   codepipelineKms,
@@ -63,4 +67,6 @@ export const policies: Rule[] = [
   iamWildcard,
   iamManaged,
   iamPassRole,
+  resourcePolicyPrincipals,
+  providerSessionName,
 ];

@@ -120,6 +120,22 @@ const set = (type: string, path: string[], value: unknown) => (r: CapturedResour
 };
 
 const EC = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+const CROSS_ACCOUNT_KEY_POLICY = {
+  Statement: [
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: ["kms:PutKeyPolicy", "kms:DescribeKey"],
+      Resource: "*",
+    },
+    {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::210987654321:root" },
+      Action: "kms:Decrypt",
+      Resource: "*",
+    },
+  ],
+};
 const FN = "aws:lambda/function:Function";
 const CASES: Record<string, Case> = {
   "sagemaker-endpoint-config-kms": {
@@ -423,6 +439,81 @@ const CASES: Record<string, Case> = {
           JSON.stringify({
             Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:Decrypt", Resource: "*" }],
           }),
+        ),
+      ],
+    ],
+  },
+  "kms-cross-account-decrypt-only": {
+    compliant: [res("aws:kms/key:Key", "k", { policy: JSON.stringify(CROSS_ACCOUNT_KEY_POLICY) })],
+    breaks: [
+      [
+        "another account may encrypt",
+        set(
+          "aws:kms/key:Key",
+          ["policy"],
+          JSON.stringify({
+            Statement: [
+              ...CROSS_ACCOUNT_KEY_POLICY.Statement,
+              {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::210987654321:root" },
+                Action: "kms:Encrypt",
+                Resource: "*",
+              },
+            ],
+          }),
+        ),
+      ],
+    ],
+  },
+  "resource-policy-principals-exact": {
+    compliant: [
+      res("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy", "mpg", {
+        resourcePolicy: JSON.stringify({
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { AWS: "arn:aws:iam::210987654321:root" },
+              Action: "sagemaker:DescribeModelPackage",
+              Resource: "*",
+            },
+          ],
+        }),
+      }),
+    ],
+    breaks: [
+      [
+        "any account",
+        set(
+          "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy",
+          ["resourcePolicy"],
+          JSON.stringify({
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "sagemaker:DescribeModelPackage",
+                Resource: "*",
+              },
+            ],
+          }),
+        ),
+      ],
+    ],
+  },
+  "provider-assume-role-session-name": {
+    compliant: [
+      res("pulumi:providers:aws", "p", {
+        assumeRoles: JSON.stringify([{ roleArn: "arn:aws:iam::210987654321:role/d", sessionName: "deploy" }]),
+      }),
+    ],
+    breaks: [
+      [
+        "no session name",
+        set(
+          "pulumi:providers:aws",
+          ["assumeRoles"],
+          JSON.stringify([{ roleArn: "arn:aws:iam::210987654321:role/d" }]),
         ),
       ],
     ],
