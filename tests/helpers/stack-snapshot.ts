@@ -3,9 +3,12 @@ import { join } from "node:path";
 import type { OfflineRun } from "../../infra/offline/harness";
 import { runWithReferences } from "../../infra/offline/references";
 
+const REPO_ROOT = join(__dirname, "..", "..");
+
 /**
  * A stack's resources as a stable document: sorted by URN, without the Lambda archives (their text
- * is the handlers' code, tested on its own). Comparing it with a committed copy shows every change
+ * is the handlers' code, tested on its own) and with file assets relative to the checkout, so a
+ * clone elsewhere records the same text. Comparing it with a committed copy shows every change
  * a feature made to an existing configuration.
  */
 export function stackSnapshot(run: OfflineRun): string {
@@ -15,7 +18,8 @@ export function stackSnapshot(run: OfflineRun): string {
       const { code: _code, ...rest } = inputs;
       return { urn, parent, inputs: rest };
     });
-  return `${JSON.stringify({ resources, outputs: run.outputs }, null, 1)}\n`;
+  const text = JSON.stringify({ resources, outputs: run.outputs }, null, 1);
+  return `${text.split(REPO_ROOT).join("<repo>")}\n`;
 }
 
 export const SNAPSHOT_DIR = join(__dirname, "..", "fixtures", "single-account");
