@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { retrainingSchema } from "./retraining";
+import { TUNING_OBJECTIVES, tuningSchema } from "./tuning";
 import { ConfigValidationError, describeIssues } from "./validation";
 
 /**
@@ -62,7 +64,27 @@ export function buildMlPipelineConfigSchema() {
       .int()
       .min(0)
       .max(100, "must be a whole percentage 0-100")
-      .describe("share of requests captured for monitoring, in percent"),
+      .describe("share of requests captured for monitoring, in percent (instance endpoints only)"),
+    serverless: z
+      .strictObject({
+        memorySizeMb: z
+          .number()
+          .int()
+          .refine((mb) => mb >= 1024 && mb <= 6144 && mb % 1024 === 0, {
+            message: "must be 1024, 2048, 3072, 4096, 5120 or 6144 (SageMaker Serverless memory sizes)",
+          })
+          .describe("memory per serverless worker, in MB"),
+        maxConcurrency: z
+          .number()
+          .int()
+          .min(1, "must be at least 1")
+          .max(200, "must be at most 200")
+          .describe("concurrent invocations the endpoint serves"),
+      })
+      .optional()
+      .describe(
+        "serve with SageMaker Serverless Inference instead of instances (no idle cost; no data capture, network isolation or VPC); the instance type then sizes only the evaluation's batch transform",
+      ),
   });
 
   /**
@@ -172,6 +194,9 @@ export function buildMlPipelineConfigSchema() {
               message: "num_round must be a whole number of at least 1",
             })
             .describe("XGBoost's hyperparameters; objective binary:logistic and num_round are required"),
+          tuning: tuningSchema()
+            .optional()
+            .describe("search hyperparameters with a tuning job; the best training job continues the run"),
         })
         .describe("the training job"),
       gate: gateSchema().describe("the evaluation gate a model must pass to be registered"),
@@ -187,8 +212,26 @@ export function buildMlPipelineConfigSchema() {
         })
         .describe("the two endpoints"),
       release,
+      retraining: retrainingSchema(),
     })
     .superRefine((config, ctx) => {
+      const tuning = config.training.tuning;
+      const evalMetric = String(config.training.hyperparameters.eval_metric ?? "");
+      if (tuning && `validation:${evalMetric}` !== tuning.objectiveMetric) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["training", "hyperparameters", "eval_metric"],
+          message: `must be "${tuning.objectiveMetric.slice("validation:".length)}": the tuning objective ${tuning.objectiveMetric} is only emitted for the eval_metric XGBoost computes (objectives: ${Object.keys(TUNING_OBJECTIVES).join(", ")})`,
+        });
+      }
+      if (config.endpoints.prod.serverless) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoints", "prod", "serverless"],
+          message:
+            "production must run on instances: Model Monitor needs data capture, which serverless endpoints do not support; remove serverless from endpoints.prod",
+        });
+      }
       const { train, validation, test } = config.data.split;
       if (Math.abs(train + validation + test - 1) > 1e-9) {
         ctx.addIssue({

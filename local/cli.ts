@@ -67,11 +67,9 @@ async function main(argv: string[]): Promise<number> {
 
 // Handlers log at INFO in Lambda; in a terminal run only their warnings belong next to the progress lines.
 process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
-// The SDK warns that future releases need Node 22; local mode is supported on Node 20, so say nothing.
-process.removeAllListeners("warning");
-process.on("warning", (warning) => {
-  if (warning.name !== "NodeVersionSupportWarning") console.error(`${warning.name}: ${warning.message}`);
-});
+// The SDK warns that its future releases need Node 22; local mode is supported on Node 20 with the
+// pinned SDK, so the warning says nothing a user can act on (the SDK's own switch turns it off).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 let interrupted = false;
 process.on("SIGINT", () => {

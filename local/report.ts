@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { tuningSection } from "./report-tuning";
 import type { LocalRunResult } from "./run-types";
 
 /** The run as a page: metrics, ROC curve, confusion matrix, feature importance, drift and lineage. */
@@ -76,7 +77,7 @@ h1{margin-bottom:.2rem} .status{color:#fff;padding:.15rem .6rem;border-radius:4p
 table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:38%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
 .cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
-.bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}`;
+.winner{background:#dcfce7} .bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}`;
 
 const section = (title: string, body: string) => `<section><h2>${title}</h2>${body}</section>`;
 
@@ -136,18 +137,34 @@ function driftSection(drift: LocalRunResult["drift"]): string {
   return `<p>${drift.violations.length} violation(s) over ${drift.features.length} features, ${drift.capturedRows} captured rows, threshold ${fmt(drift.threshold, 3)} (the larger of the constraints' threshold and the sample-size allowance).</p>${bars(worst)}`;
 }
 
+function trigger(result: LocalRunResult): string | undefined {
+  const input = result.input;
+  if (!input) return undefined;
+  return input.triggerAlarm !== "none"
+    ? `${input.triggerSource} (alarm ${input.triggerAlarm})`
+    : input.triggerSource;
+}
+
+/** A serverless test endpoint runs without the features serverless endpoints lack; the report says so. */
+function testEndpoint(result: LocalRunResult): string {
+  const serverless = result.input?.endpoint.serverless;
+  if (!result.endpoints.test || !serverless) return result.endpoints.test ?? "–";
+  return `${result.endpoints.test} — serverless (${serverless.MemorySizeInMB} MB, up to ${serverless.MaxConcurrency} concurrent): no data capture, no network isolation`;
+}
+
 function lineageSection(result: LocalRunResult): string {
   const pkg = result.modelPackage;
   const lineage = [
     ["commit", `${result.commit.id}${result.commit.dirty ? " (uncommitted changes)" : ""}`],
     ["data", result.input?.data.rawUri],
     ["run", result.runId],
-    ["training job", result.input?.training.jobName],
+    ["trigger", trigger(result)],
+    ["training job", result.tuning?.best?.trainingJobName ?? result.input?.training.jobName],
     [
       "model package",
       pkg ? `${pkg.arn} (${pkg.status}${pkg.statusReason ? `: ${pkg.statusReason}` : ""})` : "–",
     ],
-    ["test endpoint", result.endpoints.test ?? "–"],
+    ["test endpoint", testEndpoint(result)],
     ["prod endpoint", result.endpoints.prod ?? "–"],
     ["previous champion", result.previousChampion ? `version ${result.previousChampion.version}` : "none"],
   ];
@@ -171,6 +188,7 @@ export function writeReport(result: LocalRunResult): string {
         ? bars(result.featureImportance.slice(0, 15).map((f) => ({ label: f.feature, value: f.gain })))
         : "<p>–</p>",
     ),
+    ...(result.tuning ? [section("Hyperparameter tuning", tuningSection(result.tuning))] : []),
     section("Tests", testsSection(result.testReport)),
     section("Release (prod canary)", canarySection(result.canary)),
     section("Drift (captured prod traffic vs. training baseline)", driftSection(result.drift)),

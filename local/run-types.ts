@@ -1,5 +1,6 @@
 import type { RunInput } from "../functions/lib/run-input";
 import type { SuiteReport } from "../functions/test-suite";
+import type { TuningRecord } from "./adapters";
 import type { DriftReport } from "./monitor";
 import type { CanaryReport } from "./release/canary";
 import type { ModelPackage } from "./world";
@@ -46,6 +47,8 @@ export interface LocalRunResult {
   canary?: CanaryReport;
   drift?: DriftReport;
   featureImportance?: { feature: string; gain: number }[];
+  /** The hyperparameter search, when the config asks for one: every trial and the winner. */
+  tuning?: TuningRecord;
   commit: { id: string; dirty: boolean };
   endpoints: { test?: string; prod?: string };
   failedState?: string;

@@ -20,6 +20,16 @@ export function summary(result: LocalRunResult): string[] {
       "metrics",
       `test AUC ${m.auc.value.toFixed(4)}, accuracy ${m.accuracy.value.toFixed(4)}, precision ${m.precision.value.toFixed(4)}, recall ${m.recall.value.toFixed(4)}`,
     );
+  const tuning = result.tuning;
+  if (tuning?.best)
+    row(
+      "tuning",
+      `best of ${tuning.trials.length} trials: ${tuning.best.trainingJobName}, ${tuning.objective.MetricName} ${tuning.best.objective?.toFixed(4)} (${Object.entries(
+        tuning.best.hyperparameters,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ")})`,
+    );
   if (result.gateSummary) row("gate", result.gateSummary);
   if (result.modelPackage)
     row(

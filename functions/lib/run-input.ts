@@ -1,4 +1,5 @@
 import { type MlPipelineConfig } from "../../config/schema";
+import { TUNABLE_HYPERPARAMETERS, TUNING_OBJECTIVES, type TuningConfig } from "../../config/tuning";
 
 /**
  * The input of one ML pipeline run. Every `$$.Execution.Input` path in the state machine reads from
@@ -9,7 +10,9 @@ export interface RunTrigger {
   /** The commit the run builds; `local` (or a hash of the work tree) outside git. */
   commitId: string;
   /** What started the run. */
-  source: "push" | "data" | "manual" | "local";
+  source: "push" | "data" | "manual" | "local" | "drift";
+  /** The alarm that started a drift run (its name), recorded in lineage and the model package. */
+  alarm?: string;
   startedAt: Date;
   /** A specific data object to train on; defaults to the configured file under the staging prefix. */
   dataKey?: string;
@@ -25,10 +28,33 @@ export interface RunEnvironment {
   image: string;
 }
 
+/** A SageMaker hyperparameter range; the API takes bounds as strings. */
+export interface ParameterRange {
+  Name: string;
+  MinValue: string;
+  MaxValue: string;
+  ScalingType: string;
+}
+
+/** The tuning job of a run, in the shapes CreateHyperParameterTuningJob takes. */
+export interface TuningInput {
+  /** At most 32 characters (HyperParameterTuningJobName). */
+  jobName: string;
+  objective: { Type: "Maximize" | "Minimize"; MetricName: string };
+  resourceLimits: { MaxNumberOfTrainingJobs: number; MaxParallelTrainingJobs: number };
+  parameterRanges: { IntegerParameterRanges: ParameterRange[]; ContinuousParameterRanges: ParameterRange[] };
+  /** The configured hyperparameters that are not searched, with the seed. */
+  staticHyperparameters: Record<string, string>;
+  /** Seeds the local search's sequence. */
+  seed: number;
+}
+
 export interface RunInput {
   runId: string;
   commitId: string;
   triggerSource: RunTrigger["source"];
+  /** The alarm that started a drift run; "none" otherwise (model package metadata needs a value). */
+  triggerAlarm: string;
   data: {
     rawUri: string;
     configUri: string;
@@ -56,7 +82,8 @@ export interface RunInput {
   };
   evaluation: { transformJobName: string; instanceType: string; outputUri: string; evaluationUri: string };
   gate: MlPipelineConfig["gate"];
-  model: { name: string };
+  /** Serverless endpoints do not support network isolation, so a model served by one runs without. */
+  model: { name: string; networkIsolation: boolean };
   registry: { groupName: string; description: string };
   endpoint: {
     name: string;
@@ -65,7 +92,11 @@ export interface RunInput {
     initialInstanceCount: number;
     captureSamplingPercent: number;
     captureUri: string;
+    /** Present when the test endpoint is serverless (no data capture then). */
+    serverless?: { MemorySizeInMB: number; MaxConcurrency: number };
   };
+  /** Present when the config asks for hyperparameter tuning. */
+  tuning?: TuningInput;
 }
 
 /** A run's id: `<yyyymmdd>-<hhmmss>-<commit>`, as runIdFor makes it (config and rollback check it). */
@@ -83,9 +114,18 @@ function stamp(date: Date): string {
   return `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}`;
 }
 
-function resourceName(prefix: string, runId: string): string {
-  const room = 63 - runId.length - 1;
+function resourceName(prefix: string, runId: string, maxLength = 63): string {
+  const room = maxLength - runId.length - 1;
   return `${prefix.slice(0, room).replace(/-+$/, "")}-${runId}`;
+}
+
+/**
+ * The start of every tuning job name of a pipeline: tuning job names have at most 32 characters
+ * (HyperParameterTuningJobName), and a run id takes up to 24, so the pipeline name keeps 7. IAM scopes
+ * tuning jobs and their training jobs by it.
+ */
+export function tuningJobPrefix(pipelineName: string): string {
+  return pipelineName.toLowerCase().slice(0, 7).replace(/-+$/, "");
 }
 
 export function runIdFor(trigger: RunTrigger): string {
@@ -106,6 +146,7 @@ export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env
     runId,
     commitId: trigger.commitId,
     triggerSource: trigger.source,
+    triggerAlarm: trigger.alarm ?? "none",
     data: {
       rawUri: uri(dataKey),
       configUri: uri(env.configKey),
@@ -141,10 +182,10 @@ export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env
       evaluationUri: out("evaluation/evaluation.json"),
     },
     gate: config.gate,
-    model: { name: resourceName(config.name, runId) },
+    model: { name: resourceName(config.name, runId), networkIsolation: !endpoint.serverless },
     registry: {
       groupName: env.modelPackageGroupName,
-      description: `${config.name} from commit ${trigger.commitId} (${trigger.source}, run ${runId})`,
+      description: `${config.name} from commit ${trigger.commitId} (${trigger.source}${trigger.alarm ? ` on alarm ${trigger.alarm}` : ""}, run ${runId})`,
     },
     endpoint: {
       name: endpoint.name,
@@ -153,6 +194,55 @@ export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env
       initialInstanceCount: endpoint.initialInstanceCount,
       captureSamplingPercent: endpoint.dataCaptureSamplingPercent,
       captureUri: uri(`capture/${endpoint.name}/`),
+      ...(endpoint.serverless && {
+        serverless: {
+          MemorySizeInMB: endpoint.serverless.memorySizeMb,
+          MaxConcurrency: endpoint.serverless.maxConcurrency,
+        },
+      }),
     },
+    ...(training.tuning && {
+      tuning: tuningInput(
+        training.tuning,
+        training.hyperparameters,
+        `${tuningJobPrefix(config.name)}-${runId}`,
+      ),
+    }),
+  };
+}
+
+/** The tuning job's objective, limits and ranges; searched hyperparameters leave the static ones. */
+export function tuningInput(
+  tuning: TuningConfig,
+  hyperparameters: MlPipelineConfig["training"]["hyperparameters"],
+  jobName: string,
+): TuningInput {
+  const ranges = Object.entries(tuning.ranges).map(([name, range]) => ({
+    kind: TUNABLE_HYPERPARAMETERS[name as keyof typeof TUNABLE_HYPERPARAMETERS],
+    range: {
+      Name: name,
+      MinValue: String(range!.min),
+      MaxValue: String(range!.max),
+      ScalingType: range!.scaling,
+    },
+  }));
+  const pick = (kind: string) => ranges.filter((r) => r.kind === kind).map((r) => r.range);
+  const statics = Object.entries(hyperparameters).filter(([name]) => !(name in tuning.ranges));
+  return {
+    jobName,
+    objective: { Type: TUNING_OBJECTIVES[tuning.objectiveMetric], MetricName: tuning.objectiveMetric },
+    resourceLimits: {
+      MaxNumberOfTrainingJobs: tuning.maxJobs,
+      MaxParallelTrainingJobs: tuning.maxParallelJobs,
+    },
+    parameterRanges: {
+      IntegerParameterRanges: pick("integer"),
+      ContinuousParameterRanges: pick("continuous"),
+    },
+    staticHyperparameters: Object.fromEntries([
+      ...statics.map(([name, value]) => [name, String(value)]),
+      ["seed", String(tuning.seed)],
+    ]),
+    seed: tuning.seed,
   };
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { MlPipelineConfig } from "../../config/schema";
 import { handler as controllerHandler } from "../../functions/controller";
 import { handler as runnerHandler } from "../../functions/pipeline-runner";
+import { tuningJobPrefix } from "../../functions/lib/run-input";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction, functionName } from "../shared/lambda";
@@ -122,6 +123,7 @@ export class MlPipeline extends pulumi.ComponentResource {
       bucketArn: bucket.arn,
       glueJobName,
       runPrefix: config.name.toLowerCase().slice(0, 20),
+      tuningPrefix: tuningJobPrefix(config.name),
       endpointName: config.endpoints.test.name,
       modelPackageGroupName: groupName,
       experimentName: config.experiment.name,

@@ -12,6 +12,8 @@ export interface MlNames {
   glueJobName: string;
   /** Lower-case prefix of every training job, model and transform job a run creates. */
   runPrefix: string;
+  /** Lower-case prefix of every tuning job and of the training jobs tuning starts. */
+  tuningPrefix: string;
   endpointName: string;
   modelPackageGroupName: string;
   experimentName: string;
@@ -62,6 +64,24 @@ export function stateMachineStatements(names: MlNames, sageMakerRoleArn: pulumi.
       ],
     },
     {
+      // Step Functions' IAM page for SageMaker lists these for createHyperParameterTuningJob.sync;
+      // DescribeBestTrainingJob reads the winner, which the tuning job named.
+      // https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html
+      Sid: "TuneHyperparameters",
+      Action: [
+        "sagemaker:CreateHyperParameterTuningJob",
+        "sagemaker:DescribeHyperParameterTuningJob",
+        "sagemaker:StopHyperParameterTuningJob",
+        "sagemaker:ListTags",
+        "sagemaker:AddTags",
+        "sagemaker:DescribeTrainingJob",
+      ],
+      Resource: [
+        sm(names, `hyper-parameter-tuning-job/${names.tuningPrefix}-*`),
+        sm(names, `training-job/${names.tuningPrefix}-*`),
+      ],
+    },
+    {
       Sid: "RegisterModels",
       Action: ["sagemaker:CreateModelPackage", "sagemaker:AddTags"],
       Resource: [
@@ -87,6 +107,7 @@ export function stateMachineStatements(names: MlNames, sageMakerRoleArn: pulumi.
       Resource: [
         arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
         arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTransformJobsRule"),
+        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTuningJobsRule"),
       ],
     },
     passRole(sageMakerRoleArn, "sagemaker.amazonaws.com"),

@@ -147,55 +147,68 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
         },
         ResultPath: "$.experiment",
         Catch: [catchTo("ExperimentTrackingFailed")],
-        Next: "Train",
+        Next: "TrainOrTune",
       },
     ),
+    TrainOrTune: {
+      Type: "Choice",
+      Comment: "A run whose config has training.tuning searches hyperparameters; otherwise one training job",
+      Choices: [{ Variable: "$.tuning", IsPresent: true, Next: "Tune" }],
+      Default: "Train",
+    },
     Train: {
       Type: "Task",
       Resource: "arn:aws:states:::sagemaker:createTrainingJob.sync",
       Parameters: {
         ...fromInput({ TrainingJobName: "training.jobName", HyperParameters: "training.hyperparameters" }),
-        AlgorithmSpecification: {
-          ...fromInput({ TrainingImage: "training.image" }),
-          TrainingInputMode: "File",
-        },
-        RoleArn: resources.sageMakerRoleArn,
-        InputDataConfig: [
-          channel("train", "data.trainUri", "training.trainDistribution"),
-          channel("validation", "data.validationUri"),
-        ],
-        OutputDataConfig: {
-          ...fromInput({ S3OutputPath: "training.outputUri" }),
-          KmsKeyId: resources.kmsKeyArn,
-        },
-        ResourceConfig: {
-          ...fromInput({
-            InstanceType: "training.instanceType",
-            InstanceCount: "training.instanceCount",
-            VolumeSizeInGB: "training.volumeSizeGb",
-          }),
-          VolumeKmsKeyId: resources.kmsKeyArn,
-        },
-        StoppingCondition: fromInput({ MaxRuntimeInSeconds: "training.maxRuntimeSeconds" }),
-        EnableNetworkIsolation: true,
-        EnableInterContainerTrafficEncryption: true,
+        ...trainingJob(resources),
         ExperimentConfig: {
           "ExperimentName.$": "$.experiment.experimentName",
           "TrialName.$": "$.experiment.trialName",
           TrialComponentDisplayName: "training",
         },
-        Tags: [
-          { Key: "mlops:run", "Value.$": input("runId") },
-          { Key: "mlops:commit", "Value.$": input("commitId") },
-        ],
+        Tags: runTags(),
       },
-      ResultSelector: {
-        "jobName.$": "$.TrainingJobName",
-        "jobArn.$": "$.TrainingJobArn",
-        "modelDataUri.$": "$.ModelArtifacts.S3ModelArtifacts",
-        "finalMetrics.$": "$.FinalMetricDataList",
-      },
+      ResultSelector: TRAINING_RESULT,
       ResultPath: "$.training",
+      Catch: [catchTo("TrainingFailed")],
+      Next: "CreateModel",
+    },
+    Tune: {
+      Type: "Task",
+      Comment: "Search the configured ranges; the best training job continues the run as Train's would",
+      Resource: "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync",
+      Parameters: {
+        ...fromInput({ HyperParameterTuningJobName: "tuning.jobName" }),
+        HyperParameterTuningJobConfig: {
+          // The local search is deterministic; in the cloud Bayesian search makes the most of few jobs.
+          Strategy: "Bayesian",
+          ...fromInput({
+            HyperParameterTuningJobObjective: "tuning.objective",
+            ResourceLimits: "tuning.resourceLimits",
+            ParameterRanges: "tuning.parameterRanges",
+          }),
+          TrainingJobEarlyStoppingType: "Off",
+        },
+        TrainingJobDefinition: {
+          ...fromInput({ StaticHyperParameters: "tuning.staticHyperparameters" }),
+          ...trainingJob(resources),
+        },
+        Tags: runTags(),
+      },
+      ResultSelector: { "jobName.$": "$.BestTrainingJob.TrainingJobName" },
+      ResultPath: "$.bestTrainingJob",
+      Catch: [catchTo("TrainingFailed")],
+      Next: "DescribeBestTrainingJob",
+    },
+    DescribeBestTrainingJob: {
+      Type: "Task",
+      Comment: "The tuning job names its best training job; its model and metrics are what Train returns",
+      Resource: "arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob",
+      Parameters: { "TrainingJobName.$": "$.bestTrainingJob.jobName" },
+      ResultSelector: TRAINING_RESULT,
+      ResultPath: "$.training",
+      Retry: [retryTransient(SAGEMAKER_SDK_ERRORS)],
       Catch: [catchTo("TrainingFailed")],
       Next: "CreateModel",
     },
@@ -209,7 +222,7 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
           "ModelDataUrl.$": "$.training.modelDataUri",
         },
         ExecutionRoleArn: resources.sageMakerRoleArn,
-        EnableNetworkIsolation: true,
+        ...fromInput({ EnableNetworkIsolation: "model.networkIsolation" }),
       },
       ResultPath: null,
       Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
@@ -321,6 +334,7 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
             runId: "runId",
             dataUri: "data.rawUri",
             trigger: "triggerSource",
+            triggerAlarm: "triggerAlarm",
           }),
           "trainingJob.$": "$.training.jobName",
           "testAuc.$": "States.Format('{}', $.evaluation.testAuc)",
@@ -331,41 +345,51 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
       ResultPath: "$.registration",
       Retry: [retryTransient(SAGEMAKER_SDK_ERRORS)],
       Catch: [catchTo("RegistrationFailed")],
-      Next: "CreateEndpointConfig",
+      Next: "EndpointKind",
     },
-    CreateEndpointConfig: {
-      Type: "Task",
-      Resource: "arn:aws:states:::sagemaker:createEndpointConfig",
-      Parameters: {
-        ...fromInput({ EndpointConfigName: "endpoint.configName" }),
-        ProductionVariants: [
-          {
-            VariantName: "AllTraffic",
-            ...fromInput({
-              ModelName: "model.name",
-              InitialInstanceCount: "endpoint.initialInstanceCount",
-              InstanceType: "endpoint.instanceType",
-            }),
-            InitialVariantWeight: 1,
-          },
-        ],
-        DataCaptureConfig: {
-          EnableCapture: true,
+    EndpointKind: {
+      Type: "Choice",
+      Comment: "A serverless test endpoint (endpoints.test.serverless) has no instances and no data capture",
+      Choices: [
+        { Variable: "$.endpoint.serverless", IsPresent: true, Next: "CreateServerlessEndpointConfig" },
+      ],
+      Default: "CreateEndpointConfig",
+    },
+    CreateEndpointConfig: endpointConfig({
+      ProductionVariants: [
+        {
+          VariantName: "AllTraffic",
           ...fromInput({
-            InitialSamplingPercentage: "endpoint.captureSamplingPercent",
-            DestinationS3Uri: "endpoint.captureUri",
+            ModelName: "model.name",
+            InitialInstanceCount: "endpoint.initialInstanceCount",
+            InstanceType: "endpoint.instanceType",
           }),
-          KmsKeyId: resources.kmsKeyArn,
-          CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
-          CaptureContentTypeHeader: { CsvContentTypes: ["text/csv"] },
+          InitialVariantWeight: 1,
         },
+      ],
+      DataCaptureConfig: {
+        EnableCapture: true,
+        ...fromInput({
+          InitialSamplingPercentage: "endpoint.captureSamplingPercent",
+          DestinationS3Uri: "endpoint.captureUri",
+        }),
         KmsKeyId: resources.kmsKeyArn,
+        CaptureOptions: [{ CaptureMode: "Input" }, { CaptureMode: "Output" }],
+        CaptureContentTypeHeader: { CsvContentTypes: ["text/csv"] },
       },
-      ResultPath: null,
-      Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
-      Catch: [catchTo("EndpointDeploymentFailed")],
-      Next: "FindEndpoint",
-    },
+      KmsKeyId: resources.kmsKeyArn,
+    }),
+    // Serverless endpoints support neither data capture nor network isolation, and have no ML storage
+    // volume for KmsKeyId to encrypt (feature exclusions:
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html#serverless-endpoints-how-it-works-exclusions).
+    CreateServerlessEndpointConfig: endpointConfig({
+      ProductionVariants: [
+        {
+          VariantName: "AllTraffic",
+          ...fromInput({ ModelName: "model.name", ServerlessConfig: "endpoint.serverless" }),
+        },
+      ],
+    }),
     FindEndpoint: controller("findEndpoint", fromInput({ endpointName: "endpoint.name" }), {
       Comment: "create, update, or recreate a Failed endpoint; wait while one is busy",
       ResultSelector: { "action.$": "$.Payload.action", "status.$": "$.Payload.status" },
@@ -463,6 +487,18 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
     };
   }
 
+  function endpointConfig(parameters: State): State {
+    return {
+      Type: "Task",
+      Resource: "arn:aws:states:::sagemaker:createEndpointConfig",
+      Parameters: { ...fromInput({ EndpointConfigName: "endpoint.configName" }), ...parameters },
+      ResultPath: null,
+      Retry: [retryTransient(SAGEMAKER_OPTIMIZED_ERRORS)],
+      Catch: [catchTo("EndpointDeploymentFailed")],
+      Next: "FindEndpoint",
+    };
+  }
+
   function endpointCall(api: "createEndpoint" | "updateEndpoint"): State {
     return {
       Type: "Task",
@@ -474,6 +510,44 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
       Next: "WaitForEndpoint",
     };
   }
+}
+
+/** What Train and DescribeBestTrainingJob return at `$.training`: the same fields either way. */
+const TRAINING_RESULT = {
+  "jobName.$": "$.TrainingJobName",
+  "jobArn.$": "$.TrainingJobArn",
+  "modelDataUri.$": "$.ModelArtifacts.S3ModelArtifacts",
+  "finalMetrics.$": "$.FinalMetricDataList",
+};
+
+const runTags = () => [
+  { Key: "mlops:run", "Value.$": input("runId") },
+  { Key: "mlops:commit", "Value.$": input("commitId") },
+  { Key: "mlops:trigger", "Value.$": input("triggerSource") },
+];
+
+/** A training job's image, data, outputs and limits: the same for Train and every tuning trial. */
+function trainingJob(resources: PipelineResources): State {
+  return {
+    AlgorithmSpecification: { ...fromInput({ TrainingImage: "training.image" }), TrainingInputMode: "File" },
+    RoleArn: resources.sageMakerRoleArn,
+    InputDataConfig: [
+      channel("train", "data.trainUri", "training.trainDistribution"),
+      channel("validation", "data.validationUri"),
+    ],
+    OutputDataConfig: { ...fromInput({ S3OutputPath: "training.outputUri" }), KmsKeyId: resources.kmsKeyArn },
+    ResourceConfig: {
+      ...fromInput({
+        InstanceType: "training.instanceType",
+        InstanceCount: "training.instanceCount",
+        VolumeSizeInGB: "training.volumeSizeGb",
+      }),
+      VolumeKmsKeyId: resources.kmsKeyArn,
+    },
+    StoppingCondition: fromInput({ MaxRuntimeInSeconds: "training.maxRuntimeSeconds" }),
+    EnableNetworkIsolation: true,
+    EnableInterContainerTrafficEncryption: true,
+  };
 }
 
 function channel(name: string, uriPath: string, distributionPath?: string): State {

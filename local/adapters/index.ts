@@ -6,9 +6,12 @@ import { lambdaAdapters } from "./lambda";
 import { sageMakerHostingAdapters } from "./sagemaker-hosting";
 import { sageMakerJobAdapters } from "./sagemaker-jobs";
 import { sageMakerRegistryAdapters } from "./sagemaker-registry";
+import { sageMakerTuningAdapters, type TuningRecord } from "./sagemaker-tuning";
+import type { TrainingRecord } from "./sagemaker-jobs";
 import type { TaskHandler } from "./types";
 
-export { applyFilter } from "./sagemaker-jobs";
+export { applyFilter, type TrainingRecord } from "./sagemaker-jobs";
+export type { TuningRecord, TuningTrial } from "./sagemaker-tuning";
 export { taskError, type TaskHandler } from "./types";
 
 /**
@@ -17,21 +20,26 @@ export { taskError, type TaskHandler } from "./types";
  */
 export interface Adapters {
   handlers: Record<string, TaskHandler>;
-  /** Each training job's output folder (its metrics and feature importance, for the report). */
-  trainingOutputs: Map<string, string>;
+  /** Each training job the run started, by name (its output folder holds metrics and feature importance). */
+  trainingJobs: Map<string, TrainingRecord>;
+  /** The tuning jobs the run started, with every trial. */
+  tunings: TuningRecord[];
 }
 
 export function localAdapters(world: LocalWorld, hosting: LocalHosting, featureNames: string[]): Adapters {
-  const trainingOutputs = new Map<string, string>();
+  const trainingJobs = new Map<string, TrainingRecord>();
+  const tunings: TuningRecord[] = [];
   return {
     handlers: {
       ...glueAdapters(world),
       ...lambdaAdapters(),
-      ...sageMakerJobAdapters(world, hosting, featureNames, trainingOutputs),
+      ...sageMakerJobAdapters(world, hosting, featureNames, trainingJobs),
+      ...sageMakerTuningAdapters(world, featureNames, trainingJobs, tunings),
       ...sageMakerHostingAdapters(world, hosting),
       ...sageMakerRegistryAdapters(world),
     },
-    trainingOutputs,
+    trainingJobs,
+    tunings,
   };
 }
 

@@ -16,47 +16,85 @@ export function applyFilter(filter: string | undefined, fields: string[]): strin
   throw new Error(`batch transform filter ${filter} is not supported locally`);
 }
 
+/** A finished local training job, as DescribeTrainingJob reports it (and where its files are). */
+export interface TrainingRecord {
+  TrainingJobName: string;
+  TrainingJobArn: string;
+  TrainingJobStatus: "Completed";
+  HyperParameters: Record<string, string>;
+  ModelArtifacts: { S3ModelArtifacts: string };
+  FinalMetricDataList: { MetricName: string; Value: number }[];
+  /** The job's output folder: its metrics and feature importance, for the report. */
+  outputDir: string;
+}
+
+/** What a training job is given: a Train Task's parameters, or one tuning trial's. */
+export interface TrainingRequest {
+  name: string;
+  hyperparameters: Record<string, string>;
+  trainUri: string;
+  validationUri: string;
+  outputPath: string;
+}
+
 /** Training: real XGBoost 1.7 with the job's hyperparameters, writing SageMaker's output contract. */
-async function train(
+export async function runTrainingJob(
   world: LocalWorld,
-  input: TaskInput,
+  request: TrainingRequest,
   featureNames: string[],
-  outputs: Map<string, string>,
-) {
-  const channel = (name: string) =>
-    (input.InputDataConfig as TaskInput[]).find((c) => c.ChannelName === name)?.DataSource.S3DataSource
-      .S3Uri as string;
-  const name = String(input.TrainingJobName);
-  const outputUri = `${String(input.OutputDataConfig.S3OutputPath).replace(/\/?$/, "/")}${name}/output/`;
+): Promise<TrainingRecord> {
+  const outputUri = `${request.outputPath.replace(/\/?$/, "/")}${request.name}/output/`;
   const outputDir = world.path(outputUri);
   const done = await runPython(join(PYTHON_DIR, "train.py"), [
-    "--train",
-    world.path(channel("train")),
-    "--validation",
-    world.path(channel("validation")),
-    "--hyperparameters",
-    JSON.stringify(input.HyperParameters),
-    "--output-dir",
-    outputDir,
-    "--feature-names",
-    JSON.stringify(featureNames),
+    ...["--train", world.path(request.trainUri), "--validation", world.path(request.validationUri)],
+    ...["--hyperparameters", JSON.stringify(request.hyperparameters), "--output-dir", outputDir],
+    ...["--feature-names", JSON.stringify(featureNames)],
   ]);
   if (done.code !== 0)
     throw taskError(
       "States.TaskFailed",
-      `Training job ${name} failed: AlgorithmError: ${lastLine(done.stderr)}`,
+      `Training job ${request.name} failed: AlgorithmError: ${lastLine(done.stderr)}`,
     );
-  outputs.set(name, outputDir);
   const metrics = JSON.parse(readFileSync(join(outputDir, "metrics.json"), "utf8")) as {
-    FinalMetricDataList: unknown[];
+    FinalMetricDataList: TrainingRecord["FinalMetricDataList"];
   };
   return {
-    TrainingJobName: name,
-    TrainingJobArn: localArn("sagemaker", `training-job/${name.toLowerCase()}`),
+    TrainingJobName: request.name,
+    TrainingJobArn: localArn("sagemaker", `training-job/${request.name.toLowerCase()}`),
     TrainingJobStatus: "Completed",
+    HyperParameters: request.hyperparameters,
     ModelArtifacts: { S3ModelArtifacts: `${outputUri}model.tar.gz` },
     FinalMetricDataList: metrics.FinalMetricDataList,
+    outputDir,
   };
+}
+
+/** The S3 URI of a Task's input channel. */
+export function channelUri(input: TaskInput, name: string): string {
+  const channel = (input.InputDataConfig as TaskInput[]).find((c) => c.ChannelName === name);
+  if (!channel) throw taskError("SageMaker.ValidationException", `the training job has no ${name} channel`);
+  return String(channel.DataSource.S3DataSource.S3Uri);
+}
+
+async function train(
+  world: LocalWorld,
+  input: TaskInput,
+  featureNames: string[],
+  jobs: Map<string, TrainingRecord>,
+) {
+  const record = await runTrainingJob(
+    world,
+    {
+      name: String(input.TrainingJobName),
+      hyperparameters: input.HyperParameters as Record<string, string>,
+      trainUri: channelUri(input, "train"),
+      validationUri: channelUri(input, "validation"),
+      outputPath: String(input.OutputDataConfig.S3OutputPath),
+    },
+    featureNames,
+  );
+  jobs.set(record.TrainingJobName, record);
+  return record;
 }
 
 /** Batch transform: every input file scored by the model, with the job's input and output filters. */
@@ -85,16 +123,24 @@ async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskIn
   return { TransformJobName: input.TransformJobName, TransformJobStatus: "Completed" };
 }
 
-/** SageMaker's `.sync` jobs: training and batch transform. */
+/** SageMaker's `.sync` jobs (training and batch transform) and the training jobs they left. */
 export function sageMakerJobAdapters(
   world: LocalWorld,
   hosting: LocalHosting,
   featureNames: string[],
-  trainingOutputs: Map<string, string>,
+  jobs: Map<string, TrainingRecord>,
 ): Record<string, TaskHandler> {
   return {
-    "arn:aws:states:::sagemaker:createTrainingJob.sync": (input) =>
-      train(world, input, featureNames, trainingOutputs),
+    "arn:aws:states:::sagemaker:createTrainingJob.sync": (input) => train(world, input, featureNames, jobs),
+    "arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob": async (input) => {
+      const record = jobs.get(String(input.TrainingJobName));
+      if (!record)
+        throw taskError(
+          "SageMaker.ResourceNotFoundException",
+          `Requested resource not found: ${String(input.TrainingJobName)}`,
+        );
+      return record;
+    },
     "arn:aws:states:::sagemaker:createTransformJob.sync": (input) => transform(world, hosting, input),
   };
 }

@@ -2,7 +2,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
-import { handlersByState, localAdapters, type TaskHandler } from "../adapters";
+import { handlersByState, localAdapters, type Adapters, type TaskHandler } from "../adapters";
 import type { RunContext, Stage } from "../run-context";
 import { localArn } from "../world";
 
@@ -57,11 +57,15 @@ async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, d
 }
 
 /** What the run left in the world that the report shows, whether it succeeded or not. */
-function collectArtifacts(ctx: RunContext, trainingDir: string | undefined): void {
+function collectArtifacts(ctx: RunContext, adapters: Adapters): void {
   const { world, input, result } = ctx;
   const read = (path: string) => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
   result.dataReport = read(world.path(input.data.reportUri));
   result.evaluation = read(world.path(input.evaluation.evaluationUri));
+  result.tuning = adapters.tunings[0];
+  // With tuning, the model is the best trial's; without, the one training job's.
+  const jobName = result.tuning?.best?.trainingJobName ?? input.training.jobName;
+  const trainingDir = adapters.trainingJobs.get(jobName)?.outputDir;
   if (trainingDir) result.featureImportance = read(join(trainingDir, "feature-importance.json"));
 }
 
@@ -77,7 +81,7 @@ export const mlPipeline: Stage = {
       timedHandlers(ctx, handlersByState(definition, adapters.handlers)),
       definition,
     );
-    collectArtifacts(ctx, adapters.trainingOutputs.get(ctx.input.training.jobName));
+    collectArtifacts(ctx, adapters);
     const { result, config } = ctx;
     if (!outcome.ok) {
       result.failedState = outcome.state;

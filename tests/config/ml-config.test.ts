@@ -51,7 +51,54 @@ describe("ML pipeline config", () => {
     assert.equal(config.training.imageVersion, "1.7-1");
   });
 
+  const tuning = () => ({
+    objectiveMetric: "validation:auc",
+    maxJobs: 8,
+    maxParallelJobs: 2,
+    ranges: { eta: { min: 0.05, max: 0.5 }, max_depth: { min: 3, max: 8 } },
+    seed: 7,
+  });
   const cases: [string, (d: Doc) => void, RegExp][] = [
+    [
+      "a tuning range on a hyperparameter XGBoost cannot tune",
+      (d) => (d.training.tuning = { ...tuning(), ranges: { objective: { min: 0, max: 1 } } }),
+      /training\.tuning\.ranges\.objective = .*objective is not a tunable XGBoost hyperparameter; tunable: alpha, /,
+    ],
+    [
+      "a tuning range whose min is not below its max",
+      (d) => (d.training.tuning = { ...tuning(), ranges: { eta: { min: 0.5, max: 0.1 } } }),
+      /training\.tuning\.ranges\.eta = .*min \(0\.5\) must be below max \(0\.1\)/,
+    ],
+    [
+      "a fractional range on an integer hyperparameter",
+      (d) => (d.training.tuning = { ...tuning(), ranges: { max_depth: { min: 2.5, max: 6 } } }),
+      /training\.tuning\.ranges\.max_depth = .*max_depth is an integer hyperparameter/,
+    ],
+    [
+      "more parallel tuning jobs than jobs",
+      (d) => (d.training.tuning = { ...tuning(), maxJobs: 2, maxParallelJobs: 4 }),
+      /training\.tuning\.maxParallelJobs = 4: must be at most maxJobs \(2\)/,
+    ],
+    [
+      "a tuning objective the eval_metric does not compute",
+      (d) => (d.training.tuning = { ...tuning(), objectiveMetric: "validation:logloss" }),
+      /training\.hyperparameters\.eval_metric = "auc": must be "logloss": the tuning objective validation:logloss/,
+    ],
+    [
+      "a serverless memory size SageMaker does not offer",
+      (d) => (d.endpoints.test.serverless = { memorySizeMb: 1500, maxConcurrency: 5 }),
+      /endpoints\.test\.serverless\.memorySizeMb = 1500: must be 1024, 2048, 3072, 4096, 5120 or 6144/,
+    ],
+    [
+      "a serverless production endpoint",
+      (d) => (d.endpoints.prod.serverless = { memorySizeMb: 2048, maxConcurrency: 5 }),
+      /endpoints\.prod\.serverless = .*production must run on instances: Model Monitor needs data capture/,
+    ],
+    [
+      "a negative drift cooldown",
+      (d) => (d.retraining.cooldownHours = -1),
+      /retraining\.cooldownHours = -1: must be 0 or more hours/,
+    ],
     [
       "split shares that do not add up",
       (d) => (d.data.split.test = 0.3),

@@ -18,6 +18,7 @@ import {
 type Json = unknown;
 type State = Record<string, Json>;
 export interface Definition {
+  StartAt?: string;
   States: Record<string, State>;
 }
 
@@ -61,10 +62,44 @@ export function operationsUsed(definition: Definition): Record<string, string[]>
   return Object.fromEntries(Object.entries(wanted).map(([service, ops]) => [service, [...ops]]));
 }
 
+/**
+ * The states a run with this execution input can reach. A Choice rule `{Variable: "$.x", IsPresent}`
+ * is decided by the input (the workflow's optional branches: tuning, a serverless endpoint); every
+ * other transition is followed. A branch's Tasks are checked against an input that takes it.
+ */
+export function reachableStates(definition: Definition, executionInput: Record<string, Json>): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string | undefined) => {
+    if (!name || seen.has(name) || !definition.States[name]) return;
+    seen.add(name);
+    const state = definition.States[name];
+    const rules = (state.Choices ?? []) as State[];
+    const decided = rules.find(
+      (rule) => typeof rule.IsPresent === "boolean" && String(rule.Variable).startsWith("$."),
+    );
+    if (decided && rules.length === 1) {
+      const present = resolve(executionInput, String(decided.Variable).slice(2)) !== undefined;
+      return visit(String(present === decided.IsPresent ? decided.Next : state.Default));
+    }
+    [
+      state.Next,
+      state.Default,
+      ...rules.map((r) => r.Next),
+      ...((state.Catch ?? []) as State[]).map((c) => c.Next),
+    ]
+      .filter((next): next is string => typeof next === "string")
+      .forEach(visit);
+  };
+  visit(definition.StartAt ?? Object.keys(definition.States)[0]);
+  return seen;
+}
+
 export function checkDefinition(definition: Definition, options: ContractOptions): string[] {
   const models = loadApiModels(operationsUsed(definition));
   const problems: string[] = [];
+  const reachable = definition.StartAt ? reachableStates(definition, options.executionInput) : undefined;
   for (const [name, state] of taskStates(definition)) {
+    if (reachable && !reachable.has(name)) continue;
     const integration = parseResource(String(state.Resource));
     if ("problem" in integration) {
       problems.push(`${name}: ${integration.problem}`);

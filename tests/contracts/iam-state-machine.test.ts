@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
-import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput } from "../../functions/lib/run-input";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { sampleConfig } from "../helpers/sample-config";
 import { offline } from "../helpers/offline";
 import { taskStates, type Definition } from "./asl-contract";
 import { denied, type IamRequest } from "./iam/evaluator";
@@ -29,10 +28,11 @@ async function machines(): Promise<{ preview: PreviewIam; machines: Machine[] }>
   return { preview, machines: found };
 }
 
+/** A run that tunes: its input reaches every Task (both endpoint kinds read the same fields). */
 function sampleInput(preview: PreviewIam) {
   const runner = preview.fn("mlops-pipeline-runner").environment;
   return buildRunInput(
-    loadMlPipelineConfig(ML_CONFIG_PATH),
+    sampleConfig({ tuning: true, serverless: true }),
     { commitId: "c0ffee".padEnd(40, "0"), source: "push", startedAt: new Date("2026-11-29T10:00:00Z") },
     {
       bucket: runner.STAGING_BUCKET,
@@ -53,7 +53,10 @@ function requestsOf(machine: Machine, preview: PreviewIam): IamRequest[] {
   const requests: IamRequest[] = tasks.flatMap(([name, state]) =>
     taskRequests(
       String(state.Resource),
-      resolveParameters((state.Parameters ?? {}) as Record<string, unknown>, input),
+      resolveParameters((state.Parameters ?? {}) as Record<string, unknown>, input, {
+        // Tuning names its trials `<tuning job>-<trial>-<hash>`; the best one is described.
+        "$.bestTrainingJob.jobName": `${String((input.tuning as { jobName: string }).jobName)}-004-0a1b2c3d`,
+      }),
       preview,
       {
         endpointConfigKey,
@@ -122,6 +125,28 @@ describe("AWS contract: the state machine's role against its Task states (IAM ev
           /may not events:PutRule on .*StepFunctionsGetEventsForSageMakerTrainingJobsRule \(Task Train\)/.test(
             p,
           ),
+        ),
+        problems.join("\n"),
+      );
+    });
+
+    it("no sagemaker:StopHyperParameterTuningJob: a stopped execution could not stop its tuning job", async () => {
+      const problems = await without(/^sagemaker:StopHyperParameterTuningJob$/)();
+      assert.ok(
+        problems.some((p) =>
+          /may not sagemaker:StopHyperParameterTuningJob on .*hyper-parameter-tuning-job\/custome-2026.*\(Task Tune\)/.test(
+            p,
+          ),
+        ),
+        problems.join("\n"),
+      );
+    });
+
+    it("no sagemaker:DescribeTrainingJob: the best trial's model could not be read", async () => {
+      const problems = await without(/^sagemaker:DescribeTrainingJob$/)();
+      assert.ok(
+        problems.some(
+          (p) => p.includes("DescribeTrainingJob") && p.includes("(Task DescribeBestTrainingJob)"),
         ),
         problems.join("\n"),
       );

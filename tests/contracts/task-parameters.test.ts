@@ -1,12 +1,17 @@
 import { strict as assert } from "node:assert";
-import { loadMlPipelineConfig } from "../../config/schema";
 import * as controller from "../../functions/controller";
 import { parseControllerRequest } from "../../functions/lib/controller-requests";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 import { offline, ofType } from "../helpers/offline";
-import { checkDefinition, taskStates, type ContractOptions, type Definition } from "./asl-contract";
+import { sampleConfig } from "../helpers/sample-config";
+import {
+  checkDefinition,
+  reachableStates,
+  taskStates,
+  type ContractOptions,
+  type Definition,
+} from "./asl-contract";
 
 /** The error names the controller function raises (its errorType reaches Step Functions as is). */
 const controllerErrors = (Object.values(controller) as unknown[])
@@ -15,8 +20,16 @@ const controllerErrors = (Object.values(controller) as unknown[])
 
 const CONTROLLER_ARN = "arn:aws:lambda:us-west-2:123456789012:function:mlops-controller-test";
 
-function sampleInput() {
-  const config = loadMlPipelineConfig(ML_CONFIG_PATH);
+/** The workflow's branches: tuning or one training job, a serverless or an instance test endpoint. */
+const BRANCHES = [
+  { tuning: false, serverless: true },
+  { tuning: true, serverless: true },
+  { tuning: false, serverless: false },
+  { tuning: true, serverless: false },
+];
+
+function sampleInput(branch = { tuning: false, serverless: true }) {
+  const config = sampleConfig(branch);
   return buildRunInput(
     config,
     {
@@ -52,8 +65,8 @@ function controllerAccepts(payload: unknown): string | undefined {
   }
 }
 
-const options = (): ContractOptions => ({
-  executionInput: sampleInput(),
+const options = (branch?: (typeof BRANCHES)[number]): ContractOptions => ({
+  executionInput: sampleInput(branch),
   functionErrors: { [CONTROLLER_ARN]: controllerErrors },
   functionPayloads: { [CONTROLLER_ARN]: controllerAccepts },
   stateSamples: { "$.failure": { Error: "States.TaskFailed", Cause: "Glue job failed" } },
@@ -76,8 +89,28 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
     assert.deepEqual([...controllerErrors].sort(), ["BadRequest", "EndpointFailed", "EndpointPending"]);
   });
 
-  it("every Task of the ML pipeline matches its API operation, result and error names", () => {
-    assert.deepEqual(checkDefinition(definition(), options()), []);
+  it("every Task of the ML pipeline matches its API operation, result and error names, on every branch", () => {
+    const checked = new Set<string>();
+    for (const branch of BRANCHES) {
+      assert.deepEqual(checkDefinition(definition(), options(branch)), [], JSON.stringify(branch));
+      reachableStates(definition() as Definition & { StartAt: string }, sampleInput(branch)).forEach((s) =>
+        checked.add(s),
+      );
+    }
+    const unchecked = taskStates(definition()).filter(([name]) => !checked.has(name));
+    assert.deepEqual(
+      unchecked.map(([name]) => name),
+      [],
+      "Tasks no branch reaches",
+    );
+  });
+
+  it("a branch's Tasks are checked only on the runs that take it", () => {
+    const noTuning = reachableStates(definition(), sampleInput({ tuning: false, serverless: false }));
+    const tuning = reachableStates(definition(), sampleInput({ tuning: true, serverless: true }));
+    assert.ok(!noTuning.has("Tune") && noTuning.has("Train") && noTuning.has("CreateEndpointConfig"));
+    assert.ok(tuning.has("Tune") && tuning.has("DescribeBestTrainingJob") && !tuning.has("Train"));
+    assert.ok(tuning.has("CreateServerlessEndpointConfig") && !tuning.has("CreateEndpointConfig"));
   });
 
   it("every state machine the test stack declares passes the same check", async () => {
@@ -89,16 +122,19 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
       assert.ok(taskStates(declared).length >= 10, `${machine.name} has its Tasks`);
       const track = taskStates(declared).find(([n]) => n === "TrackExperiment")![1];
       const fn = String((track.Parameters as Record<string, unknown>).FunctionName);
-      const problems = checkDefinition(declared, {
-        executionInput: sampleInput(),
-        functionErrors: { [fn]: controllerErrors },
-      });
-      assert.deepEqual(problems, [], machine.name);
+      for (const branch of BRANCHES) {
+        const problems = checkDefinition(declared, {
+          executionInput: sampleInput(branch),
+          functionErrors: { [fn]: controllerErrors },
+        });
+        assert.deepEqual(problems, [], `${machine.name} ${JSON.stringify(branch)}`);
+      }
     }
   });
 
   describe("catches a planted defect of each kind", () => {
-    const cases: [string, (s: EditableStates) => void, RegExp][] = [
+    const TUNING = { tuning: true, serverless: true };
+    const cases: [string, (s: EditableStates) => void, RegExp, (typeof BRANCHES)[number]?][] = [
       [
         "an unknown member",
         (s) => (s.Train.Parameters.AlgorithmSpecification.TrainingImages = "x"),
@@ -172,14 +208,36 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
         /CheckEndpoint: the function refuses its Payload: checkEndpoint: expectedConfigName = \(missing\)/,
       ],
       [
+        "a tuning range where the API wants a list",
+        (s) =>
+          (s.Tune.Parameters.HyperParameterTuningJobConfig["ParameterRanges.$"] =
+            "$$.Execution.Input.tuning.objective"),
+        /Tune: .*ParameterRanges .*Type is not a member of ParameterRanges/,
+        TUNING,
+      ],
+      [
+        "a serverless memory size the API does not allow",
+        (s) =>
+          (s.CreateServerlessEndpointConfig.Parameters.ProductionVariants[0].ServerlessConfig = {
+            MemorySizeInMB: 512,
+            MaxConcurrency: 5,
+          }),
+        /CreateServerlessEndpointConfig: .*MemorySizeInMB is 512, below ServerlessMemorySizeInMB's minimum 1024/,
+        TUNING,
+      ],
+      [
         "a controller payload value of the wrong kind",
         (s) => (s.Evaluate.Parameters.Payload["predictionsUri.$"] = "$$.Execution.Input.endpoint.name"),
         /Evaluate: the function refuses its Payload: evaluate: predictionsUri = .*must be an s3:\/\/ URI/,
       ],
     ];
-    for (const [what, change, expected] of cases) {
+    for (const [what, change, expected, branch] of cases) {
       it(what, () => {
-        const problems = checkDefinition(planted(change), options());
+        // By default one training job and an instance endpoint: the branch most cases edit.
+        const problems = checkDefinition(
+          planted(change),
+          options(branch ?? { tuning: false, serverless: false }),
+        );
         assert.ok(
           problems.some((p) => expected.test(p)),
           `expected ${expected}, got:\n${problems.join("\n")}`,

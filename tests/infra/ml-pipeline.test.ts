@@ -140,7 +140,7 @@ describe("MlPipeline in the test stack", () => {
       for (const resource of ([] as string[]).concat(s.Resource as string)) {
         assert.match(
           resource,
-          /^arn:aws:sagemaker:us-west-2:123456789012:(training-job|transform-job|model|model-package|model-package-group|endpoint|endpoint-config|experiment-trial|experiment-trial-component)\/(customer-churn|mlops-churn-test|\*)/,
+          /^arn:aws:sagemaker:us-west-2:123456789012:(training-job|transform-job|hyper-parameter-tuning-job|model|model-package|model-package-group|endpoint|endpoint-config|experiment-trial|experiment-trial-component)\/(customer-churn|custome-|mlops-churn-test|\*)/,
           resource,
         );
       }

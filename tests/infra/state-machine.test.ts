@@ -2,10 +2,9 @@ import "../../local/promise-with-resolvers";
 import aslValidator from "asl-validator";
 import { StateMachine } from "aws-local-stepfunctions";
 import { strict as assert } from "node:assert";
-import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput, type RunInput } from "../../functions/lib/run-input";
 import { FAILURES, pipelineDefinition, type PipelineResources } from "../../infra/ml/state-machine";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { sampleConfig } from "../helpers/sample-config";
 
 const resources: PipelineResources = {
   glueJobName: "mlops-data-prep-test",
@@ -15,8 +14,20 @@ const resources: PipelineResources = {
   endpointMaxChecks: 3,
 };
 const definition = pipelineDefinition(resources);
+/** Without tuning, on an instance endpoint: the workflow as it was before either branch existed. */
+const inputFor = (branch: { tuning: boolean; serverless: boolean }) =>
+  buildRunInput(
+    sampleConfig(branch),
+    { commitId: "feedface".repeat(5), source: "push", startedAt: new Date("2026-11-28T10:00:00Z") },
+    {
+      bucket: "staging",
+      configKey: "config/ml-pipeline-config.json",
+      modelPackageGroupName: "churn",
+      image: "img:1.7-1",
+    },
+  );
 const baseInput = buildRunInput(
-  loadMlPipelineConfig(ML_CONFIG_PATH),
+  sampleConfig({ tuning: false, serverless: false }),
   { commitId: "feedface".repeat(5), source: "push", startedAt: new Date("2026-11-28T10:00:00Z") },
   {
     bucket: "staging",
@@ -46,6 +57,21 @@ function happyPath(): Record<string, Handler> {
       ModelArtifacts: { S3ModelArtifacts: "s3://staging/runs/r/model/output/model.tar.gz" },
       FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.92 }],
     }),
+    Tune: async (i) => ({
+      HyperParameterTuningJobStatus: "Completed",
+      BestTrainingJob: {
+        TrainingJobName: `${String(i.HyperParameterTuningJobName)}-003-0a1b2c3d`,
+        FinalHyperParameterTuningJobObjectiveMetric: { MetricName: "validation:auc", Value: 0.93 },
+      },
+    }),
+    DescribeBestTrainingJob: async (i) => ({
+      TrainingJobName: i.TrainingJobName,
+      TrainingJobArn: `arn:aws:sagemaker:us-west-2:123456789012:training-job/${String(i.TrainingJobName)}`,
+      ModelArtifacts: {
+        S3ModelArtifacts: `s3://staging/runs/r/model/${String(i.TrainingJobName)}/output/model.tar.gz`,
+      },
+      FinalMetricDataList: [{ MetricName: "validation:auc", Value: 0.93 }],
+    }),
     CreateModel: async () => ({ ModelArn: "arn:model" }),
     ScoreTestSplit: async () => ({ TransformJobStatus: "Completed" }),
     Evaluate: async (i) => {
@@ -62,6 +88,7 @@ function happyPath(): Record<string, Handler> {
       ModelPackageArn: "arn:aws:sagemaker:us-west-2:123456789012:model-package/churn/7",
     }),
     CreateEndpointConfig: async () => ({ EndpointConfigArn: "arn:ec" }),
+    CreateServerlessEndpointConfig: async () => ({ EndpointConfigArn: "arn:ec" }),
     FindEndpoint: async () => lambda({ exists: false, status: "Missing", action: "create" }),
     DeleteBrokenEndpoint: async () => ({}),
     CheckEndpointDeleted: async () => lambda({ deleted: true }),
@@ -177,6 +204,7 @@ describe("ML pipeline state machine", () => {
       runId: baseInput.runId,
       dataUri: baseInput.data.rawUri,
       trigger: "push",
+      triggerAlarm: "none",
       trainingJob: baseInput.training.jobName,
       testAuc: "0.91",
       testError: "0.05",
@@ -186,6 +214,51 @@ describe("ML pipeline state machine", () => {
     assert.equal(config.DataCaptureConfig.EnableCapture, true);
     assert.equal(config.DataCaptureConfig.InitialSamplingPercentage, 100);
     assert.equal(config.KmsKeyId, resources.kmsKeyArn);
+  });
+
+  it("path: with tuning, the best trial's model continues the run; Train never runs", async () => {
+    const input = inputFor({ tuning: true, serverless: false });
+    const { output, error, calls } = await execute({}, input);
+    assert.equal(error, undefined);
+    assert.equal(calls.Train, undefined);
+    const tune = calls.Tune[0] as Record<string, Record<string, unknown>>;
+    assert.equal(tune.HyperParameterTuningJobName, input.tuning!.jobName);
+    assert.deepEqual(tune.HyperParameterTuningJobConfig.ParameterRanges, input.tuning!.parameterRanges);
+    assert.deepEqual(tune.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective, {
+      Type: "Maximize",
+      MetricName: "validation:auc",
+    });
+    const statics = tune.TrainingJobDefinition.StaticHyperParameters as Record<string, string>;
+    assert.equal(statics.eta, undefined, "a searched hyperparameter is not also static");
+    assert.equal(statics.seed, "7");
+    const best = `${input.tuning!.jobName}-003-0a1b2c3d`;
+    assert.deepEqual(calls.DescribeBestTrainingJob[0], { TrainingJobName: best });
+    const model = calls.CreateModel[0] as Record<string, Record<string, unknown>>;
+    assert.match(String(model.PrimaryContainer.ModelDataUrl), new RegExp(`${best}/output/model.tar.gz$`));
+    assert.equal(output!.trainingJobName, best);
+  });
+
+  it("path: a serverless test endpoint gets a serverless config, no capture, and a model without network isolation", async () => {
+    const input = inputFor({ tuning: false, serverless: true });
+    const { error, calls } = await execute({}, input);
+    assert.equal(error, undefined);
+    assert.equal(calls.CreateEndpointConfig, undefined);
+    const config = calls.CreateServerlessEndpointConfig[0] as Record<string, Record<string, unknown>[]>;
+    assert.deepEqual(config.ProductionVariants, [
+      {
+        VariantName: "AllTraffic",
+        ModelName: input.model.name,
+        ServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+      },
+    ]);
+    assert.equal(config.DataCaptureConfig, undefined);
+    assert.equal((calls.CreateModel[0] as Record<string, unknown>).EnableNetworkIsolation, false);
+    assert.equal((calls.ScoreTestSplit ?? []).length, 1);
+  });
+
+  it("path: an instance endpoint's model keeps network isolation", async () => {
+    const { calls } = await execute();
+    assert.equal((calls.CreateModel[0] as Record<string, unknown>).EnableNetworkIsolation, true);
   });
 
   it("path: training takes hyperparameters, instances and data from the run input", async () => {

@@ -13,8 +13,15 @@ import type { PreviewIam } from "./preview";
 type Params = Record<string, unknown>;
 type Request = Omit<IamRequest, "principal" | "because">;
 
-/** Parameters with `X.$` paths replaced by their values from a sample execution input. */
-export function resolveParameters(parameters: Params, executionInput: Params): Params {
+/**
+ * Parameters with `X.$` paths replaced by their values from a sample execution input, and state
+ * paths (`$.…`) by the samples given for them.
+ */
+export function resolveParameters(
+  parameters: Params,
+  executionInput: Params,
+  stateSamples: Record<string, unknown> = {},
+): Params {
   const resolved: Params = {};
   for (const [key, value] of Object.entries(parameters)) {
     if (key.endsWith(".$") && typeof value === "string") {
@@ -23,12 +30,12 @@ export function resolveParameters(parameters: Params, executionInput: Params): P
         : undefined;
       resolved[key.slice(0, -2)] = path
         ? path.split(".").reduce<unknown>((at, step) => (at as Params | undefined)?.[step], executionInput)
-        : `<${value}>`;
+        : (stateSamples[value] ?? `<${value}>`);
     } else if (value && typeof value === "object" && !Array.isArray(value)) {
-      resolved[key] = resolveParameters(value as Params, executionInput);
+      resolved[key] = resolveParameters(value as Params, executionInput, stateSamples);
     } else if (Array.isArray(value)) {
       resolved[key] = value.map((v) =>
-        v && typeof v === "object" ? resolveParameters(v as Params, executionInput) : v,
+        v && typeof v === "object" ? resolveParameters(v as Params, executionInput, stateSamples) : v,
       );
     } else resolved[key] = value;
   }
@@ -116,6 +123,26 @@ export function taskRequests(
         ...(sync ? followJob(SYNC_RULES.createTrainingJob) : []),
       ];
     }
+    case "optimized:sagemaker:createHyperParameterTuningJob": {
+      const job = sm("hyper-parameter-tuning-job", p.HyperParameterTuningJobName);
+      const definition = p.TrainingJobDefinition as Params;
+      const actions = [
+        "sagemaker:CreateHyperParameterTuningJob",
+        ...(sync
+          ? [
+              "sagemaker:DescribeHyperParameterTuningJob",
+              "sagemaker:StopHyperParameterTuningJob",
+              "sagemaker:ListTags",
+            ]
+          : []),
+      ];
+      return [
+        ...actions.map((action) => ({ action, resource: job })),
+        ...tags(job),
+        passRole(definition.RoleArn),
+        ...(sync ? followJob(SYNC_RULES.createHyperParameterTuningJob) : []),
+      ];
+    }
     case "optimized:sagemaker:createTransformJob": {
       const job = sm("transform-job", p.TransformJobName);
       const actions = [
@@ -158,6 +185,9 @@ export function taskRequests(
         },
         ...tags(sm("model-package", `${String(p.ModelPackageGroupName)}/1`)),
       ];
+    case "aws-sdk:sagemaker:describeTrainingJob":
+      // The name is the tuning job's best trial: `<tuning job>-<trial>-<hash>`.
+      return [{ action: "sagemaker:DescribeTrainingJob", resource: sm("training-job", p.TrainingJobName) }];
     case "aws-sdk:sagemaker:deleteEndpoint":
       return [{ action: "sagemaker:DeleteEndpoint", resource: sm("endpoint", p.EndpointName) }];
     default:
