@@ -20,7 +20,11 @@ export interface DataTriggerSettings {
 }
 
 /** Pipeline-level variables the Train stage hands to the pipeline-runner. */
-export const PIPELINE_VARIABLES = { source: "TriggerSource", dataKey: "DataKey" } as const;
+export const PIPELINE_VARIABLES = {
+  source: "TriggerSource",
+  dataKey: "DataKey",
+  alarm: "TriggerAlarm",
+} as const;
 
 /** CodePipeline variable values are at most 1,000 characters (PipelineVariable, CodePipeline API). */
 const MAX_VARIABLE = 1000;

@@ -83,10 +83,16 @@ function safeJson(text: string): unknown {
  * the run and the data set it trains on (`{"source": "data", "dataKey": "datasets/new.csv"}`). A
  * pipeline without those variables leaves them unresolved (`#{variables.TriggerSource}`).
  */
-export function triggerOf(job: Job): { source: RunTrigger["source"]; dataKey?: string } {
+export function triggerOf(job: Job): { source: RunTrigger["source"]; dataKey?: string; alarm?: string } {
   const parameters = z
     .object({
-      source: z.enum(["push", "data", "manual"]).catch("manual"),
+      source: z.enum(["push", "data", "manual", "drift"]).catch("manual"),
+      // A drift run names its alarm; other runs leave "none" or an unresolved variable.
+      alarm: z
+        .string()
+        .regex(/^(?!#\{|none$)./)
+        .optional()
+        .catch(undefined),
       // An unresolved variable (`#{variables.DataKey}`) means "no data key".
       dataKey: z
         .string()
@@ -94,9 +100,13 @@ export function triggerOf(job: Job): { source: RunTrigger["source"]; dataKey?: s
         .optional()
         .catch(undefined),
     })
-    .catch({ source: "manual", dataKey: undefined })
+    .catch({ source: "manual", dataKey: undefined, alarm: undefined })
     .parse(safeJson(job.data?.actionConfiguration?.configuration?.UserParameters ?? "") ?? {});
-  return parameters.dataKey ? parameters : { source: parameters.source };
+  return {
+    source: parameters.source,
+    ...(parameters.dataKey && { dataKey: parameters.dataKey }),
+    ...(parameters.source === "drift" && parameters.alarm && { alarm: parameters.alarm }),
+  };
 }
 
 async function loadConfig(settings: RunnerSettings) {
@@ -119,7 +129,7 @@ async function start(job: Job, settings: RunnerSettings, now: Date): Promise<Run
   }
   const input = buildRunInput(
     config,
-    { commitId, source: trigger.source, dataKey: trigger.dataKey, startedAt: now },
+    { commitId, source: trigger.source, dataKey: trigger.dataKey, alarm: trigger.alarm, startedAt: now },
     {
       bucket: settings.bucket,
       configKey: settings.configKey,

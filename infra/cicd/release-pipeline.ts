@@ -41,7 +41,12 @@ export function pipelineVariables(defaultDataKey: string) {
     {
       name: PIPELINE_VARIABLES.source,
       defaultValue: "manual",
-      description: "What started the run: push (the push filter), data (a new data set) or manual",
+      description: "What started the run: push (the push filter), data (a new data set), drift or manual",
+    },
+    {
+      name: PIPELINE_VARIABLES.alarm,
+      defaultValue: "none",
+      description: "The alarm that started a drift run",
     },
     {
       name: PIPELINE_VARIABLES.dataKey,
@@ -55,6 +60,7 @@ export function pipelineVariables(defaultDataKey: string) {
 export const TRAIN_PARAMETERS = JSON.stringify({
   source: `#{variables.${PIPELINE_VARIABLES.source}}`,
   dataKey: `#{variables.${PIPELINE_VARIABLES.dataKey}}`,
+  alarm: `#{variables.${PIPELINE_VARIABLES.alarm}}`,
 });
 
 /**

@@ -9,6 +9,7 @@ import type { VpcPlacement } from "../shared/lambda";
 import { sageMakerVpcAccess } from "../shared/sagemaker-access";
 import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
+import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
 import { dataQualityMonitor } from "./monitoring";
@@ -23,6 +24,7 @@ export const TEST_STACK_OUTPUTS = [
   "modelPackageGroupName",
   "sageMakerRoleArn",
   "runsPrefix",
+  "pipelineName",
 ] as const;
 
 export interface ProdEnvironmentArgs {
@@ -77,6 +79,8 @@ export class ProdEnvironment extends pulumi.ComponentResource {
   readonly endpoint: aws.sagemaker.Endpoint;
   readonly api: PredictionApi;
   readonly alarmTopic: aws.sns.Topic;
+  /** Retraining on drift (retraining.onDrift), when production shares the pipeline's account. */
+  readonly driftRetraining?: DriftRetraining;
 
   constructor(name: string, args: ProdEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:ProdEnvironment", name, {}, opts);
@@ -152,7 +156,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         this,
       );
     }
-    dataQualityMonitor(
+    const monitor = dataQualityMonitor(
       `${name}-monitor`,
       {
         endpoint: this.endpoint,
@@ -175,6 +179,13 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       },
       this,
     );
+
+    this.driftRetraining = this.retrainOnDrift(name, args, {
+      alarm: monitor.driftAlarm,
+      pipelineName: fromTest("pipelineName"),
+      stagingBucketName: fromTest("stagingBucketName"),
+      keyArn,
+    });
 
     if (args.vpc)
       sageMakerRuntimeEndpoint(
@@ -230,6 +241,42 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       apiUrl: this.api.url,
       apiDeploymentId: this.api.deployment.id,
     });
+  }
+
+  /**
+   * The drift trigger starts the release pipeline and reads the staging bucket, both in the pipeline's
+   * account. With production in its own account the alarm's events would first have to reach that
+   * account's event bus, which this program does not build yet; it says so instead of failing.
+   */
+  private retrainOnDrift(
+    name: string,
+    args: ProdEnvironmentArgs,
+    pipeline: Omit<
+      DriftRetrainingArgs,
+      "ctx" | "dataPrefix" | "settings" | "alarmTopicArn" | "logRetentionDays"
+    >,
+  ): DriftRetraining | undefined {
+    if (!args.config.retraining.onDrift) return undefined;
+    if (args.prodAccount) {
+      pulumi.log.warn(
+        "retraining.onDrift: drift retraining is not built when production has its own account (mlops:prodAccount); the drift alarm still notifies. Set retraining.onDrift to false to silence this.",
+        this,
+      );
+      return undefined;
+    }
+    return new DriftRetraining(
+      `${name}-drift-retrain`,
+      {
+        ...pipeline,
+        ctx: args.ctx,
+        dataPrefix: args.config.data.stagingPrefix,
+        settings: args.config.retraining,
+        alarmTopicArn: this.alarmTopic.arn,
+        logRetentionDays: args.logRetentionDays,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
   }
 }
 

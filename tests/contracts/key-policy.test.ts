@@ -182,6 +182,11 @@ describe("AWS contract: every user of the project key is allowed by the key poli
     assert.ok(
       requests.some((r) => r.principal === "cloudwatch.amazonaws.com" && r.because.includes("drift")),
     );
+    // The drift trigger's rule dead-letters to a queue under the same key.
+    assert.ok(
+      requests.some((r) => r.principal === "events.amazonaws.com" && r.because.includes("drift-retrain")),
+      requests.map((r) => r.because).join("\n"),
+    );
     assert.deepEqual(
       await denied(requests, (r) => ({ ...prod.policiesFor(r), resource: test.keyPolicy(key) })),
       [],

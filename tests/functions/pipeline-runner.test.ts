@@ -115,6 +115,20 @@ describe("pipeline runner", () => {
     assert.match(input.registry.description, /\(data, run /);
   });
 
+  it("a drift run records its trigger and alarm in the input, the package description and its metadata", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
+    await run(
+      withParameters({ source: "drift", dataKey: "datasets/2026-12/churn.csv", alarm: "mlops-drift-1" }),
+    );
+    await run(withParameters({ source: "push", dataKey: "datasets/customer-churn.csv", alarm: "none" }));
+    const [drift, push] = sfn
+      .commandCalls(StartExecutionCommand)
+      .map((c) => JSON.parse(c.args[0].input.input!));
+    assert.deepEqual([drift.triggerSource, drift.triggerAlarm], ["drift", "mlops-drift-1"]);
+    assert.match(drift.registry.description, /\(drift on alarm mlops-drift-1, run /);
+    assert.deepEqual([push.triggerSource, push.triggerAlarm], ["push", "none"]);
+  });
+
   it("a push trains on the configured data set; unresolved variables are a manual run", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
     await run(withParameters({ source: "push", dataKey: "datasets/customer-churn.csv" }));

@@ -189,8 +189,9 @@ describe("CicdBackbone in the test stack", function () {
       {
         name: "TriggerSource",
         defaultValue: "manual",
-        description: "What started the run: push (the push filter), data (a new data set) or manual",
+        description: "What started the run: push (the push filter), data (a new data set), drift or manual",
       },
+      { name: "TriggerAlarm", defaultValue: "none", description: "The alarm that started a drift run" },
       {
         name: "DataKey",
         defaultValue: "datasets/customer-churn.csv",
@@ -201,6 +202,7 @@ describe("CicdBackbone in the test stack", function () {
     assert.deepEqual(JSON.parse(String(train.configuration.UserParameters)), {
       source: "#{variables.TriggerSource}",
       dataKey: "#{variables.DataKey}",
+      alarm: "#{variables.TriggerAlarm}",
     });
   });
 
@@ -323,7 +325,7 @@ describe("CicdBackbone with stage functions (component alone)", () => {
     assert.equal(train.configuration.FunctionName, "fixture-train");
     assert.equal(
       train.configuration.UserParameters,
-      '{"source":"#{variables.TriggerSource}","dataKey":"#{variables.DataKey}"}',
+      '{"source":"#{variables.TriggerSource}","dataKey":"#{variables.DataKey}","alarm":"#{variables.TriggerAlarm}"}',
     );
     assert.equal(stages[4].actions[0].provider, "Manual");
   });

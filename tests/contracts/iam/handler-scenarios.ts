@@ -22,6 +22,7 @@ import { loadMlPipelineConfig } from "../../../config/schema";
 import fixture from "../../../functions/fixtures/api-test-cases.json";
 import { handler as controller } from "../../../functions/controller";
 import { handler as dataTrigger, type ObjectCreatedEvent } from "../../../functions/data-trigger";
+import { handler as driftTrigger, type AlarmStateChangeEvent } from "../../../functions/drift-trigger";
 import { buildRunInput } from "../../../functions/lib/run-input";
 import { handler as microservice } from "../../../functions/microservice";
 import { parsePayload } from "../../../functions/lib/prediction-payload";
@@ -177,6 +178,31 @@ const pushFilterScenario: HandlerScenario = {
   },
 };
 
+const driftTriggerScenario: HandlerScenario = {
+  module: "drift-trigger",
+  functionName: "mlops-drift-retrain-trigger",
+  stack: "prod",
+  async run(mocks, environment) {
+    mocks.S3.on(GetObjectCommand).resolves(
+      body(JSON.stringify({ runs: [{ startedAt: "2026-11-01T00:00:00Z" }] })),
+    );
+    mocks.S3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: `${environment.DATA_PREFIX}2026-12/churn.csv`, Size: 2048, LastModified: new Date() },
+      ],
+    });
+    mocks.S3.on(PutObjectCommand).resolves({});
+    mocks.CodePipeline.on(StartPipelineExecutionCommand).resolves({ pipelineExecutionId: "e-3" });
+    await driftTrigger({
+      time: "2026-11-29T10:00:00Z",
+      detail: {
+        alarmName: environment.ALARM_NAME,
+        state: { value: "ALARM", timestamp: "2026-11-29T10:00:00Z" },
+      },
+    } as unknown as AlarmStateChangeEvent);
+  },
+};
+
 const dataTriggerScenario: HandlerScenario = {
   module: "data-trigger",
   functionName: "mlops-data-trigger",
@@ -247,6 +273,7 @@ export const HANDLER_SCENARIOS: HandlerScenario[] = [
   controllerScenario,
   pushFilterScenario,
   dataTriggerScenario,
+  driftTriggerScenario,
   microserviceScenario("mlops-microservice", "test"),
   microserviceScenario("mlops-prod-microservice", "prod"),
   testRunnerScenario,

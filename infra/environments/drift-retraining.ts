@@ -1,0 +1,188 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { RetrainingConfig } from "../../config/retraining";
+import { handler as driftTriggerHandler } from "../../functions/drift-trigger";
+import { arn, type AwsContext } from "../shared/aws-context";
+import { kmsUseVia, policyDocument } from "../shared/iam";
+import { handlerFunction } from "../shared/lambda";
+import { componentTags } from "../shared/tags";
+
+export interface DriftRetrainingArgs {
+  /** Account, region and partition of the stack. */
+  readonly ctx: AwsContext;
+  /** The data-quality alarm whose change to ALARM starts a run. */
+  readonly alarm: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** The release pipeline a drift run goes through, like any other run. */
+  readonly pipelineName: pulumi.Input<string>;
+  /** The staging bucket: data sets under `dataPrefix` and the ledger of drift runs. */
+  readonly stagingBucketName: pulumi.Input<string>;
+  /** Key prefix of data sets; the newest one under it is what a drift run trains on. */
+  readonly dataPrefix: string;
+  /** The project key: the function's environment, logs and failed events. */
+  readonly keyArn: pulumi.Input<string>;
+  /** Cooldown and daily cap (retraining in the ML config). */
+  readonly settings: RetrainingConfig;
+  /** Where an alarm says a drift event could not be handled. */
+  readonly alarmTopicArn: pulumi.Input<string>;
+  /** Days the trigger's logs are kept. */
+  readonly logRetentionDays: number;
+  /** Extra tags on every resource, besides project, stack and component. */
+  readonly tags?: Record<string, string>;
+}
+
+/** Where drift runs are recorded in the staging bucket (the cooldown and the cap read it). */
+export const DRIFT_LEDGER_KEY = "drift/ledger.json";
+
+/**
+ * Closes the loop: production's data-quality alarm starts a retraining run through the release
+ * pipeline, at most once per cooldown and a few times a day. An EventBridge rule on the alarm's state
+ * change invokes the drift trigger; events it could not deliver or handle land in a dead-letter queue
+ * with an alarm on it.
+ */
+export class DriftRetraining extends pulumi.ComponentResource {
+  readonly rule: aws.cloudwatch.EventRule;
+  readonly function: aws.lambda.Function;
+  readonly deadLetterQueue: aws.sqs.Queue;
+
+  constructor(name: string, args: DriftRetrainingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("mlops:environments:DriftRetraining", name, {}, opts);
+    const parent = { parent: this };
+    const tags = componentTags("drift-retraining", args.tags);
+    this.deadLetterQueue = new aws.sqs.Queue(
+      `${name}-dead-letters`,
+      { kmsMasterKeyId: args.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags },
+      parent,
+    );
+    // Named under the project's prefix: the key lets EventBridge dead-letter for those rules only.
+    this.rule = new aws.cloudwatch.EventRule(
+      `${name}-on-alarm`,
+      {
+        name: `${name}-${pulumi.getStack()}`,
+        description: "Production's data drifted (data-quality alarm in ALARM): retrain",
+        eventPattern: pulumi.jsonStringify({
+          source: ["aws.cloudwatch"],
+          "detail-type": ["CloudWatch Alarm State Change"],
+          resources: [args.alarm.arn],
+          detail: { state: { value: ["ALARM"] } },
+        }),
+        tags,
+      },
+      parent,
+    );
+    this.function = this.trigger(name, args, tags).fn;
+    this.wire(name, args, tags);
+    this.registerOutputs({ ruleArn: this.rule.arn, functionName: this.function.name });
+  }
+
+  private trigger(name: string, args: DriftRetrainingArgs, tags: Record<string, string>) {
+    const { ctx, keyArn } = args;
+    const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${args.stagingBucketName}`;
+    return handlerFunction(
+      `${name}-trigger`,
+      {
+        callback: driftTriggerHandler,
+        description: "Starts a retraining run when production's data drifts",
+        // One at a time: the ledger of drift runs has one writer.
+        reservedConcurrency: 1,
+        kmsKeyArn: keyArn,
+        logRetentionDays: args.logRetentionDays,
+        failureQueue: { arn: this.deadLetterQueue.arn, keyArn },
+        environment: {
+          PIPELINE_NAME: args.pipelineName,
+          STAGING_BUCKET: args.stagingBucketName,
+          DATA_PREFIX: args.dataPrefix,
+          ALARM_NAME: args.alarm.name,
+          LEDGER_KEY: DRIFT_LEDGER_KEY,
+          COOLDOWN_HOURS: String(args.settings.cooldownHours),
+          MAX_RUNS_PER_DAY: String(args.settings.maxRunsPerDay),
+        },
+        statements: [
+          {
+            Sid: "StartPipeline",
+            Action: "codepipeline:StartPipelineExecution",
+            Resource: arn(ctx, "codepipeline", args.pipelineName),
+          },
+          {
+            Sid: "FindDataSets",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringLike: { "s3:prefix": [`${args.dataPrefix}*`] } },
+          },
+          {
+            Sid: "ReadLedger",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${bucketArn}/${DRIFT_LEDGER_KEY}`,
+          },
+          {
+            Sid: "WriteLedger",
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucketArn}/${DRIFT_LEDGER_KEY}`,
+          },
+          kmsUseVia(keyArn, ["s3"], ctx),
+        ],
+        ctx,
+        tags,
+      },
+      this,
+    );
+  }
+
+  /** The rule invokes the function; what fails for good is kept and alarmed on. */
+  private wire(name: string, args: DriftRetrainingArgs, tags: Record<string, string>) {
+    const parent = { parent: this };
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: this.rule.arn,
+      },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      {
+        rule: this.rule.name,
+        arn: this.function.arn,
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 },
+        deadLetterConfig: { arn: this.deadLetterQueue.arn },
+      },
+      parent,
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-dlq-policy`,
+      {
+        queueUrl: this.deadLetterQueue.url,
+        policy: policyDocument([
+          {
+            Sid: "EventBridgeDeadLetters",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: this.deadLetterQueue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
+          },
+        ]),
+      },
+      parent,
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-dead-letters-alarm`,
+      {
+        alarmDescription: "A drift alarm could not start a retraining run; see the drift dead-letter queue",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: this.deadLetterQueue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.alarmTopicArn],
+        tags,
+      },
+      parent,
+    );
+  }
+}
