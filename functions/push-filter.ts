@@ -1,11 +1,11 @@
 import { GetDifferencesCommand } from "@aws-sdk/client-codecommit";
 import { StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
 import type { EventBridgeEvent } from "aws-lambda";
-import { minimatch } from "minimatch";
 import { z } from "zod";
 import { codecommit, codepipeline } from "./lib/clients";
 import { jsonStringList, readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
+import { matchingPaths } from "./lib/watched-paths";
 
 /**
  * Starts the pipeline for a push only when the push changed a path that matters (the original started
@@ -46,10 +46,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): P
   };
 }
 
-/** Paths that match any of the globs; dot files count, as `.github/**` users expect. */
-export function matchingPaths(paths: Iterable<string>, globs: readonly string[]): string[] {
-  return [...paths].filter((path) => globs.some((glob) => minimatch(path, glob, { dot: true })));
-}
+export { matchingPaths };
 
 function referenceSchema() {
   return z.object({

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { describeIssues, showValue } from "../config/validation";
 import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../functions/lib/run-input";
+import { DEFAULT_TRIGGER_PATHS } from "../functions/lib/watched-paths";
 
 /** The Pulumi project name; config keys of this program live in its namespace (`mlops:<key>`). */
 export const PROJECT = "mlops";
@@ -131,19 +132,6 @@ const common = {
     .default(365)
     .describe(`retention of every log group, in days: ${LOG_RETENTION_DAYS.join(", ")}`),
 };
-
-const DEFAULT_TRIGGER_PATHS = [
-  "infra/**",
-  "functions/**",
-  "etl/**",
-  "config/**",
-  "policy/**",
-  "local/**",
-  "package.json",
-  "package-lock.json",
-  "Pulumi.yaml",
-  "Pulumi.*.yaml",
-];
 
 const testStack = z
   .strictObject({

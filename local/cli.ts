@@ -1,10 +1,18 @@
 import { Command, CommanderError, Option } from "commander";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { stopAll } from "./lifecycle";
-import { LocalUsageError, runLocalPipeline, type Approval } from "./pipeline";
+import {
+  LocalUsageError,
+  runLocalPipeline,
+  type Approval,
+  type LocalRunOptions,
+  type LocalRunResult,
+} from "./pipeline";
+import { watchAndRun } from "./watch/watch-loop";
 import { LocalSetupError } from "./python";
 import { writeReport } from "./report";
+import { writeRunIndex } from "./history/index-page";
 import { summary } from "./summary";
 
 const ROOT = resolve(__dirname, "..");
@@ -20,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     .option("--config <json>", "ML pipeline config", join(ROOT, "config", "ml-pipeline-config.json"))
     .option("--runs <dir>", "where run directories and the local model registry live", join(ROOT, ".runs"))
     .option("--simulate-drift", "skew the monitoring traffic to show a drift violation")
+    .option(
+      "--watch",
+      "keep running: a change to the code, the ML config or the data folder starts a run, and drift starts a retraining run",
+    )
     .addOption(
       new Option(
         "--simulate-canary-fault <kind>",
@@ -36,33 +48,44 @@ async function main(argv: string[]): Promise<number> {
     runs: string;
     simulateDrift?: boolean;
     simulateCanaryFault?: "errors" | "latency";
+    watch?: boolean;
   }>();
   if (options.approve && options.reject)
     throw new LocalUsageError("--approve and --reject cannot both be given");
   const approval: Approval = options.approve ? "approve" : options.reject ? "reject" : "ask";
-  const interactive = process.stdin.isTTY === true;
-  const result = await runLocalPipeline({
-    dataPath: options.data,
-    configPath: options.config,
+  const runOptions: LocalRunOptions = {
+    dataPath: resolve(options.data),
+    configPath: resolve(options.config),
     approval,
     runsRoot: resolve(options.runs),
     simulateDrift: options.simulateDrift,
     simulateCanaryFault: options.simulateCanaryFault,
     log: (line) => console.log(line),
-    prompt: interactive
-      ? async (question) => {
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
-          try {
-            return /^y(es)?$/i.test((await rl.question(question)).trim());
-          } finally {
-            rl.close();
-          }
-        }
-      : undefined,
-  });
+    prompt: process.stdin.isTTY === true ? askAtTerminal : undefined,
+  };
+  if (options.watch) {
+    watchAndRun({ run: runOptions, root: ROOT, onResult: report });
+    return new Promise<number>(() => undefined); // until Ctrl-C
+  }
+  const result = await runLocalPipeline(runOptions);
+  report(result);
+  return result.exitCode;
+}
+
+/** The run's summary, its report page and the run history. */
+function report(result: LocalRunResult): void {
   for (const line of summary(result)) console.log(line);
   console.log(writeReport(result));
-  return result.exitCode;
+  console.log(`history: ${writeRunIndex(dirname(result.runDir))}`);
+}
+
+async function askAtTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 // Handlers log at INFO in Lambda; in a terminal run only their warnings belong next to the progress lines.

@@ -40,9 +40,11 @@ function prepare(options: LocalRunOptions): RunContext {
   const config = readConfig(configPath);
   findPython();
   const commit = sourceSnapshot(resolve(__dirname, ".."), dataPath, configPath);
+  const trigger = options.trigger ?? { source: "local" as const };
+  const startedAt = new Date();
   const input = buildRunInput(
     config,
-    { commitId: commit.id, source: "local", startedAt: new Date() },
+    { commitId: commit.id, source: trigger.source, alarm: trigger.alarm, startedAt },
     {
       bucket: LOCAL_BUCKET,
       configKey: LOCAL_CONFIG_KEY,
@@ -56,6 +58,9 @@ function prepare(options: LocalRunOptions): RunContext {
   const result: LocalRunResult = {
     ...{ outcome: "failed", exitCode: 1, runDir, runId: input.runId, message: "" },
     ...{ timings: [], input, commit, endpoints: {} },
+    ...{ startedAt: startedAt.toISOString(), trigger, dataPath },
+    // What production serves as the run starts; a run that does not release leaves it champion.
+    previousChampion: world.champion(input.registry.groupName),
   };
   return {
     options: { ...options, dataPath, configPath },

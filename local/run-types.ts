@@ -21,6 +21,8 @@ export interface LocalRunOptions {
   simulateDrift?: boolean;
   /** Makes the new model fail or slow down in its canary, to see (and test) a rollback. */
   simulateCanaryFault?: "errors" | "latency";
+  /** What started the run; a terminal run is `local`, watch mode's drift run is `drift`. */
+  trigger?: { source: "local" | "drift"; alarm?: string };
   log: (line: string) => void;
 }
 
@@ -50,6 +52,10 @@ export interface LocalRunResult {
   /** The hyperparameter search, when the config asks for one: every trial and the winner. */
   tuning?: TuningRecord;
   commit: { id: string; dirty: boolean };
+  /** When the run started (ISO 8601), what started it and the data set it trained on (run history). */
+  startedAt: string;
+  trigger: { source: string; alarm?: string };
+  dataPath: string;
   endpoints: { test?: string; prod?: string };
   failedState?: string;
 }

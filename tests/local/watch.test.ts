@@ -1,0 +1,140 @@
+import { strict as assert } from "node:assert";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LocalRunResult } from "../../local/run-types";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** `npm start -- --watch` as a user runs it, with its own data folder and runs folder. */
+class WatchProcess {
+  readonly output: string[] = [];
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly dataFile: string,
+    readonly runsRoot: string,
+    extra: string[] = [],
+  ) {
+    this.child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "ts-node/register/transpile-only",
+        "local/cli.ts",
+        "--watch",
+        "--approve",
+        "--data",
+        dataFile,
+        "--runs",
+        runsRoot,
+        ...extra,
+      ],
+      { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    for (const stream of [this.child.stdout!, this.child.stderr!])
+      stream.on("data", (chunk: Buffer) => this.output.push(...chunk.toString().split("\n")));
+    this.exited = new Promise((done) => this.child.on("exit", (code) => done(code)));
+  }
+
+  count(pattern: RegExp): number {
+    return this.output.filter((line) => pattern.test(line)).length;
+  }
+
+  async until(pattern: RegExp, times = 1, timeoutMs = 90_000): Promise<void> {
+    const started = Date.now();
+    while (this.count(pattern) < times) {
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`waited for ${times}× ${pattern}; output:\n${this.output.join("\n")}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`exited ${this.child.exitCode}:\n${this.output.join("\n")}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Ctrl-C: the exit code, and whether anything it started still runs. */
+  async interrupt(): Promise<{ code: number | null; leftRunning: string }> {
+    this.child.kill("SIGINT");
+    const code = await this.exited;
+    const ps = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout;
+    return {
+      code,
+      leftRunning: ps
+        .split("\n")
+        .filter((l) => l.includes(this.runsRoot))
+        .join("\n"),
+    };
+  }
+}
+
+const RUN_STARTED = /^▶ (Run|Drift run) for /;
+const WAITING = /^Waiting for changes…/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function setUp(): { dataFile: string; runsRoot: string } {
+  const dir = mkdtempSync(join(tmpdir(), "watch-"));
+  mkdirSync(join(dir, "data"));
+  const dataFile = join(dir, "data", "customer-churn.csv");
+  copyFileSync(join(ROOT, "sample-datasets", "customer-churn.csv"), dataFile);
+  return { dataFile, runsRoot: join(dir, "runs") };
+}
+
+/** Rewrites the file with the same bytes: a change the watcher sees, the same data for the run. */
+const touch = (file: string) => writeFileSync(file, readFileSync(file));
+
+describe("npm start -- --watch", function () {
+  this.timeout(300_000);
+
+  it("a data change starts one run; two changes during it queue one more; an unwatched path none; Ctrl-C exits 130", async () => {
+    const { dataFile, runsRoot } = setUp();
+    const watcher = new WatchProcess(dataFile, runsRoot);
+    try {
+      await watcher.until(/^Watching /);
+      touch(dataFile);
+      await watcher.until(RUN_STARTED);
+      await sleep(1000); // past the debounce: two separate changes while the run goes on
+      touch(dataFile);
+      await sleep(1000);
+      touch(dataFile);
+      await watcher.until(WAITING, 2);
+      assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
+      writeFileSync(join(dataFile, "..", "notes.txt"), "not a data set");
+      await sleep(2500);
+      assert.equal(watcher.count(RUN_STARTED), 2, "a change to an unwatched path starts no run");
+      assert.equal(watcher.count(/^ {2}result +Released model version/), 2);
+    } finally {
+      const { code, leftRunning } = await watcher.interrupt();
+      assert.equal(code, 130);
+      assert.equal(leftRunning, "", "nothing it started is left running");
+    }
+  });
+
+  it("after a release whose monitoring finds drift, starts the drift run by itself, once within the cooldown", async () => {
+    const { dataFile, runsRoot } = setUp();
+    const watcher = new WatchProcess(dataFile, runsRoot, ["--simulate-drift"]);
+    try {
+      await watcher.until(/^Watching /);
+      touch(dataFile);
+      await watcher.until(/^▶ Drift run for drift: \d+ features drifted/);
+      await watcher.until(WAITING, 2);
+      await sleep(2000);
+      assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
+      const ledger = JSON.parse(readFileSync(join(runsRoot, "drift-ledger.json"), "utf8"));
+      assert.equal(ledger.runs.length, 1);
+      const drift = readdirSync(runsRoot)
+        .filter((name) => /^\d{8}-/.test(name))
+        .map(
+          (name) => JSON.parse(readFileSync(join(runsRoot, name, "result.json"), "utf8")) as LocalRunResult,
+        )
+        .find((r) => r.trigger.source === "drift");
+      assert.deepEqual(drift?.trigger, { source: "drift", alarm: "local-data-quality-monitor" });
+      assert.equal(drift?.outcome, "released");
+      assert.equal(drift?.modelPackage?.customerMetadata.trigger, "drift");
+      assert.equal(drift?.modelPackage?.customerMetadata.triggerAlarm, "local-data-quality-monitor");
+    } finally {
+      assert.equal((await watcher.interrupt()).code, 130);
+    }
+  });
+});
