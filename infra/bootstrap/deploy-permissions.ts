@@ -74,6 +74,21 @@ const API_GATEWAY: DeployGrant = {
 };
 
 /** By the provider's resource type token. */
+/** Dead-letter queues of production's rules (the drift alarm's forwarding). */
+const QUEUE: DeployGrant = {
+  actions: [
+    "sqs:CreateQueue",
+    "sqs:GetQueueAttributes",
+    "sqs:SetQueueAttributes",
+    "sqs:GetQueueUrl",
+    "sqs:DeleteQueue",
+    "sqs:TagQueue",
+    "sqs:UntagQueue",
+    "sqs:ListQueueTags",
+  ],
+  resources: (s) => inAccount("sqs", `${s.prefix}-*`)(s),
+};
+
 export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
   "aws:iam/role:Role": {
     actions: [
@@ -213,6 +228,23 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
     ],
     resources: inAccount("cloudwatch", "alarm:*"),
   },
+  "aws:sqs/queue:Queue": QUEUE,
+  "aws:sqs/queuePolicy:QueuePolicy": QUEUE,
+  "aws:cloudwatch/eventRule:EventRule": {
+    actions: [
+      "events:PutRule",
+      "events:DescribeRule",
+      "events:DeleteRule",
+      "events:TagResource",
+      "events:UntagResource",
+      "events:ListTagsForResource",
+    ],
+    resources: (s) => inAccount("events", `rule/${s.prefix}-*`)(s),
+  },
+  "aws:cloudwatch/eventTarget:EventTarget": {
+    actions: ["events:PutTargets", "events:RemoveTargets", "events:ListTargetsByRule"],
+    resources: (s) => inAccount("events", `rule/${s.prefix}-*`)(s),
+  },
   "aws:sns/topic:Topic": {
     actions: [
       "sns:CreateTopic",
@@ -268,4 +300,4 @@ export const READ_APPROVED_PACKAGE: DeployGrant = {
 };
 
 /** Services the deployment role may hand this project's roles to. */
-export const PASSED_TO = ["sagemaker.amazonaws.com", "lambda.amazonaws.com"] as const;
+export const PASSED_TO = ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com"] as const;

@@ -3,15 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RetrainingConfig } from "../../config/retraining";
 import { handler as driftTriggerHandler } from "../../functions/drift-trigger";
 import { arn, type AwsContext } from "../shared/aws-context";
+import { driftForwarderRoleArn, grantToProdRoles, type ProdAccount } from "../shared/cross-account";
 import { kmsUseVia, policyDocument } from "../shared/iam";
+import { alarmInAlarmPattern, ruleDeadLetters } from "../shared/rule-dead-letters";
 import { handlerFunction } from "../shared/lambda";
 import { componentTags } from "../shared/tags";
+import { driftAlarmName } from "./monitoring";
 
 export interface DriftRetrainingArgs {
   /** Account, region and partition of the stack. */
   readonly ctx: AwsContext;
   /** The data-quality alarm whose change to ALARM starts a run. */
   readonly alarm: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /** The alarm's account when it is not this one: production's events, forwarded to this bus. */
+  readonly alarmAccount?: string;
   /** The release pipeline a drift run goes through, like any other run. */
   readonly pipelineName: pulumi.Input<string>;
   /** The staging bucket: data sets under `dataPrefix` and the ledger of drift runs. */
@@ -48,29 +53,30 @@ export class DriftRetraining extends pulumi.ComponentResource {
     super("mlops:environments:DriftRetraining", name, {}, opts);
     const parent = { parent: this };
     const tags = componentTags("drift-retraining", args.tags);
-    this.deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dead-letters`,
-      { kmsMasterKeyId: args.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags },
-      parent,
-    );
     // Named under the project's prefix: the key lets EventBridge dead-letter for those rules only.
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-on-alarm`,
       {
         name: `${name}-${pulumi.getStack()}`,
         description: "Production's data drifted (data-quality alarm in ALARM): retrain",
-        eventPattern: pulumi.jsonStringify({
-          source: ["aws.cloudwatch"],
-          "detail-type": ["CloudWatch Alarm State Change"],
-          resources: [args.alarm.arn],
-          detail: { state: { value: ["ALARM"] } },
-        }),
+        eventPattern: pulumi.jsonStringify(alarmInAlarmPattern(args.alarm.arn, args.alarmAccount)),
         tags,
       },
       parent,
     );
+    this.deadLetterQueue = ruleDeadLetters(
+      name,
+      {
+        keyArn: args.keyArn,
+        ruleArns: [this.rule.arn],
+        alarmTopicArn: args.alarmTopicArn,
+        description: "A drift alarm could not start a retraining run; see the drift dead-letter queue",
+        tags,
+      },
+      this,
+    );
     this.function = this.trigger(name, args, tags).fn;
-    this.wire(name, args, tags);
+    this.wire(name);
     this.registerOutputs({ ruleArn: this.rule.arn, functionName: this.function.name });
   }
 
@@ -127,8 +133,8 @@ export class DriftRetraining extends pulumi.ComponentResource {
     );
   }
 
-  /** The rule invokes the function; what fails for good is kept and alarmed on. */
-  private wire(name: string, args: DriftRetrainingArgs, tags: Record<string, string>) {
+  /** The rule invokes the function; what fails for good is kept in the dead-letter queue. */
+  private wire(name: string) {
     const parent = { parent: this };
     new aws.lambda.Permission(
       `${name}-invoke`,
@@ -150,39 +156,51 @@ export class DriftRetraining extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.sqs.QueuePolicy(
-      `${name}-dlq-policy`,
-      {
-        queueUrl: this.deadLetterQueue.url,
-        policy: policyDocument([
-          {
-            Sid: "EventBridgeDeadLetters",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: this.deadLetterQueue.arn,
-            Condition: { ArnEquals: { "aws:SourceArn": this.rule.arn } },
-          },
-        ]),
-      },
-      parent,
-    );
-    new aws.cloudwatch.MetricAlarm(
-      `${name}-dead-letters-alarm`,
-      {
-        alarmDescription: "A drift alarm could not start a retraining run; see the drift dead-letter queue",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.alarmTopicArn],
-        tags,
-      },
-      parent,
-    );
   }
+}
+
+export interface DriftFromProdAccountArgs extends Omit<DriftRetrainingArgs, "alarm" | "alarmAccount"> {
+  /** Production's account and its deployment role. */
+  readonly prodAccount: ProdAccount;
+  /** Production's endpoint; its drift alarm's name derives from it. */
+  readonly prodEndpointName: string;
+}
+
+/**
+ * Production in its own account: its forwarded drift alarm arrives on this account's default event
+ * bus, which accepts it from production's forwarding role only, and the drift trigger runs here, next
+ * to the pipeline and the data.
+ */
+export function driftFromProdAccount(name: string, args: DriftFromProdAccountArgs, parent?: pulumi.Resource) {
+  const { prodAccount, ctx } = args;
+  const prodCtx = { ...ctx, accountId: pulumi.output(prodAccount.accountId) };
+  const alarmName = driftAlarmName(args.prodEndpointName);
+  const busPolicy = new aws.cloudwatch.EventBusPolicy(
+    `${name}-bus-policy`,
+    {
+      eventBusName: "default",
+      policy: policyDocument([
+        grantToProdRoles(
+          "ProdAccountForwardsDriftAlarm",
+          prodAccount,
+          ctx.partition,
+          [driftForwarderRoleArn(prodAccount, ctx.partition)],
+          {
+            Action: "events:PutEvents",
+            Resource: arn(ctx, "events", "event-bus/default"),
+          },
+        ),
+      ]),
+    },
+    { parent },
+  );
+  return new DriftRetraining(
+    name,
+    {
+      ...args,
+      alarm: { name: alarmName, arn: arn(prodCtx, "cloudwatch", `alarm:${alarmName}`) },
+      alarmAccount: prodAccount.accountId,
+    },
+    { parent, dependsOn: [busPolicy] },
+  );
 }

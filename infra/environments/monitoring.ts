@@ -64,6 +64,9 @@ export const DATA_QUALITY_METRICS = {
  * The data-quality monitor as native resources: job definition, schedule, an alarm on drift, and an
  * alarm when the monitor falls silent.
  */
+/** The drift alarm's name: fixed, so the pipeline account can listen for it across accounts. */
+export const driftAlarmName = (endpointName: string) => `${endpointName}-data-drift`;
+
 export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, parent: pulumi.Resource) {
   const opts = { parent };
   const definition = new aws.sagemaker.DataQualityJobDefinition(
@@ -130,7 +133,7 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
   const driftAlarm = new aws.cloudwatch.MetricAlarm(
     `${name}-drift-alarm`,
     {
-      name: `${args.endpointName}-data-drift`,
+      name: driftAlarmName(args.endpointName),
       alarmDescription: `Data captured at ${args.endpointName} drifted from the training baseline (watched: ${args.alarmFeatures.join(", ")})`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: args.driftThreshold,

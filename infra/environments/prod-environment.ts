@@ -9,6 +9,7 @@ import type { VpcPlacement } from "../shared/lambda";
 import { sageMakerVpcAccess } from "../shared/sagemaker-access";
 import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
+import { forwardDriftAlarm } from "./drift-forwarding";
 import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
@@ -99,6 +100,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           ctx,
           pipeline: { bucketName: fromTest("stagingBucketName"), keyArn: fromTest("kmsKeyArn") },
           vpc: args.vpc,
+          ruleNamePrefix: `${name}-`,
           tags: args.tags,
         },
         parent,
@@ -245,8 +247,8 @@ export class ProdEnvironment extends pulumi.ComponentResource {
 
   /**
    * The drift trigger starts the release pipeline and reads the staging bucket, both in the pipeline's
-   * account. With production in its own account the alarm's events would first have to reach that
-   * account's event bus, which this program does not build yet; it says so instead of failing.
+   * account. With production in its own account the alarm is forwarded to that account's event bus,
+   * where the test stack's drift trigger listens.
    */
   private retrainOnDrift(
     name: string,
@@ -258,8 +260,17 @@ export class ProdEnvironment extends pulumi.ComponentResource {
   ): DriftRetraining | undefined {
     if (!args.config.retraining.onDrift) return undefined;
     if (args.prodAccount) {
-      pulumi.log.warn(
-        "retraining.onDrift: drift retraining is not built when production has its own account (mlops:prodAccount); the drift alarm still notifies. Set retraining.onDrift to false to silence this.",
+      forwardDriftAlarm(
+        `${name}-drift-forward`,
+        {
+          ctx: args.ctx,
+          alarmArn: pipeline.alarm.arn,
+          // The model registry is the pipeline account's: the approved package's ARN names it.
+          pipelineAccountId: args.approvedModelPackageArn.split(":")[4],
+          keyArn: pipeline.keyArn,
+          alarmTopicArn: this.alarmTopic.arn,
+          tags: componentTags("drift-forwarding", args.tags),
+        },
         this,
       );
       return undefined;

@@ -53,3 +53,10 @@ export function grantToProdRoles(
     Condition: { ...condition, ArnEquals: { "aws:PrincipalArn": roleArns } },
   };
 }
+
+/** The prod account's role EventBridge uses to forward the drift alarm to the pipeline account. */
+export const DRIFT_FORWARDER_ROLE_NAME = "mlops-drift-forwarder";
+
+export function driftForwarderRoleArn(prod: ProdAccount, partition: string): string {
+  return `arn:${partition}:iam::${prod.accountId}:role/${DRIFT_FORWARDER_ROLE_NAME}`;
+}

@@ -6,6 +6,7 @@ import { MlPipeline } from "../ml/ml-pipeline";
 import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-pipeline-config";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
+import { driftFromProdAccount } from "../environments/drift-retraining";
 import { expandFeatures } from "../../config/schema";
 
 /** The test stack: shared storage, the ML pipeline and the CI/CD backbone that runs it. */
@@ -70,6 +71,21 @@ export function testStack(
     modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
     tags: config.tags,
   });
+  // With production in its own account, its drift alarm is forwarded here, where the pipeline is.
+  if (config.prodAccount && ml.retraining.onDrift)
+    driftFromProdAccount("mlops-drift-retrain", {
+      ctx,
+      prodAccount: config.prodAccount,
+      prodEndpointName: ml.endpoints.prod.name,
+      pipelineName: backbone.pipeline.name,
+      stagingBucketName: storage.stagingBucket.name,
+      dataPrefix: ml.data.stagingPrefix,
+      keyArn: storage.key.arn,
+      settings: ml.retraining,
+      alarmTopicArn: storage.alarmTopic.arn,
+      logRetentionDays: config.logRetentionDays,
+      tags: config.tags,
+    });
   return {
     repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp,
     stagingBucketName: storage.stagingBucket.name,

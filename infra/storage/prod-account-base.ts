@@ -16,6 +16,8 @@ export interface ProdAccountBaseArgs {
   readonly pipeline: { readonly bucketName: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   /** VPC mode: models and monitoring jobs run in these subnets and security groups. */
   readonly vpc?: VpcPlacement;
+  /** Name prefix of production's EventBridge rules, whose undelivered events the key may encrypt. */
+  readonly ruleNamePrefix: string;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags?: Record<string, string>;
 }
@@ -45,6 +47,8 @@ export class ProdAccountBase extends pulumi.ComponentResource {
         tags,
         logGroupNamePrefixes: ["/mlops/", "/aws/sagemaker/"],
         alarmTopics: true,
+        // The drift alarm's forwarding rule dead-letters to a queue under this key.
+        eventRuleNamePrefixes: [args.ruleNamePrefix],
       },
       this,
     ).key;

@@ -154,6 +154,35 @@ describe("AWS contract: production in its own account (IAM evaluator, cross-acco
     assert.equal((await assume(STRANGER, "mlops-prod-deploy")).allowed, false);
   });
 
+  it("production's drift alarm reaches the pipeline account's event bus through the forwarding role only", async () => {
+    const bus = `arn:aws:events:${REGION}:${PIPELINE_ACCOUNT}:event-bus/default`;
+    const [busPolicy] = pipeline.ofType("aws:cloudwatch/eventBusPolicy:EventBusPolicy");
+    const resource = JSON.parse(String(busPolicy.inputs.policy)) as PolicyDocument;
+    const forwarder = `arn:aws:iam::${PROD_ACCOUNT}:role/mlops-drift-forwarder`;
+    const anyPut: PolicyDocument = {
+      Statement: [{ Effect: "Allow", Action: "events:PutEvents", Resource: "*" }],
+    };
+    const put = (principal: string, identity: PolicyDocument[]) =>
+      authorize(
+        {
+          principal,
+          action: "events:PutEvents",
+          resource: bus,
+          context: {},
+          because: "forward the drift alarm",
+          resourceAccount: PIPELINE_ACCOUNT,
+        },
+        { identity, resource },
+      );
+    const identity = prod.identityPolicies(forwarder);
+    assert.ok(identity.length > 0, "the forwarding role is in the prod stack");
+    assert.equal((await put(forwarder, identity)).allowed, true);
+    assert.equal((await put(`arn:aws:iam::${PROD_ACCOUNT}:role/intern`, [anyPut])).allowed, false);
+    assert.equal((await put(STRANGER, [anyPut])).allowed, false);
+    // Planted: a forwarding role without its PutEvents statement cannot deliver.
+    assert.equal((await put(forwarder, [{ Statement: [] }])).allowed, false);
+  });
+
   describe("catches a planted defect", () => {
     it("a bucket grant to the whole prod account (no role condition) lets any prod principal read models", async () => {
       const loose = (r: IamRequest): Policies => {

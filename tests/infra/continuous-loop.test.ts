@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { OfflineRun } from "../../infra/offline/harness";
-import { MULTI_ACCOUNT } from "../helpers/multi-account";
+import { MULTI_ACCOUNT, PIPELINE_ACCOUNT, PROD_ACCOUNT } from "../helpers/multi-account";
 import { offline, ofType, one, statements } from "../helpers/offline";
 
 type Inputs = Record<string, unknown>;
@@ -54,14 +54,47 @@ describe("the continuous loop in the stacks", function () {
     assert.ok(invoke, "an asynchronously invoked function has a failure destination");
   });
 
-  it("prod in its own account: no drift trigger (it would need the pipeline account's event bus)", async () => {
+  it("prod in its own account: the drift alarm is forwarded to the pipeline account, whose drift trigger runs the pipeline", async () => {
     const separate = await offline({ stack: "prod", config: MULTI_ACCOUNT });
-    assert.equal(ofType(separate, "aws:cloudwatch/eventRule:EventRule").length, 0);
     assert.equal(
-      ofType(separate, "aws:cloudwatch/metricAlarm:MetricAlarm").filter(
-        (a) => a.name === "mlops-monitor-drift-alarm",
-      ).length,
-      1,
+      ofType(separate, "aws:lambda/function:Function").filter((f) => f.name.includes("drift")).length,
+      0,
+    );
+    const forward = one(
+      separate,
+      "aws:cloudwatch/eventTarget:EventTarget",
+      "mlops-drift-forward-target",
+    ).inputs;
+    assert.equal(forward.arn, `arn:aws:events:us-west-2:${PIPELINE_ACCOUNT}:event-bus/default`);
+    assert.equal(forward.roleArn, `arn:aws:iam::${PROD_ACCOUNT}:role/mlops-drift-forwarder`);
+    assert.ok(forward.deadLetterConfig);
+    const pipeline = await offline({ stack: "test", config: MULTI_ACCOUNT });
+    const rule = one(pipeline, "aws:cloudwatch/eventRule:EventRule", "mlops-drift-retrain-on-alarm").inputs;
+    assert.deepEqual(JSON.parse(String(rule.eventPattern)), {
+      source: ["aws.cloudwatch"],
+      "detail-type": ["CloudWatch Alarm State Change"],
+      account: [PROD_ACCOUNT],
+      resources: [`arn:aws:cloudwatch:us-west-2:${PROD_ACCOUNT}:alarm:mlops-churn-prod-data-drift`],
+      detail: { state: { value: ["ALARM"] } },
+    });
+    // The alarm the rule names is the one the prod stack creates.
+    assert.equal(
+      one(separate, "aws:cloudwatch/metricAlarm:MetricAlarm", "mlops-monitor-drift-alarm").inputs.name,
+      "mlops-churn-prod-data-drift",
+    );
+    const trigger = one(pipeline, "aws:lambda/function:Function", "mlops-drift-retrain-trigger").inputs;
+    assert.equal(
+      (trigger.environment as { variables: Record<string, string> }).variables.ALARM_NAME,
+      "mlops-churn-prod-data-drift",
+    );
+  });
+
+  it("one account: the test stack has no drift trigger of its own (prod's is enough)", async () => {
+    const test = await offline({ stack: "test" });
+    assert.equal(ofType(test, "aws:cloudwatch/eventBusPolicy:EventBusPolicy").length, 0);
+    assert.equal(
+      ofType(test, "aws:lambda/function:Function").filter((f) => f.name.includes("drift")).length,
+      0,
     );
   });
 
