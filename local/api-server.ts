@@ -25,18 +25,17 @@ export async function startApi(): Promise<LocalApi> {
     if (!stage) return reply(404, JSON.stringify({ message: "Missing Authentication Token" }));
     if (request.headers["x-api-key"] !== stage.apiKey)
       return reply(403, JSON.stringify({ message: "Forbidden" }));
-    const body = (await readBody(request)).toString("utf8");
+    // API Gateway's own payload limit: 10 MB (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+    const body = (await readBody(request, { maxBytes: 10 * 1024 * 1024, timeoutMs: 10_000 })).toString(
+      "utf8",
+    );
     const event = {
       httpMethod: request.method ?? "GET",
       body: body.length ? body : null,
       path: request.url,
     } as APIGatewayProxyEvent;
-    try {
-      const result = await predict(event, stage.settings);
-      reply(result.statusCode, result.body);
-    } catch {
-      reply(500, JSON.stringify({ message: "internal error" }));
-    }
+    const result = await predict(event, stage.settings);
+    reply(result.statusCode, result.body);
   });
   return {
     url,

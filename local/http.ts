@@ -1,11 +1,68 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { trackServer } from "./lifecycle";
 
+/**
+ * The local servers' HTTP layer. A client can never take a server down: each request's handler
+ * runs inside a catch that answers (or drops the socket when the answer already started), broken
+ * requests are closed at the parser, bodies are bounded in size and in time.
+ */
+
+/** A request that cannot be served as sent; its status and message go back to the client. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export interface BodyLimits {
+  /** Bytes a body may have (413 beyond). */
+  maxBytes: number;
+  /** Milliseconds a body may take to arrive (408 beyond). */
+  timeoutMs: number;
+}
+
+/** Generous for predictions (100 rows) and the handlers' own S3 objects; a run's objects are small. */
+export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
+
+function answerFailure(response: ServerResponse, error: unknown): void {
+  if (response.headersSent || response.destroyed) {
+    response.destroy();
+    return;
+  }
+  const status = error instanceof HttpError ? error.status : 500;
+  const message = error instanceof HttpError ? error.message : "internal error";
+  response.writeHead(status, { "content-type": "application/json", connection: "close" });
+  response.end(JSON.stringify({ message }));
+}
+
 /** Starts a server on a free loopback port (never another interface) and returns its base URL. */
 export async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = trackServer(createServer(handler));
+  const server = trackServer(
+    createServer((request, response) => {
+      Promise.resolve()
+        .then(() => handler(request, response))
+        .catch((error: unknown) => answerFailure(response, error));
+    }),
+  );
   server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  // A malformed request (bad chunk framing, a garbled header) closes that socket, nothing else.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
+    socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -14,11 +71,41 @@ export async function listen(handler: RequestListener): Promise<{ server: Server
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
-export function readBody(request: IncomingMessage): Promise<Buffer> {
+/** The request's body, or an HttpError: 413 when too large, 408 when too slow, 400 when cut off. */
+export function readBody(
+  request: IncomingMessage,
+  limits: BodyLimits = DEFAULT_BODY_LIMITS,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
+    let size = 0;
+    const fail = (error: HttpError) => {
+      clearTimeout(timer);
+      request.removeAllListeners("data");
+      request.resume();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new HttpError(408, `the request body did not arrive within ${limits.timeoutMs / 1000} s`)),
+      limits.timeoutMs,
+    );
+    const declared = Number(request.headers["content-length"] ?? 0);
+    if (declared > limits.maxBytes) return fail(tooLarge(limits));
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limits.maxBytes) return fail(tooLarge(limits));
+      chunks.push(chunk);
+    });
+    request.on("end", () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    request.on("aborted", () =>
+      fail(new HttpError(400, "the client closed the connection before the body ended")),
+    );
+    request.on("error", () => fail(new HttpError(400, "the request body could not be read")));
   });
 }
+
+const tooLarge = (limits: BodyLimits) =>
+  new HttpError(413, `the request body is larger than ${limits.maxBytes} bytes`);

@@ -29,7 +29,10 @@ const USAGE = '{"features": [...]} or {"instances": [[...]]}';
 
 /** A value as the client sent it, cut short: an error never echoes a whole payload back. */
 function excerpt(value: unknown): string {
-  const text = typeof value === "number" ? String(value) : (JSON.stringify(value) ?? String(value));
+  // Containers are described, not serialized: a deeply nested one would overflow the stack.
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  const text = typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -60,7 +63,7 @@ function payloadSchema({ featureCount, maxBatch }: PayloadLimits) {
       {
         error: (issue) =>
           issue.code === "unrecognized_keys"
-            ? `unknown field ${JSON.stringify(issue.keys[0])}; use "features" or "instances"`
+            ? `unknown field ${excerpt(issue.keys[0])}; use "features" or "instances"`
             : `the request body must be an object: ${USAGE}`,
       },
     )
