@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { stopAll } from "./lifecycle";
 import {
+  interruptRun,
   LocalUsageError,
   runLocalPipeline,
   type Approval,
@@ -94,13 +95,29 @@ process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
 // pinned SDK, so the warning says nothing a user can act on (the SDK's own switch turns it off).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-let interrupted = false;
-process.on("SIGINT", () => {
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  console.error("\nInterrupted: stopping local services and workers…");
-  void stopAll().finally(() => process.exit(130));
-});
+/**
+ * Ctrl-C, `kill` and a closed terminal end a run the same way: the run is recorded as interrupted,
+ * workers and servers stop, and the exit code is 128 + the signal's number.
+ */
+const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+let stopping = false;
+function stopOn(signal: NodeJS.Signals): void {
+  const code = EXIT_CODES[signal] ?? 130;
+  if (stopping) process.exit(code);
+  stopping = true;
+  const runDir = interruptRun(signal);
+  console.error(
+    `\n${signal === "SIGINT" ? "Interrupted" : `Stopped by ${signal}`}: stopping local services and workers…${runDir ? ` (run recorded as interrupted in ${runDir})` : ""}`,
+  );
+  void stopAll().finally(() => process.exit(code));
+}
+for (const signal of Object.keys(EXIT_CODES) as NodeJS.Signals[]) process.on(signal, () => stopOn(signal));
+
+// Under `npm start`, npm is the parent; if it is killed, stop rather than release a model unsupervised.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stopOn("SIGHUP");
+}, 1000).unref();
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -10,6 +10,7 @@ import type { RunContext } from "./run-context";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "./run-types";
 import { STAGES } from "./stages";
 import { LOCAL_BUCKET, LOCAL_CONFIG_KEY, sourceSnapshot } from "./stages/source";
+import { writeReport } from "./report";
 import { LocalWorld } from "./world";
 
 export { LocalUsageError } from "./run-types";
@@ -74,9 +75,35 @@ function prepare(options: LocalRunOptions): RunContext {
   };
 }
 
+/** The run going on in this process and its stage, for a signal that ends it (see interruptRun). */
+let current: { ctx: RunContext; stage: string } | undefined;
+
+/**
+ * Records that a signal ended the run: `result.json` says `interrupted` and the stage it was in, and
+ * the report says so. Returns the run folder, or undefined when no run was going on.
+ */
+export function interruptRun(signal: NodeJS.Signals): string | undefined {
+  if (!current) return undefined;
+  const { ctx, stage } = current;
+  Object.assign(ctx.result, {
+    outcome: "interrupted",
+    failedState: stage,
+    message: `Interrupted by ${signal} during ${stage}; nothing after it ran.`,
+  });
+  writeResult(ctx.result);
+  writeReport(ctx.result);
+  current = undefined;
+  return ctx.result.runDir;
+}
+
+function writeResult(result: LocalRunResult): void {
+  writeFileSync(join(result.runDir, "result.json"), JSON.stringify({ ...result, input: undefined }, null, 2));
+}
+
 /** Runs each stage in order, timing it, until one stops the run or all have run. */
 async function runStages(ctx: RunContext): Promise<void> {
   for (const stage of STAGES) {
+    current = { ctx, stage: stage.name };
     const started = performance.now();
     let outcome: "continue" | "stop";
     try {
@@ -104,11 +131,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     result.message = `Local run failed: ${error instanceof Error ? error.message : String(error)}`;
     return result;
   } finally {
+    current = undefined;
     ctx.hosting.stop();
     await stopAll();
-    writeFileSync(
-      join(result.runDir, "result.json"),
-      JSON.stringify({ ...result, input: undefined }, null, 2),
-    );
+    writeResult(result);
   }
 }

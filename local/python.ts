@@ -33,6 +33,9 @@ export function findPython(): { python: string; xgboost: string } {
       found = { python, xgboost: probe.stdout.trim(), from: list.join("|") };
       return found;
     }
+    // Ctrl-C reaches the probe too (same process group): that is an interruption, not a missing XGBoost.
+    if (probe.signal === "SIGINT" || probe.signal === "SIGTERM" || probe.signal === "SIGHUP")
+      process.exit(probe.signal === "SIGINT" ? 130 : probe.signal === "SIGTERM" ? 143 : 129);
     tried.push(
       `${python}: ${probe.error ? "not found" : (probe.stderr.trim().split("\n").pop() ?? "failed")}`,
     );
@@ -44,6 +47,8 @@ export function findPython(): { python: string; xgboost: string } {
 
 export interface PythonResult {
   code: number;
+  /** The signal that ended the process, when one did (the OS's out-of-memory killer sends SIGKILL). */
+  signal?: NodeJS.Signals;
   stdout: string;
   stderr: string;
 }
@@ -52,13 +57,20 @@ export interface PythonResult {
 export function runPython(script: string, args: string[]): Promise<PythonResult> {
   const { python } = findPython();
   return new Promise((resolve, reject) => {
-    const child = trackChild(spawn(python, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] }));
+    // Through with_parent.py, which exits when this process does, whichever way it ends.
+    const child = trackChild(
+      spawn(python, [join(PYTHON_DIR, "with_parent.py"), script, ...args], {
+        stdio: ["pipe", "pipe", "pipe"],
+      }),
+    );
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (chunk) => (stdout += chunk));
     child.stderr!.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.on("close", (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 : 1), signal: signal ?? undefined, stdout, stderr }),
+    );
   });
 }
 

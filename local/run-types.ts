@@ -32,7 +32,7 @@ export interface StageTiming {
 }
 
 export interface LocalRunResult {
-  outcome: "released" | "rolled-back" | "rejected" | "awaiting-approval" | "failed";
+  outcome: "released" | "rolled-back" | "rejected" | "awaiting-approval" | "failed" | "interrupted";
   exitCode: number;
   runDir: string;
   runId?: string;

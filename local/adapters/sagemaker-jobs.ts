@@ -50,10 +50,15 @@ export async function runTrainingJob(
     ...["--hyperparameters", JSON.stringify(request.hyperparameters), "--output-dir", outputDir],
     ...["--feature-names", JSON.stringify(featureNames)],
   ]);
+  if (done.signal)
+    throw taskError(
+      "States.TaskFailed",
+      `Training job ${request.name} failed: training was killed (signal ${done.signal}${done.signal === "SIGKILL" ? "; out of memory?" : ""})`,
+    );
   if (done.code !== 0)
     throw taskError(
       "States.TaskFailed",
-      `Training job ${request.name} failed: AlgorithmError: ${lastLine(done.stderr)}`,
+      `Training job ${request.name} failed: AlgorithmError: ${lastLine(done.stderr) || `exit code ${done.code}`}`,
     );
   const metrics = JSON.parse(readFileSync(join(outputDir, "metrics.json"), "utf8")) as {
     FinalMetricDataList: TrainingRecord["FinalMetricDataList"];
