@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { retrainingSchema } from "./retraining";
 import { TUNING_OBJECTIVES, tuningSchema } from "./tuning";
+import { hyperparameterProblem } from "./xgboost-hyperparameters";
 import { ConfigValidationError, describeIssues } from "./validation";
 
 /**
@@ -193,6 +194,12 @@ export function buildMlPipelineConfigSchema() {
             .refine((h) => Number.isInteger(h.num_round) && (h.num_round as number) >= 1, {
               message: "num_round must be a whole number of at least 1",
             })
+            .superRefine((hyperparameters, ctx) => {
+              for (const [name, value] of Object.entries(hyperparameters)) {
+                const problem = hyperparameterProblem(name, value);
+                if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+              }
+            })
             .describe("XGBoost's hyperparameters; objective binary:logistic and num_round are required"),
           tuning: tuningSchema()
             .optional()
@@ -319,7 +326,8 @@ export function loadMlPipelineConfig(path: string): MlPipelineConfig {
   }
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    // An editor may save a byte-order mark; it is not part of the JSON.
+    document = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
     const reason = `not valid JSON (${(error as Error).message})`;
     throw new ConfigValidationError(`Invalid ML pipeline config ${path}: ${reason}`, [reason]);

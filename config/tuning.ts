@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hyperparameterProblem } from "./xgboost-hyperparameters";
 
 /**
  * Hyperparameter tuning of the built-in XGBoost algorithm: which hyperparameters can be tuned (and
@@ -100,6 +101,11 @@ export function tuningSchema() {
             path: [...where, "min"],
             message: "must be above 0 for Logarithmic scaling",
           });
+        for (const bound of ["min", "max"] as const) {
+          const problem = hyperparameterProblem(name, range[bound]);
+          if (problem)
+            ctx.addIssue({ code: "custom", path: [...where, bound], message: `${name} ${problem}` });
+        }
         const integer = TUNABLE_HYPERPARAMETERS[name as TunableHyperparameter] === "integer";
         if (integer && !(Number.isInteger(range.min) && Number.isInteger(range.max)))
           ctx.addIssue({

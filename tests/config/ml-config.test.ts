@@ -32,6 +32,12 @@ function problems(mutate: (doc: Doc) => void): string[] {
 }
 
 describe("ML pipeline config", () => {
+  it("reads a config file saved with a byte-order mark", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "bom-")), "config.json");
+    writeFileSync(path, `\uFEFF${readFileSync(ML_CONFIG_PATH, "utf8")}`);
+    assert.equal(loadMlPipelineConfig(path).name, "customer-churn");
+  });
+
   it("the committed config is valid and describes the churn sample's 69 features", () => {
     const config = loadMlPipelineConfig(ML_CONFIG_PATH);
     const features = expandFeatures(config.data.features);
@@ -60,6 +66,31 @@ describe("ML pipeline config", () => {
   });
   const cases: [string, (d: Doc) => void, RegExp][] = [
     [
+      "a misspelt hyperparameter",
+      (d) => (d.training.hyperparameters.max_dept = 5),
+      /training\.hyperparameters\.max_dept = 5: unknown hyperparameter; did you mean `max_depth`\?/,
+    ],
+    [
+      "a hyperparameter XGBoost does not have",
+      (d) => (d.training.hyperparameters.learning_momentum = 0.9),
+      /training\.hyperparameters\.learning_momentum = 0\.9: unknown hyperparameter of XGBoost 1\.7/,
+    ],
+    [
+      "an eta above 1",
+      (d) => (d.training.hyperparameters.eta = 1.5),
+      /training\.hyperparameters\.eta = 1\.5: must be a number above 0 and at most 1/,
+    ],
+    [
+      "a fractional max_depth given as text",
+      (d) => (d.training.hyperparameters.max_depth = "4.5"),
+      /training\.hyperparameters\.max_depth = "4\.5": must be a whole number at least 0/,
+    ],
+    [
+      "a tree method XGBoost does not know",
+      (d) => (d.training.hyperparameters.tree_method = "fast"),
+      /training\.hyperparameters\.tree_method = "fast": must be one of auto, exact, approx, hist, gpu_hist/,
+    ],
+    [
       "a tuning range on a hyperparameter XGBoost cannot tune",
       (d) => (d.training.tuning = { ...tuning(), ranges: { objective: { min: 0, max: 1 } } }),
       /training\.tuning\.ranges\.objective = .*objective is not a tunable XGBoost hyperparameter; tunable: alpha, /,
@@ -73,6 +104,11 @@ describe("ML pipeline config", () => {
       "a fractional range on an integer hyperparameter",
       (d) => (d.training.tuning = { ...tuning(), ranges: { max_depth: { min: 2.5, max: 6 } } }),
       /training\.tuning\.ranges\.max_depth = .*max_depth is an integer hyperparameter/,
+    ],
+    [
+      "a tuning range outside what the hyperparameter takes",
+      (d) => (d.training.tuning = { ...tuning(), ranges: { subsample: { min: 0.5, max: 1.5 } } }),
+      /training\.tuning\.ranges\.subsample\.max = 1\.5: subsample must be a number above 0 and at most 1/,
     ],
     [
       "more parallel tuning jobs than jobs",
