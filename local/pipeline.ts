@@ -11,6 +11,7 @@ import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "./ru
 import { STAGES } from "./stages";
 import { LOCAL_BUCKET, LOCAL_CONFIG_KEY, sourceSnapshot } from "./stages/source";
 import { writeReport } from "./report";
+import { acquireRunLock } from "./run-lock";
 import { LocalWorld } from "./world";
 
 export { LocalUsageError } from "./run-types";
@@ -31,7 +32,7 @@ function readConfig(path: string): MlPipelineConfig {
 }
 
 /** Checks the inputs and sets up the run: its id, folder, local AWS state and result. */
-function prepare(options: LocalRunOptions): RunContext {
+function prepare(options: LocalRunOptions): RunContext | undefined {
   const dataPath = resolve(options.dataPath);
   const configPath = resolve(options.configPath);
   if (!existsSync(dataPath))
@@ -54,6 +55,8 @@ function prepare(options: LocalRunOptions): RunContext {
     },
   );
   const runDir = join(options.runsRoot, input.runId);
+  // Run ids are to the second (as in the cloud): a run that would reuse a folder starts a second later.
+  if (existsSync(runDir)) return undefined;
   mkdirSync(runDir, { recursive: true });
   const world = new LocalWorld(runDir, LOCAL_BUCKET, options.runsRoot);
   const result: LocalRunResult = {
@@ -117,8 +120,26 @@ async function runStages(ctx: RunContext): Promise<void> {
   }
 }
 
+/** Sets the run up in a folder of its own, waiting for the next second if this one's id is taken. */
+async function prepareUnique(options: LocalRunOptions): Promise<RunContext> {
+  for (;;) {
+    const ctx = prepare(options);
+    if (ctx) return ctx;
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+  }
+}
+
 export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalRunResult> {
-  const ctx = prepare(options);
+  const release = await acquireRunLock(resolve(options.runsRoot), options.log);
+  try {
+    return await runLocked(options);
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(options: LocalRunOptions): Promise<LocalRunResult> {
+  const ctx = await prepareUnique(options);
   const { result } = ctx;
   ctx.log(
     `Run ${result.runId} (commit ${result.commit.id.slice(0, 12)}${result.commit.dirty ? ", uncommitted changes" : ""}) in ${result.runDir}`,

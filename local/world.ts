@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
@@ -96,9 +96,12 @@ export class LocalWorld {
     return (JSON.parse(readFileSync(this.registryPath, "utf8")) as RegistryFile).packages;
   }
 
+  /** Written whole and renamed into place: a reader never sees half a registry. */
   private savePackages(packages: ModelPackage[]): void {
     mkdirSync(dirname(this.registryPath), { recursive: true });
-    writeFileSync(this.registryPath, JSON.stringify({ packages } satisfies RegistryFile, null, 2));
+    const partial = `${this.registryPath}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify({ packages } satisfies RegistryFile, null, 2));
+    renameSync(partial, this.registryPath);
   }
 
   register(entry: Omit<ModelPackage, "arn" | "version" | "createdAt" | "status">): ModelPackage {
