@@ -66,7 +66,8 @@ def main():
     )
     write_text(s3, out + "baseline/statistics.json", transform.to_json(transform.baseline_statistics(stats, schema.features)), "application/json")
     write_text(s3, out + "baseline/constraints.json", transform.to_json(transform.baseline_constraints(stats, schema.features)), "application/json")
-    report = transform.build_report(total, counts, rejected_count, first, schema)
+    labels = rows.filter(lambda row: row[0] != "rejected").map(lambda row: (row[1].split(",", 1)[0], 1)).reduceByKey(add).collectAsMap()
+    report = transform.build_report(total, counts, rejected_count, first, schema, labels)
     write_text(s3, out + "report.json", transform.to_json(report), "application/json")
     if not report["passed"]:
         transform.raise_too_many(report)

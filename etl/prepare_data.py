@@ -42,8 +42,10 @@ def main(argv):
     try:
         with open(args.config, encoding="utf-8") as handle:
             config = json.load(handle)
-        with open(args.input, encoding="utf-8") as handle:
-            lines = handle.readlines()
+        # Bytes that are not UTF-8 become U+FFFD, as Spark's textFile decodes them; the transform
+        # quarantines those rows with their line number instead of failing the whole file.
+        with open(args.input, "rb") as handle:
+            lines = handle.read().decode("utf-8", errors="replace").splitlines(keepends=True)
     except (OSError, ValueError) as problem:
         print("error: cannot read input: %s" % problem, file=sys.stderr)
         return 2

@@ -13,6 +13,10 @@ import math
 import random
 
 SPLITS = ("train", "validation", "test")
+# The largest value XGBoost's float32 matrices hold; a larger one is infinite to the model.
+FLOAT32_MAX = 3.4028234663852886e38
+# What a byte that is not UTF-8 becomes when text is decoded with replacement (Spark's textFile does).
+REPLACEMENT = "\ufffd"
 # Values kept per feature for the baseline's distribution; mergeable across Glue partitions.
 SAMPLE_SIZE = 2048
 SKETCH_POINTS = 64
@@ -92,6 +96,11 @@ def validate(fields, schema):
             raise DataPrepError("field %d (%s) is not a number: %r" % (position, column_name(schema, position), field))
         if math.isnan(value) or math.isinf(value):
             raise DataPrepError("field %d (%s) is not a finite number: %r" % (position, column_name(schema, position), field))
+        if abs(value) > FLOAT32_MAX:
+            raise DataPrepError(
+                "field %d (%s) is outside the float32 range the model reads (±3.4e38): %r"
+                % (position, column_name(schema, position), field[:40])
+            )
         values.append(value)
     label = values.pop(schema.label_column)
     if label not in (0.0, 1.0):
@@ -130,6 +139,11 @@ def label_first_csv(label, features):
 
 def process_line(line_number, line, schema):
     """One raw line → ('train'|'validation'|'test', csv text, features) or ('rejected', reason, None)."""
+    if line_number == 1:
+        line = line.lstrip("\ufeff")  # a byte-order mark is not data
+    if REPLACEMENT in line:
+        column = line.index(REPLACEMENT) + 1
+        return ("rejected", "line %d: contains bytes that are not UTF-8 (at column %d)" % (line_number, column), None)
     fields = parse_line(line, schema.quoted)
     try:
         label, features = validate(fields, schema)
@@ -287,6 +301,7 @@ def prepare(lines, config):
     rejected = []
     stats = DatasetStats(len(schema.features))
     total = 0
+    labels = {}
     for number, line in enumerate(lines, start=1):
         if number == 1 and schema.header:
             continue
@@ -298,10 +313,12 @@ def prepare(lines, config):
             rejected.append({"reason": text, "line": line.rstrip("\r\n")})
             continue
         outputs[split].append(text)
+        label = text.split(",", 1)[0]
+        labels[label] = labels.get(label, 0) + 1
         if split == "train":
             stats.add(features)
     first = [r["reason"] for r in rejected[:10]]
-    report = build_report(total, {k: len(v) for k, v in outputs.items()}, len(rejected), first, schema)
+    report = build_report(total, {k: len(v) for k, v in outputs.items()}, len(rejected), first, schema, labels)
     result = {
         "splits": outputs,
         "rejected": rejected,
@@ -314,10 +331,23 @@ def prepare(lines, config):
     return result
 
 
-def build_report(total, counts, rejected_count, first_rejections, schema):
+def single_class(labels, schema):
+    """Why a model cannot be trained on these labels (one class only), or None."""
+    present = [label for label, count in (labels or {}).items() if count]
+    if len(present) != 1:
+        return None
+    return "the label %s has only one value (%s) in %d rows; a model needs both 0 and 1" % (
+        schema.label_name,
+        present[0],
+        labels[present[0]],
+    )
+
+
+def build_report(total, counts, rejected_count, first_rejections, schema, labels=None):
     """The job's summary; `passed` is False when the run must stop at data prep."""
     counts = {name: counts.get(name, 0) for name in SPLITS}
     share = rejected_count / total if total else 1.0
+    problem = single_class(labels, schema)
     return {
         "rows": total,
         "accepted": sum(counts.values()),
@@ -326,8 +356,13 @@ def build_report(total, counts, rejected_count, first_rejections, schema):
         "maxRejectedShare": schema.max_rejected_share,
         "splits": counts,
         "features": len(schema.features),
-        "passed": total > 0 and share <= schema.max_rejected_share and counts["train"] > 0 and counts["test"] > 0,
+        "passed": total > 0
+        and share <= schema.max_rejected_share
+        and counts["train"] > 0
+        and counts["test"] > 0
+        and problem is None,
         "firstRejections": list(first_rejections),
+        **({"problem": problem} if problem else {}),
     }
 
 
@@ -345,6 +380,8 @@ def raise_too_many(report, result=None):
                 report["firstRejections"][0] if report["firstRejections"] else "-",
             )
         )
+    elif report.get("problem"):
+        error = DataPrepError(report["problem"])
     else:
         error = DataPrepError("the train or test split is empty; add rows or change data.split")
     error.result = result

@@ -81,6 +81,7 @@ export async function explainDataFailure(
       rejectedShare: number;
       maxRejectedShare: number;
       firstRejections?: string[];
+      problem?: string;
     };
     if (report.passed === false && report.rows > 0 && report.rejectedShare > report.maxRejectedShare) {
       const first = report.firstRejections?.[0] ?? "-";
@@ -92,7 +93,7 @@ export async function explainDataFailure(
     if (report.passed === false) {
       return {
         error: "DataRejected",
-        cause: `The data set cannot be trained on (${report.rows} rows; a split is empty). ${jobCause}`,
+        cause: `The data set cannot be trained on (${report.rows} rows; ${report.problem ?? "a split is empty"}). ${jobCause}`,
       };
     }
   } catch (error) {

@@ -163,6 +163,50 @@ class Quarantine(unittest.TestCase):
         self.assertIn("no rows", str(caught.exception))
 
 
+class ByteRobustness(unittest.TestCase):
+    """Bad bytes and values the model cannot take cost one row each, never the run."""
+
+    def run_on_bytes(self, data):
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as handle:
+            handle.write(data)
+        with tempfile.TemporaryDirectory() as out:
+            done = subprocess.run(
+                [sys.executable, os.path.join(ROOT, "etl", "prepare_data.py"), "--input", handle.name,
+                 "--config", os.path.join(ROOT, "config", "ml-pipeline-config.json"), "--output-dir", out],
+                capture_output=True, text=True)
+            with open(os.path.join(out, "report.json"), encoding="utf-8") as report:
+                return done, json.load(report)
+
+    def test_an_undecodable_byte_quarantines_its_row_with_the_line_number(self):
+        good = "".join(SAMPLE[:400]).encode("utf-8")
+        bad = SAMPLE[0].strip().encode("utf-8")[:-3] + b"\xff\xfe\n"
+        config = copy.deepcopy(CONFIG)
+        done, report = self.run_on_bytes(good + bad)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual((report["rows"], report["rejected"]), (401, 1))
+        self.assertRegex(report["firstRejections"][0], r"^line 401: contains bytes that are not UTF-8 \(at column \d+\)$")
+        self.assertTrue(config)
+
+    def test_a_byte_order_mark_is_not_data(self):
+        done, report = self.run_on_bytes(b"\xef\xbb\xbf" + "".join(SAMPLE[:300]).encode("utf-8"))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(report["rejected"], 0)
+
+    def test_a_value_past_float32_is_quarantined_not_trained_on(self):
+        config = small_config(maxRejectedShare=0.5)
+        lines = ["%d,%d.5,3.0,1,0,0\n" % (i % 2, i) for i in range(60)] + ["0,1e39,3.0,0,1,0\n"]
+        result = transform.prepare(lines, config)
+        reasons = {r["reason"].split(": ", 1)[1] for r in result["rejected"]}
+        self.assertEqual(reasons, {"field 1 (a) is outside the float32 range the model reads (±3.4e38): '1e39'"})
+
+    def test_a_single_class_fails_before_training_and_says_so(self):
+        lines = [line for line in SAMPLE if line.startswith('"0,')][:200]
+        with self.assertRaises(transform.DataPrepError) as caught:
+            transform.prepare(lines, CONFIG)
+        self.assertEqual(str(caught.exception), "the label Churn has only one value (0) in 200 rows; a model needs both 0 and 1")
+        self.assertFalse(caught.exception.result["report"]["passed"])
+
+
 class CommandLine(unittest.TestCase):
     def run_cli(self, data_lines, out):
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as handle:
