@@ -17,7 +17,10 @@ export interface SuiteSettings {
   url: string;
   apiKey?: string;
   cases: KnownCase[];
-  /** Every known-row call must answer within this many milliseconds (p95 and max are reported). */
+  /**
+   * The 95th percentile of the known-row calls must be within this many milliseconds (p50 and max are
+   * reported too). A percentile, not the maximum: one call slowed by a busy machine is not a slow model.
+   */
   latencyBudgetMs: number;
   /** Share of known rows whose class must match; a model is rarely right on every row. */
   minAccuracy: number;
@@ -163,8 +166,8 @@ export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
   results.push({
     name: "latency budget",
     kind: "latency",
-    passed: timings.length > 0 && latency.max <= settings.latencyBudgetMs,
-    detail: `p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (budget ${settings.latencyBudgetMs} ms)`,
+    passed: timings.length > 0 && latency.p95 <= settings.latencyBudgetMs,
+    detail: `p50 ${latency.p50.toFixed(1)} ms, p95 ${latency.p95.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms (budget ${settings.latencyBudgetMs} ms at p95)`,
   });
 
   const failed = results.filter((r) => !r.passed && r.kind !== "known-row");

@@ -116,6 +116,27 @@ describe("test suite and test runner", () => {
     );
   });
 
+  it("judges latency at p95: one slow call among twenty passes, a slow p95 fails", async () => {
+    scoreByLabel();
+    let call = 0;
+    const oneSlow = (async (u: string, init: { body: string }) => {
+      if (call++ === 3) await new Promise((done) => setTimeout(done, 120));
+      return apiFetch()(u, init as never);
+    }) as unknown as typeof fetch;
+    const known = cases.slice(0, 20);
+    const report = await runSuite({
+      url: "u",
+      cases: known,
+      latencyBudgetMs: 60,
+      minAccuracy: 0,
+      fetchImpl: oneSlow,
+    });
+    const latency = report.results.find((r) => r.kind === "latency")!;
+    assert.ok(report.latency.max >= 100, `max ${report.latency.max}`);
+    assert.equal(latency.passed, true, latency.detail);
+    assert.match(latency.detail, /\(budget 60 ms at p95\)$/);
+  });
+
   it("fails when malformed input is accepted or the latency budget is exceeded", async () => {
     const lenient = (async () => ({
       status: 200,
