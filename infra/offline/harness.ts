@@ -186,6 +186,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
   process.on("unhandledRejection", onRejection);
   try {
     const programPath = resolve(options.program ?? resolve(root, "infra", "index.ts"));
+    if (options.program) checkProgramModule(programPath);
     forgetProgramModules(root);
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after the mocks
@@ -195,6 +196,10 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
     await waitForRPCs();
     await Promise.all(pending);
     if (asyncErrors.length > 0) throw asyncErrors[0];
+    if (options.program && !resources.some((r) => r.custom))
+      throw new OfflineUsageError(
+        `${programPath} declares no resources when loaded; give the module that builds your stack (its index.ts)`,
+      );
     return {
       project: stackFile.project,
       stack: options.stack,
@@ -204,5 +209,16 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
     };
   } finally {
     process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** A program module given by path must resolve, and is named in the error when it does not. */
+function checkProgramModule(programPath: string): void {
+  try {
+    require.resolve(programPath);
+  } catch {
+    throw new OfflineUsageError(
+      `--program ${programPath}: no such module (give a .ts or .js file, or a folder with an index.ts)`,
+    );
   }
 }

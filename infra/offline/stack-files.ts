@@ -10,6 +10,31 @@ export class OfflineUsageError extends Error {
   }
 }
 
+/**
+ * A JSON file a user hands a CLI, parsed; a problem names the file, and for bad JSON the line and
+ * column, never a bare parser offset.
+ */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new OfflineUsageError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? NaN);
+    const before = Number.isNaN(position) ? "" : text.slice(0, position);
+    const where = before ? `:${before.split("\n").length}:${position - before.lastIndexOf("\n")}` : "";
+    throw new OfflineUsageError(
+      `${what} ${path}${where} is not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, "")})`,
+    );
+  }
+}
+
 export interface StackFile {
   project: string;
   /** Config as the Pulumi CLI hands it to a program: every value a string (JSON for structured ones). */

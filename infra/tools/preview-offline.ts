@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { renderTree, toJson } from "../offline/render";
 import { runWithReferences } from "../offline/references";
+import { readJsonFile } from "../offline/stack-files";
 import { reportAndExit, collect } from "./cli-support";
 
 /**
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
     config: options.config,
     preview: options.preview,
     stackOutputs: options.stackOutputs
-      ? (JSON.parse(readFileSync(options.stackOutputs, "utf8")) as Record<string, Record<string, unknown>>)
+      ? (readJsonFile(options.stackOutputs, "--stack-outputs") as Record<string, Record<string, unknown>>)
       : undefined,
   });
   process.stdout.write(`${options.json ? toJson(run) : renderTree(run)}\n`);
