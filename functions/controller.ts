@@ -93,7 +93,10 @@ export async function explainDataFailure(
     if (report.passed === false) {
       return {
         error: "DataRejected",
-        cause: `The data set cannot be trained on (${report.rows} rows; ${report.problem ?? "a split is empty"}). ${jobCause}`,
+        // The report says why; the job's own error would repeat it.
+        cause: report.problem
+          ? `The data set cannot be trained on: ${report.problem}.`
+          : `The data set cannot be trained on (${report.rows} rows; the train or test split is empty). Add rows or change data.split.`,
       };
     }
   } catch (error) {

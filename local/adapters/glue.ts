@@ -22,7 +22,7 @@ export function glueAdapters(world: LocalWorld): Record<string, TaskHandler> {
       if (done.code !== 0)
         throw taskError(
           "States.TaskFailed",
-          `Glue job ${String(input.JobName)} failed: ${lastLine(done.stderr)}`,
+          `Glue job ${String(input.JobName)} failed: ${lastLine(done.stderr).replace(/^error: /, "")}`,
         );
       runs++;
       return { Id: `jr_local_${runs}`, JobRunState: "SUCCEEDED" };

@@ -97,6 +97,30 @@ describe("controller", () => {
       };
       assert.equal(result.error, "DataRejected");
     });
+    it("gives the report's reason once, without the job's error repeating it", async () => {
+      const problem = "the label Churn has only one value (0) in 300 rows; a model needs both 0 and 1";
+      s3.on(GetObjectCommand).resolves(
+        body(
+          JSON.stringify({
+            passed: false,
+            rows: 300,
+            rejected: 0,
+            rejectedShare: 0,
+            maxRejectedShare: 0.01,
+            problem,
+          }),
+        ),
+      );
+      const result = await handler({
+        action: "explainDataFailure",
+        reportUri: "s3://b/k",
+        failure: { Error: "States.TaskFailed", Cause: `Glue job failed: ${problem}` },
+      });
+      assert.deepEqual(result, {
+        error: "DataRejected",
+        cause: `The data set cannot be trained on: ${problem}.`,
+      });
+    });
   });
 
   it("trackExperiment creates the experiment and trial, and reuses existing ones", async () => {
