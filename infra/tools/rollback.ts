@@ -28,6 +28,7 @@ export function rollbackStackFile(
   text: string,
   version: string,
   runId: string,
+  fileName = "Pulumi.prod.yaml",
 ): { text: string; plan: RollbackPlan } {
   if (!/^[1-9]\d*$/.test(version)) {
     throw new OfflineUsageError(
@@ -40,15 +41,27 @@ export function rollbackStackFile(
     );
   }
   const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    const [error] = doc.errors;
+    const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
+    throw new OfflineUsageError(
+      `${fileName}:${line}:${column} is not valid YAML (${error.message.split("\n")[0]})`,
+    );
+  }
   const current = doc.getIn(["config", ARN_KEY]);
   const match = typeof current === "string" ? MODEL_PACKAGE_ARN_PATTERN.exec(current) : null;
   if (!match) {
     throw new OfflineUsageError(
-      `Pulumi.prod.yaml has no versioned ${ARN_KEY} to roll back from (found ${JSON.stringify(current)})`,
+      `${fileName} has no versioned ${ARN_KEY} to roll back from (found ${JSON.stringify(current)})`,
     );
   }
   const to = `${match[1]}/${version}`;
   if (to === current) throw new OfflineUsageError(`prod already serves version ${version} (${to})`);
+  const serving = Number(match[2]);
+  if (Number(version) > serving)
+    throw new OfflineUsageError(
+      `--version ${version}: prod serves version ${serving} (${fileName}); a rollback goes to an earlier approved version (1-${serving - 1}). A newer version is released by the pipeline.`,
+    );
   doc.setIn(["config", ARN_KEY], to);
   doc.setIn(["config", RUN_KEY], runId);
   return { text: doc.toString(), plan: { from: current as string, to, runId } };
@@ -71,7 +84,7 @@ function main(argv: string[]): void {
       `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  const { text: updated, plan } = rollbackStackFile(text, options.version, options.runId);
+  const { text: updated, plan } = rollbackStackFile(text, options.version, options.runId, options.file);
   writeFileSync(options.file, updated);
   console.log(`${options.file}: ${ARN_KEY}\n  from ${plan.from}\n  to   ${plan.to}\n  run  ${plan.runId}`);
   console.log(

@@ -47,6 +47,17 @@ describe("rollback", () => {
     );
   });
 
+  it("names the file it edits: a newer version than prod serves, and YAML it cannot read", () => {
+    assert.throws(
+      () => rollbackStackFile(FILE, "9", "20261120-101010-abcdef0", "stacks/Pulumi.prod.yaml"),
+      /^OfflineUsageError: --version 9: prod serves version 7 \(stacks\/Pulumi\.prod\.yaml\); a rollback goes to an earlier approved version \(1-6\)/,
+    );
+    assert.throws(
+      () => rollbackStackFile("config:\n  a: [1,\n  b: 2\n", "5", "20261120-101010-abcdef0", "my.yaml"),
+      /^OfflineUsageError: my\.yaml:\d+:\d+ is not valid YAML/,
+    );
+  });
+
   it("the npm script edits the file, and exits 2 with a message on bad input", () => {
     const dir = mkdtempSync(join(tmpdir(), "rollback-"));
     const file = join(dir, "Pulumi.prod.yaml");
