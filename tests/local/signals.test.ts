@@ -13,11 +13,17 @@ const processesUsing = (dir: string) =>
     .stdout.split("\n")
     .filter((line) => line.includes(dir) && !line.includes("ps -eo"));
 
+/** A user's shell: without the test setup's switch for the SDK's Node-version warning. */
+function shellEnvironment(): NodeJS.ProcessEnv {
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...env } = process.env;
+  return { ...env, TS_NODE_TRANSPILE_ONLY: "1" };
+}
+
 function startCli(runsRoot: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", "local/cli.ts", "--approve", "--runs", runsRoot, ...extra],
-    { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: ROOT, env: shellEnvironment(), stdio: ["ignore", "pipe", "pipe"] },
   );
   const output: string[] = [];
   child.stdout.on("data", (c: Buffer) => output.push(c.toString()));
@@ -48,13 +54,18 @@ describe("signals and process hygiene", function () {
   it("SIGTERM during the ML pipeline: exit 143, the run recorded as interrupted in its stage, nothing left running", async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), "sigterm-"));
     const cli = startCli(runsRoot);
-    await cli.until(/PrepareData/);
+    await cli.until(/TrackExperiment/);
     cli.child.kill("SIGTERM");
     assert.equal(await cli.exited, 143, cli.output.join(""));
     const result = onlyRun(runsRoot);
     assert.equal(result.outcome, "interrupted");
     assert.equal(result.failedState, "ML pipeline");
     assert.match(result.message, /^Interrupted by SIGTERM during ML pipeline/);
+    assert.doesNotMatch(
+      cli.output.join(""),
+      /NodeVersionSupportWarning/,
+      "the SDK's Node warning is not printed",
+    );
     assert.match(readFileSync(join(result.runDir, "report.html"), "utf8"), />interrupted</);
     assert.ok(
       await waitFor(() => processesUsing(runsRoot).length === 0, 3000),
