@@ -104,9 +104,12 @@ async function runOnce(options: WatchOptions, queue: RunQueue<RunRequest>, run: 
     options.onResult(result);
     retrainIfDrifted(options, queue, result);
   } catch (error) {
-    // A bad edit (an invalid config, a missing data file) waits for the next change.
-    if (!(error instanceof LocalUsageError)) throw error;
-    log(`error: ${error.message}\nWaiting for the next change.`);
+    // A bad edit (an invalid config, a missing data file) waits for the next change; so does anything
+    // else a run throws: the watcher outlives one broken run.
+    const message = error instanceof Error ? error.message : String(error);
+    log(`error: ${message}${error instanceof LocalUsageError ? "" : " (unexpected; DEBUG=1 shows more)"}`);
+    if (!(error instanceof LocalUsageError) && process.env.DEBUG && error instanceof Error)
+      log(String(error.stack));
   }
   log("Waiting for changes…");
 }

@@ -111,6 +111,25 @@ describe("npm start -- --watch", function () {
     }
   });
 
+  it("a bad edit to the config is reported and the watcher waits for the fix", async () => {
+    const { dataFile, runsRoot } = setUp();
+    const config = join(dataFile, "..", "..", "config.json");
+    const good = readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8");
+    writeFileSync(config, good);
+    const watcher = new WatchProcess(dataFile, runsRoot, ["--config", config]);
+    try {
+      await watcher.until(/^Watching /);
+      writeFileSync(config, good.replace('"eta": 0.2', '"eta": 7'));
+      await watcher.until(/^error: Invalid ML pipeline config .*config\.json:$/);
+      await watcher.until(WAITING);
+      writeFileSync(config, good);
+      await watcher.until(/^ {2}result +Released model version 1/);
+      assert.equal(watcher.child.exitCode, null, "still watching");
+    } finally {
+      assert.equal((await watcher.interrupt()).code, 130);
+    }
+  });
+
   it("after a release whose monitoring finds drift, starts the drift run by itself, once within the cooldown", async () => {
     const { dataFile, runsRoot } = setUp();
     const watcher = new WatchProcess(dataFile, runsRoot, ["--simulate-drift"]);
