@@ -1,11 +1,11 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, Option } from "commander";
 import { writeFileSync } from "node:fs";
 import { bootstrapTemplate, prodDeployRole } from "../bootstrap/prod-deploy-role";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError, parseOverrides, readStackFile } from "../offline/stack-files";
 import { partitionOf } from "../shared/aws-context";
 import { parseStackConfig, PROJECT } from "../stack-config";
-import { collect, reportAndExit } from "./cli-support";
+import { collect, runCli } from "./cli-support";
 
 /**
  * `npm run bootstrap -- --account prod`: what the production account needs before the first deploy,
@@ -78,11 +78,4 @@ function main(argv: string[]): void {
   process.stdout.write(`wrote ${options.out}\n\n${instructions(options.out, result)}`);
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-    reportAndExit(error);
-  }
-}
+if (require.main === module) runCli(main);

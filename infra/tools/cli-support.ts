@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CommanderError } from "commander";
 
 /** commander helper: a repeatable option collects its values. */
 export const collect = (value: string, previous: string[]) => [...previous, value];
@@ -13,4 +14,17 @@ export function reportAndExit(error: unknown): never {
   process.stderr.write(`error: ${message}\n`);
   if (!expected && process.env.DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   process.exit(2);
+}
+
+/**
+ * Runs a synchronous CLI's main: `--help` exits 0, a usage error from commander exits 2 (commander
+ * has printed it), anything else is reported as one line by reportAndExit.
+ */
+export function runCli(main: (argv: string[]) => void): void {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+    reportAndExit(error);
+  }
 }

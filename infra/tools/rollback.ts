@@ -1,11 +1,11 @@
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError } from "../offline/stack-files";
 import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../../functions/lib/run-input";
-import { reportAndExit } from "./cli-support";
+import { runCli } from "./cli-support";
 
 /**
  * `npm run rollback -- --version <n> --run-id <run>`: points the prod stack at an earlier approved
@@ -92,11 +92,4 @@ function main(argv: string[]): void {
   );
 }
 
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
-    reportAndExit(error);
-  }
-}
+if (require.main === module) runCli(main);
