@@ -1,5 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { PACKS } from "./evaluator/evaluate";
 
 /** policy/README.md, generated from the rules' own metadata so it never drifts from the code. */
@@ -41,11 +39,6 @@ capture, deployment guardrails, monitoring coverage, interface endpoint policies
 
 ${sections.join("\n\n")}
 
-This file is generated: \`npx ts-node --transpile-only policy/readme.ts\`.
+This file is generated: \`npm run policy:build\`.
 `;
-}
-
-if (require.main === module) {
-  writeFileSync(join(__dirname, "README.md"), policyReadme());
-  console.log("wrote policy/README.md");
 }

@@ -74,9 +74,10 @@ const pulumiLogin = [
 /**
  * Every policy pack in the repository, so a new pack is enforced without editing the pipeline; a
  * pack's `<stack>.json` (prod.json makes every rule mandatory) is its policy config for that stack.
+ * Each pack is a project of its own (what `pulumi policy publish` uploads), installed from its lock.
  */
 const policyPacks = (stack: string) => [
-  `POLICY_ARGS=""; for pack in policy/*/PulumiPolicy.yaml; do dir=$(dirname "$pack"); POLICY_ARGS="$POLICY_ARGS --policy-pack $dir"; if [ -f "$dir/${stack}.json" ]; then POLICY_ARGS="$POLICY_ARGS --policy-pack-config $dir/${stack}.json"; fi; done`,
+  `POLICY_ARGS=""; for pack in policy/*/PulumiPolicy.yaml; do dir=$(dirname "$pack"); npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error; POLICY_ARGS="$POLICY_ARGS --policy-pack $dir"; if [ -f "$dir/${stack}.json" ]; then POLICY_ARGS="$POLICY_ARGS --policy-pack-config $dir/${stack}.json"; fi; done`,
   `echo "policy packs for ${stack}:$POLICY_ARGS"`,
 ];
 

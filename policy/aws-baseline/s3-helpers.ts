@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { ofType } from "../lib/rule";
+import { ofType } from "./lib/rule";
 
 /** Each bucket with the sub-resources that configure it (v7 splits a bucket into several resources). */
 export function bucketsWith(

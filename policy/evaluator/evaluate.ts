@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
 import { policies as baseline, PACK_NAME as BASELINE } from "../aws-baseline/policies";
-import type { Rule } from "../lib/rule";
+import type { Rule } from "../shared/rule";
 import { policies as mlEndpoints, PACK_NAME as ML_ENDPOINTS } from "../ml-endpoints/policies";
 
 // The SDK's own deserializer and unknown-value proxy, exactly what the CLI's analyzer uses; their

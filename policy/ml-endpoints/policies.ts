@@ -1,18 +1,18 @@
-import type { Rule } from "../lib/rule";
-import { blueGreen } from "./rules/blue-green";
-import { dataCapture } from "./rules/data-capture";
-import { endpointConfigKms } from "./rules/endpoint-config-kms";
-import { endpointMonitored } from "./rules/endpoint-monitored";
-import { endpointPolicy } from "./rules/endpoint-policy";
-import { endpointPrivateDns } from "./rules/endpoint-private-dns";
-import { instanceTypes } from "./rules/instance-types";
-import { lambdaInVpc } from "./rules/lambda-in-vpc";
-import { minInstances } from "./rules/min-instances";
-import { modelInVpc } from "./rules/model-in-vpc";
-import { modelIsolation } from "./rules/model-isolation";
-import { monitoringEncrypted } from "./rules/monitoring-encrypted";
-import { securityGroupIngress } from "./rules/security-group-ingress";
-import { trainingImage } from "./rules/training-image";
+import type { Rule } from "./lib/rule";
+import { blueGreen } from "./rules/mlops-sagemaker-endpoint-safe-rollout";
+import { dataCapture } from "./rules/mlops-sagemaker-endpoint-config-data-capture";
+import { endpointConfigKms } from "./rules/mlops-sagemaker-endpoint-config-kms";
+import { endpointMonitored } from "./rules/mlops-sagemaker-endpoint-monitored";
+import { endpointPolicy } from "./rules/mlops-ec2-vpc-endpoint-policy-scoped";
+import { endpointPrivateDns } from "./rules/mlops-ec2-vpc-endpoint-private-dns";
+import { instanceTypes } from "./rules/mlops-sagemaker-endpoint-config-instance-types";
+import { lambdaInVpc } from "./rules/mlops-lambda-function-in-vpc";
+import { minInstances } from "./rules/mlops-sagemaker-endpoint-config-min-instances";
+import { modelInVpc } from "./rules/mlops-sagemaker-model-in-vpc";
+import { modelIsolation } from "./rules/mlops-sagemaker-model-network-isolation";
+import { monitoringEncrypted } from "./rules/mlops-sagemaker-monitoring-job-encrypted";
+import { securityGroupIngress } from "./rules/mlops-ec2-security-group-no-open-ingress";
+import { trainingImage } from "./rules/mlops-sagemaker-model-current-image";
 
 /** The ML endpoint and networking rules; index.ts builds the pack from this list. */
 export const PACK_NAME = "mlops-ml-endpoints";

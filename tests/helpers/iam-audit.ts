@@ -1,6 +1,6 @@
 import type { CapturedResource } from "../../infra/offline/harness";
 
-import { RESOURCELESS_ACTIONS } from "../../policy/lib/iam";
+import { RESOURCELESS_ACTIONS } from "../../policy/shared/iam";
 
 const list = (value: unknown): unknown[] => (value === undefined ? [] : ([] as unknown[]).concat(value));
 

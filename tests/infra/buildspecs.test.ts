@@ -40,7 +40,10 @@ describe("buildspecs", () => {
       );
       const login = all.findIndex((c) => c.endsWith('pulumi login "$PULUMI_BACKEND_URL"'));
       assert.ok(profile >= 0 && login > profile, "the deployment role's profile exists before logging in");
-      assert.ok(all.some((c) => c.includes("policy/*/PulumiPolicy.yaml")));
+      const packs = all.find((c) => c.includes("policy/*/PulumiPolicy.yaml"));
+      assert.ok(packs, "no policy pack loop");
+      // A pack is a project of its own: its dependencies come from its own lock, not the program's.
+      assert.match(packs, /npm ci --prefix "\$dir"/);
       for (const c of all.filter((x) => /pulumi (preview|up)/.test(x))) {
         assert.ok(c.includes("$POLICY_ARGS"), `runs without policy packs: ${c}`);
       }

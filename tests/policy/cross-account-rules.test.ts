@@ -10,9 +10,9 @@ import { offline } from "../helpers/offline";
  */
 
 const RULES = [
-  "resource-policy-principals-exact",
-  "provider-assume-role-session-name",
-  "kms-cross-account-decrypt-only",
+  "aws-iam-resource-policy-principals-exact",
+  "aws-provider-assume-role-session-name",
+  "aws-kms-key-cross-account-decrypt-only",
 ];
 const packs = () => PACKS.map((p) => ({ ...p, policies: p.policies.filter((r) => RULES.includes(r.name)) }));
 
@@ -67,7 +67,7 @@ describe("policy: production in its own account", function () {
       })),
     );
     assert.deepEqual(await messages(broken), [
-      "resource-policy-principals-exact: mlops-models-prod-access: the policy allows any principal of any account (ProdAccountDeploysApprovedModels).",
+      "aws-iam-resource-policy-principals-exact: mlops-models-prod-access: the policy allows any principal of any account (ProdAccountDeploysApprovedModels).",
     ]);
   });
 
@@ -86,7 +86,7 @@ describe("policy: production in its own account", function () {
       })),
     );
     assert.deepEqual(await messages(broken), [
-      "resource-policy-principals-exact: mlops-staging-policy: the policy allows any principal of any account (ProdAccountReadsApprovedModels).",
+      "aws-iam-resource-policy-principals-exact: mlops-staging-policy: the policy allows any principal of any account (ProdAccountReadsApprovedModels).",
     ]);
   });
 
@@ -101,7 +101,7 @@ describe("policy: production in its own account", function () {
       })),
     );
     assert.deepEqual(await messages(broken), [
-      "kms-cross-account-decrypt-only: Account 210987654321 may kms:GenerateDataKey with this key; other accounts may only decrypt.",
+      "aws-kms-key-cross-account-decrypt-only: Account 210987654321 may kms:GenerateDataKey with this key; other accounts may only decrypt.",
     ]);
   });
 
@@ -110,7 +110,7 @@ describe("policy: production in its own account", function () {
       JSON.stringify([{ roleArn: "arn:aws:iam::210987654321:role/mlops-prod-deployer" }]),
     );
     assert.deepEqual(await messages(broken), [
-      "provider-assume-role-session-name: The provider assumes arn:aws:iam::210987654321:role/mlops-prod-deployer without a session name.",
+      "aws-provider-assume-role-session-name: The provider assumes arn:aws:iam::210987654321:role/mlops-prod-deployer without a session name.",
     ]);
   });
 });

@@ -55,11 +55,11 @@ describe("npm run policy (offline evaluator)", function () {
     const report = JSON.parse(stdout) as Report;
     const found = new Set(report.violations.map((v) => v.policy));
     for (const expected of [
-      "sagemaker-endpoint-config-kms",
-      "sagemaker-data-capture-enabled",
-      "s3-bucket-kms-encryption",
-      "iam-no-wildcard-actions",
-      "lambda-no-public-invoke",
+      "mlops-sagemaker-endpoint-config-kms",
+      "mlops-sagemaker-endpoint-config-data-capture",
+      "aws-s3-bucket-kms-encryption",
+      "aws-iam-policy-no-wildcard-actions",
+      "aws-lambda-permission-no-public-invoke",
     ]) {
       assert.ok(found.has(expected), `${expected} not reported: ${[...found].join(", ")}`);
     }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
-import type { Props, Rule } from "../../policy/lib/rule";
+import type { Props, Rule } from "../../policy/shared/rule";
 import { join } from "node:path";
 
 /** A resource as the harness captures it; wire inputs and state are the same plain JSON here. */
@@ -138,11 +138,11 @@ const CROSS_ACCOUNT_KEY_POLICY = {
 };
 const FN = "aws:lambda/function:Function";
 const CASES: Record<string, Case> = {
-  "sagemaker-endpoint-config-kms": {
+  "mlops-sagemaker-endpoint-config-kms": {
     compliant: [endpointConfig],
     breaks: [["no kmsKeyArn", set(EC, ["kmsKeyArn"], undefined)]],
   },
-  "sagemaker-data-capture-enabled": {
+  "mlops-sagemaker-endpoint-config-data-capture": {
     compliant: [endpointConfig],
     breaks: [
       ["capture off", set(EC, ["dataCaptureConfig", "enableCapture"], false)],
@@ -150,15 +150,15 @@ const CASES: Record<string, Case> = {
       ["capture unencrypted", set(EC, ["dataCaptureConfig", "kmsKeyId"], undefined)],
     ],
   },
-  "sagemaker-instance-type-allowed": {
+  "mlops-sagemaker-endpoint-config-instance-types": {
     compliant: [endpointConfig],
     breaks: [["p4d instance", set(EC, ["productionVariants", "0", "instanceType"], "ml.p4d.24xlarge")]],
   },
-  "sagemaker-endpoint-min-instances": {
+  "mlops-sagemaker-endpoint-config-min-instances": {
     compliant: [endpointConfig],
     breaks: [["one instance", set(EC, ["productionVariants", "0", "initialInstanceCount"], 1)]],
   },
-  "sagemaker-endpoint-safe-rollout": {
+  "mlops-sagemaker-endpoint-safe-rollout": {
     compliant: [endpoint],
     breaks: [
       ["no blue/green", set("aws:sagemaker/endpoint:Endpoint", ["deploymentConfig"], undefined)],
@@ -180,11 +180,11 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "sagemaker-model-network-isolation": {
+  "mlops-sagemaker-model-network-isolation": {
     compliant: [res("aws:sagemaker/model:Model", "m", { enableNetworkIsolation: true })],
     breaks: [["isolation off", set("aws:sagemaker/model:Model", ["enableNetworkIsolation"], false)]],
   },
-  "sagemaker-model-in-vpc": {
+  "mlops-sagemaker-model-in-vpc": {
     compliant: [
       runtimeEndpoint,
       res("aws:sagemaker/model:Model", "m", {
@@ -193,7 +193,7 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["model outside the VPC", set("aws:sagemaker/model:Model", ["vpcConfig"], undefined)]],
   },
-  "sagemaker-endpoint-monitored": {
+  "mlops-sagemaker-endpoint-monitored": {
     compliant: [endpoint, jobDefinition, schedule],
     breaks: [
       ["no schedule", without("aws:sagemaker/monitoringSchedule:MonitoringSchedule")],
@@ -207,7 +207,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "sagemaker-monitoring-job-encrypted": {
+  "mlops-sagemaker-monitoring-job-encrypted": {
     compliant: [jobDefinition],
     breaks: [
       [
@@ -228,7 +228,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "sagemaker-current-xgboost-image": {
+  "mlops-sagemaker-model-current-image": {
     compliant: [
       res("aws:sagemaker/model:Model", "m", {
         primaryContainer: { image: "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1" },
@@ -245,15 +245,15 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "vpc-mode-endpoint-callers-in-vpc": {
+  "mlops-lambda-function-in-vpc": {
     compliant: [runtimeEndpoint, fn],
     breaks: [["caller outside the VPC", set(FN, ["vpcConfig"], undefined)]],
   },
-  "vpc-interface-endpoint-private-dns": {
+  "mlops-ec2-vpc-endpoint-private-dns": {
     compliant: [runtimeEndpoint],
     breaks: [["private DNS off", set("aws:ec2/vpcEndpoint:VpcEndpoint", ["privateDnsEnabled"], false)]],
   },
-  "vpc-interface-endpoint-policy-scoped": {
+  "mlops-ec2-vpc-endpoint-policy-scoped": {
     compliant: [runtimeEndpoint],
     breaks: [
       ["no policy", set("aws:ec2/vpcEndpoint:VpcEndpoint", ["policy"], undefined)],
@@ -267,7 +267,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "security-group-no-open-ingress": {
+  "mlops-ec2-security-group-no-open-ingress": {
     compliant: [
       res("aws:ec2/securityGroup:SecurityGroup", "sg", { ingress: [{ cidrBlocks: ["10.0.0.0/16"] }] }),
     ],
@@ -279,7 +279,7 @@ const CASES: Record<string, Case> = {
       ["::/0", set("aws:ec2/securityGroup:SecurityGroup", ["ingress", "0", "ipv6CidrBlocks"], ["::/0"])],
     ],
   },
-  "s3-bucket-kms-encryption": {
+  "aws-s3-bucket-kms-encryption": {
     compliant: bucketSet(),
     breaks: [
       [
@@ -296,7 +296,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "s3-bucket-versioning": {
+  "aws-s3-bucket-versioning-enabled": {
     compliant: bucketSet(),
     breaks: [
       [
@@ -305,7 +305,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "s3-bucket-public-access-blocked": {
+  "aws-s3-bucket-public-access-blocked": {
     compliant: bucketSet(),
     breaks: [
       [
@@ -315,19 +315,19 @@ const CASES: Record<string, Case> = {
       ["no block", without("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")],
     ],
   },
-  "s3-bucket-tls-only": {
+  "aws-s3-bucket-tls-only": {
     compliant: bucketSet(),
     breaks: [["no TLS deny", without("aws:s3/bucketPolicy:BucketPolicy")]],
   },
-  "s3-bucket-access-logging": {
+  "aws-s3-bucket-access-logging": {
     compliant: bucketSet(),
     breaks: [["no logging", without("aws:s3/bucketLogging:BucketLogging")]],
   },
-  "lambda-tracing-active": {
+  "aws-lambda-function-tracing-active": {
     compliant: [fn],
     breaks: [["pass-through", set(FN, ["tracingConfig", "mode"], "PassThrough")]],
   },
-  "lambda-no-public-invoke": {
+  "aws-lambda-permission-no-public-invoke": {
     compliant: [
       res("aws:lambda/permission:Permission", "p", {
         principal: "events.amazonaws.com",
@@ -337,7 +337,7 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["anyone", set("aws:lambda/permission:Permission", ["principal"], "*")]],
   },
-  "lambda-service-permission-source-arn": {
+  "aws-lambda-permission-source-arn": {
     compliant: [
       res("aws:lambda/permission:Permission", "p", {
         principal: "events.amazonaws.com",
@@ -347,13 +347,19 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["no sourceArn", set("aws:lambda/permission:Permission", ["sourceArn"], undefined)]],
   },
-  "lambda-supported-runtime": { compliant: [fn], breaks: [["python3.7", set(FN, ["runtime"], "python3.7")]] },
-  "lambda-concurrency-or-dlq": {
+  "aws-lambda-function-supported-runtime": {
+    compliant: [fn],
+    breaks: [["python3.7", set(FN, ["runtime"], "python3.7")]],
+  },
+  "aws-lambda-function-concurrency-or-dlq": {
     compliant: [fn],
     breaks: [["neither", set(FN, ["reservedConcurrentExecutions"], undefined)]],
   },
-  "lambda-environment-kms": { compliant: [fn], breaks: [["no key", set(FN, ["kmsKeyArn"], undefined)]] },
-  "apigateway-stage-access-logging": {
+  "aws-lambda-function-environment-kms": {
+    compliant: [fn],
+    breaks: [["no key", set(FN, ["kmsKeyArn"], undefined)]],
+  },
+  "aws-apigateway-stage-access-logging": {
     compliant: [
       res("aws:apigateway/stage:Stage", "s", {
         stageName: "prod",
@@ -363,11 +369,11 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["no access logs", set("aws:apigateway/stage:Stage", ["accessLogSettings"], undefined)]],
   },
-  "apigateway-stage-tracing": {
+  "aws-apigateway-stage-tracing": {
     compliant: [res("aws:apigateway/stage:Stage", "s", { stageName: "prod", xrayTracingEnabled: true })],
     breaks: [["no tracing", set("aws:apigateway/stage:Stage", ["xrayTracingEnabled"], false)]],
   },
-  "apigateway-cache-encrypted": {
+  "aws-apigateway-method-settings-cache-encrypted": {
     compliant: [
       res("aws:apigateway/methodSettings:MethodSettings", "ms", { settings: { cacheDataEncrypted: true } }),
     ],
@@ -378,7 +384,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "apigateway-method-authorization": {
+  "aws-apigateway-method-authorization": {
     compliant: [
       res("aws:apigateway/method:Method", "m", {
         httpMethod: "POST",
@@ -388,7 +394,7 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["open method", set("aws:apigateway/method:Method", ["apiKeyRequired"], false)]],
   },
-  "stepfunctions-logging": {
+  "aws-sfn-state-machine-logging": {
     compliant: [
       res("aws:sfn/stateMachine:StateMachine", "sm", {
         loggingConfiguration: { level: "ALL", includeExecutionData: true, logDestination: "arn:logs:*" },
@@ -403,19 +409,19 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "stepfunctions-tracing": {
+  "aws-sfn-state-machine-tracing": {
     compliant: [res("aws:sfn/stateMachine:StateMachine", "sm", { tracingConfiguration: { enabled: true } })],
     breaks: [["off", set("aws:sfn/stateMachine:StateMachine", ["tracingConfiguration", "enabled"], false)]],
   },
-  "glue-job-security-configuration": {
+  "aws-glue-job-security-configuration": {
     compliant: [res("aws:glue/job:Job", "j", { securityConfiguration: "sec" })],
     breaks: [["none", set("aws:glue/job:Job", ["securityConfiguration"], undefined)]],
   },
-  "kms-key-rotation": {
+  "aws-kms-key-rotation-enabled": {
     compliant: [res("aws:kms/key:Key", "k", { enableKeyRotation: true })],
     breaks: [["no rotation", set("aws:kms/key:Key", ["enableKeyRotation"], false)]],
   },
-  "kms-key-no-wildcard-principal": {
+  "aws-kms-key-no-wildcard-principal": {
     compliant: [
       res("aws:kms/key:Key", "k", {
         policy: JSON.stringify({
@@ -443,7 +449,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "kms-cross-account-decrypt-only": {
+  "aws-kms-key-cross-account-decrypt-only": {
     compliant: [res("aws:kms/key:Key", "k", { policy: JSON.stringify(CROSS_ACCOUNT_KEY_POLICY) })],
     breaks: [
       [
@@ -466,7 +472,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "resource-policy-principals-exact": {
+  "aws-iam-resource-policy-principals-exact": {
     compliant: [
       res("aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy", "mpg", {
         resourcePolicy: JSON.stringify({
@@ -501,7 +507,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "provider-assume-role-session-name": {
+  "aws-provider-assume-role-session-name": {
     compliant: [
       res("pulumi:providers:aws", "p", {
         assumeRoles: JSON.stringify([{ roleArn: "arn:aws:iam::210987654321:role/d", sessionName: "deploy" }]),
@@ -518,18 +524,18 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "cloudwatch-log-retention": {
+  "aws-cloudwatch-log-group-retention": {
     compliant: [res("aws:cloudwatch/logGroup:LogGroup", "lg", { retentionInDays: 365, kmsKeyId: KEY })],
     breaks: [
       ["forever", set("aws:cloudwatch/logGroup:LogGroup", ["retentionInDays"], undefined)],
       ["a week", set("aws:cloudwatch/logGroup:LogGroup", ["retentionInDays"], 7)],
     ],
   },
-  "cloudwatch-log-group-kms": {
+  "aws-cloudwatch-log-group-kms": {
     compliant: [res("aws:cloudwatch/logGroup:LogGroup", "lg", { retentionInDays: 365, kmsKeyId: KEY })],
     breaks: [["no key", set("aws:cloudwatch/logGroup:LogGroup", ["kmsKeyId"], undefined)]],
   },
-  "codepipeline-artifact-store-kms": {
+  "aws-codepipeline-pipeline-artifact-store-kms": {
     compliant: [
       res("aws:codepipeline/pipeline:Pipeline", "p", {
         artifactStores: [{ location: "b", encryptionKey: { id: KEY, type: "KMS" } }],
@@ -542,7 +548,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "codebuild-encryption-key": {
+  "aws-codebuild-project-kms": {
     compliant: [
       res("aws:codebuild/project:Project", "b", {
         name: "b",
@@ -552,7 +558,7 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["no key", set("aws:codebuild/project:Project", ["encryptionKey"], undefined)]],
   },
-  "codebuild-not-privileged": {
+  "aws-codebuild-project-not-privileged": {
     compliant: [
       res("aws:codebuild/project:Project", "b", {
         name: "b",
@@ -562,15 +568,15 @@ const CASES: Record<string, Case> = {
     ],
     breaks: [["privileged", set("aws:codebuild/project:Project", ["environment", "privilegedMode"], true)]],
   },
-  "sns-topic-kms": {
+  "aws-sns-topic-kms": {
     compliant: [res("aws:sns/topic:Topic", "t", { kmsMasterKeyId: KEY })],
     breaks: [["no key", set("aws:sns/topic:Topic", ["kmsMasterKeyId"], undefined)]],
   },
-  "sqs-queue-kms": {
+  "aws-sqs-queue-kms": {
     compliant: [res("aws:sqs/queue:Queue", "q", { kmsMasterKeyId: KEY })],
     breaks: [["no key", set("aws:sqs/queue:Queue", ["kmsMasterKeyId"], undefined)]],
   },
-  "iam-no-wildcard-actions": {
+  "aws-iam-policy-no-wildcard-actions": {
     compliant: [
       res("aws:iam/rolePolicy:RolePolicy", "rp", {
         policy: JSON.stringify({
@@ -597,7 +603,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "iam-no-broad-managed-policies": {
+  "aws-iam-role-no-broad-managed-policies": {
     compliant: [res("aws:iam/role:Role", "r", { managedPolicyArns: [] })],
     breaks: [
       [
@@ -610,7 +616,7 @@ const CASES: Record<string, Case> = {
       ],
     ],
   },
-  "iam-passrole-scoped": {
+  "aws-iam-policy-passrole-scoped": {
     compliant: [
       res("aws:iam/rolePolicy:RolePolicy", "rp", {
         policy: JSON.stringify({
@@ -672,7 +678,7 @@ describe("policy rules: a compliant fixture, and each broken property caught", (
 });
 
 describe("policy/README.md", () => {
-  it("is generated from the rules' metadata and up to date (npx ts-node --transpile-only policy/readme.ts)", async () => {
+  it("is generated from the rules' metadata and up to date (npm run policy:build)", async () => {
     const { readFileSync } = await import("node:fs");
     const { format } = await import("prettier");
     const { policyReadme } = await import("../../policy/readme");

@@ -1,0 +1,16 @@
+import * as aws from "@pulumi/aws";
+import { resourceRule } from "../lib/rule";
+
+export const logsKms = resourceRule(
+  {
+    name: "aws-cloudwatch-log-group-kms",
+    description: "Log groups are encrypted with a customer-managed key.",
+    severity: "medium",
+    remediation: "Set kmsKeyId on the LogGroup (logGroup() does).",
+    externalIds: ["CKV_AWS_158", "cloudwatch-log-group-encrypted"],
+  },
+  aws.cloudwatch.LogGroup,
+  (props, _args, report) => {
+    if (!props.kmsKeyId) report("The log group is not encrypted with a customer key.");
+  },
+);

@@ -1,0 +1,16 @@
+import * as aws from "@pulumi/aws";
+import { resourceRule } from "../lib/rule";
+
+export const lambdaTracing = resourceRule(
+  {
+    name: "aws-lambda-function-tracing-active",
+    description: "Functions send X-Ray traces.",
+    severity: "low",
+    remediation: 'Set tracingConfig { mode: "Active" } (handlerFunction does).',
+    externalIds: ["CKV_AWS_50", "lambda-function-xray-enabled"],
+  },
+  aws.lambda.Function,
+  (props, _args, report) => {
+    if (props.tracingConfig?.mode !== "Active") report("X-Ray tracing is not active.");
+  },
+);
