@@ -1,0 +1,66 @@
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { OfflineRun } from "../../infra/offline/harness";
+import { evaluate, PACKS, packConfigFor } from "../../policy/evaluator/evaluate";
+import { PackProcess } from "../helpers/analyzer-client";
+import { offline } from "../helpers/offline";
+
+/**
+ * What a platform team gets from `pulumi policy publish`: the pack directory alone. Each pack is
+ * copied to an empty folder, installed there from its own lock, started the way the Pulumi CLI
+ * starts it, and asked over gRPC to analyze another team's program. It must load, list every rule,
+ * and report exactly what the repository's evaluator reports.
+ */
+
+const ROOT = join(__dirname, "..", "..");
+const line = (d: { policy: string; urn: string; message: string; enforcementLevel: string }) =>
+  `${d.policy} | ${d.enforcementLevel} | ${d.urn} | ${d.message}`;
+
+describe("policy packs, each copied alone to an empty folder", function () {
+  this.timeout(600_000);
+  let program: OfflineRun;
+  const folders: string[] = [];
+
+  before(async () => {
+    program = await offline({
+      stack: "prod",
+      program: join(ROOT, "tests", "fixtures", "insecure-program.ts"),
+    });
+  });
+  after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
+  for (const pack of PACKS) {
+    it(`${pack.name}: installs from its own lock, loads under the CLI's runner and analyzes a program`, async () => {
+      const folder = mkdtempSync(join(tmpdir(), `${pack.name}-`));
+      folders.push(folder);
+      cpSync(pack.dir, folder, { recursive: true, filter: (source) => !source.includes("node_modules") });
+      execFileSync("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: folder,
+        stdio: "pipe",
+      });
+      const served = await PackProcess.start(folder, 300_000);
+      try {
+        const info = await served.policyNames();
+        assert.equal(info.name, pack.name);
+        assert.deepEqual(
+          info.policies,
+          pack.policies.map((p) => p.name),
+        );
+        // prod.json makes every rule mandatory: `--policy-pack-config` passes it as {"all": "mandatory"}.
+        await served.configure(packConfigFor(pack, "prod").all as "mandatory");
+        const analyzed = program.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+        const viaCli = (await served.analyze(analyzed)).map(line).sort();
+        const configs = { [pack.name]: packConfigFor(pack, "prod") };
+        const inRepo = (await evaluate(program, [pack], configs)).violations.map(line).sort();
+        assert.ok(viaCli.length > 0, "the insecure program breaks rules of every pack");
+        assert.ok(viaCli.every((d) => d.includes("| mandatory |")));
+        assert.deepEqual(viaCli, inRepo);
+      } finally {
+        served.stop();
+      }
+    });
+  }
+});
