@@ -1,4 +1,10 @@
 import type { Rule } from "./lib/rule";
+import { apigwCanaryDistinct } from "./rules/aws-apigateway-stage-canary-distinct-target";
+import { vpcEndpointPrivateDnsUnique } from "./rules/aws-ec2-vpc-endpoint-private-dns-unique";
+import { iamActionsExist } from "./rules/aws-iam-policy-actions-exist";
+import { kmsServiceGrants } from "./rules/aws-kms-key-service-principal-grants";
+import { lambdaAsyncFailureDestination } from "./rules/aws-lambda-function-async-failure-destination";
+import { sfnErrorNames } from "./rules/aws-sfn-state-machine-error-names";
 import { apigwAccessLogs } from "./rules/aws-apigateway-stage-access-logging";
 import { apigwAuth } from "./rules/aws-apigateway-method-authorization";
 import { apigwCache } from "./rules/aws-apigateway-method-settings-cache-encrypted";
@@ -47,16 +53,20 @@ export const policies: Rule[] = [
   lambdaRuntime,
   lambdaConcurrency,
   lambdaEnvKms,
+  lambdaAsyncFailureDestination,
   apigwAccessLogs,
   apigwTracing,
   apigwCache,
   apigwAuth,
+  apigwCanaryDistinct,
   sfnLogging,
   sfnTracing,
+  sfnErrorNames,
   glueSecurity,
   kmsRotation,
   kmsPrincipal,
   kmsCrossAccount,
+  kmsServiceGrants,
   logsRetention,
   logsKms,
   codepipelineKms,
@@ -67,6 +77,8 @@ export const policies: Rule[] = [
   iamWildcard,
   iamManaged,
   iamPassRole,
+  iamActionsExist,
   resourcePolicyPrincipals,
   providerSessionName,
+  vpcEndpointPrivateDnsUnique,
 ];

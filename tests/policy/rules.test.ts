@@ -2,10 +2,11 @@ import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { PACKS } from "../../policy/evaluator/evaluate";
 import { AWS_BASELINE_CASES } from "./cases/aws-baseline-cases";
+import { FIDELITY_CASES } from "./cases/fidelity-cases";
 import { clone, violationsOf } from "./cases/fixture-kit";
 import { ML_ENDPOINT_CASES } from "./cases/ml-endpoints-cases";
 
-const CASES = { ...ML_ENDPOINT_CASES, ...AWS_BASELINE_CASES };
+const CASES = { ...ML_ENDPOINT_CASES, ...AWS_BASELINE_CASES, ...FIDELITY_CASES };
 
 describe("policy rules: a compliant fixture, and each broken property caught", () => {
   const all = PACKS.flatMap((p) => p.policies);
@@ -15,7 +16,7 @@ describe("policy rules: a compliant fixture, and each broken property caught", (
       all.map((r) => r.name).filter((n) => !CASES[n]),
       [],
     );
-    assert.ok(all.length >= 40, `${all.length} policies`);
+    assert.ok(all.length >= 50, `${all.length} policies`);
     for (const rule of all) {
       assert.ok(
         rule.meta.remediation.length > 10 && rule.meta.externalIds.length > 0 && rule.severity,

@@ -87,7 +87,11 @@ export function providerRule<TArgs>(
 /** A rule over the whole stack (relations between resources of several types). */
 export function stackRule(
   meta: RuleMeta,
-  check: (resources: PolicyResource[], args: StackValidationArgs, report: ReportViolation) => void,
+  check: (
+    resources: PolicyResource[],
+    args: StackValidationArgs,
+    report: ReportViolation,
+  ) => void | Promise<void>,
 ): Rule {
   return {
     ...fromMeta(meta),

@@ -48,3 +48,11 @@ export const set = (type: string, path: string[], value: unknown) => (r: Capture
   if (value === undefined) delete node[path[path.length - 1]];
   else node[path[path.length - 1]] = value;
 };
+
+/** As `set`, on the resource with this name (for fixtures holding several of one type). */
+export const setOn = (name: string, path: string[], value: unknown) => (r: CapturedResource[]) => {
+  let node = r.find((x) => x.name === name)!.wire!.inputs as Props;
+  for (const key of path.slice(0, -1)) node = node[key];
+  if (value === undefined) delete node[path[path.length - 1]];
+  else node[path[path.length - 1]] = value;
+};
