@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../infra/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
 import { MULTI_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
+import { editPolicy, planted } from "../helpers/planted";
 
 /**
  * The rules for production in its own account, against the multi-account stacks themselves: they
@@ -19,28 +20,6 @@ const packs = () => PACKS.map((p) => ({ ...p, policies: p.policies.filter((r) =>
 async function messages(run: OfflineRun): Promise<string[]> {
   return (await evaluate(run, packs())).violations.map((v) => `${v.policy}: ${v.message}`);
 }
-
-/** A copy of a run with one resource's input changed (in the wire format the evaluator reads). */
-function planted(
-  run: OfflineRun,
-  name: string,
-  key: string,
-  change: (value: unknown) => unknown,
-): OfflineRun {
-  const resources = structuredClone(run.resources) as CapturedResource[];
-  const target = resources.find((r) => r.name === name)!;
-  const value = change(target.wire!.inputs[key]);
-  target.wire!.inputs[key] = value;
-  // Stack policies read the resulting state, resource policies the inputs: the defect is in both.
-  if (key in target.wire!.state) target.wire!.state[key] = value;
-  return { ...run, resources };
-}
-
-const editPolicy =
-  (sid: string, edit: (s: Record<string, unknown>) => Record<string, unknown>) => (value: unknown) => {
-    const doc = JSON.parse(String(value)) as { Statement: Record<string, unknown>[] };
-    return JSON.stringify({ ...doc, Statement: doc.Statement.map((s) => (s.Sid === sid ? edit(s) : s)) });
-  };
 
 describe("policy: production in its own account", function () {
   this.timeout(180_000);
