@@ -34,7 +34,6 @@ export const STATES_ERRORS = [
 export const SAGEMAKER_ERRORS = [
   "SageMaker.AmazonSageMakerException",
   "SageMaker.SageMakerException",
-  "SageMaker.ConflictException",
   "SageMaker.ResourceInUseException",
   "SageMaker.ResourceLimitExceededException",
   "SageMaker.ResourceNotFoundException",
