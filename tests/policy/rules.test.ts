@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKS } from "../../policy/evaluator/evaluate";
 import { AWS_BASELINE_CASES } from "./cases/aws-baseline-cases";
@@ -39,12 +40,20 @@ describe("policy rules: a compliant fixture, and each broken property caught", (
   }
 });
 
-describe("policy/README.md", () => {
-  it("is generated from the rules' metadata and up to date (npm run policy:build)", async () => {
-    const { readFileSync } = await import("node:fs");
-    const { format } = await import("prettier");
+describe("policy READMEs", () => {
+  const markdown = async (text: string) =>
+    (await import("prettier")).format(text, { parser: "markdown", printWidth: 110 });
+
+  it("policy/README.md is generated from the rules' metadata and up to date (npm run policy:build)", async () => {
     const { policyReadme } = await import("../../policy/readme");
     const committed = readFileSync(join(__dirname, "..", "..", "policy", "README.md"), "utf8");
-    assert.equal(committed, await format(policyReadme(), { parser: "markdown", printWidth: 110 }));
+    assert.equal(committed, await markdown(policyReadme()));
   });
+
+  for (const pack of PACKS) {
+    it(`${pack.name}'s README.md (shipped with the pack) is up to date`, async () => {
+      const { packReadme } = await import("../../policy/readme");
+      assert.equal(readFileSync(join(pack.dir, "README.md"), "utf8"), await markdown(packReadme(pack)));
+    });
+  }
 });
