@@ -40,3 +40,36 @@ export function missingServiceGrants(statements: Props[], service: RegExp, neede
 
 /** An AWS managed key's alias (`alias/aws/sns`): its policy lets only its own service use it. */
 export const isAwsManagedAlias = (reference: string) => /(^|:)alias\/aws\//.test(reference);
+
+const PUBLISH = ["kms:GenerateDataKey", "kms:Decrypt"];
+
+/**
+ * Services that use a key as themselves, not through a role, and what they need of it (the
+ * program's infra/shared/service-principals.ts states the same facts; a test holds them equal):
+ * - CloudWatch alarms and EventBridge publishing to an encrypted topic:
+ *   https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * - EventBridge delivering to an encrypted queue (a target or a rule's dead-letter queue):
+ *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ * - CloudWatch Logs encrypting a log group:
+ *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export const SERVICE_KEY_USE = {
+  alarms: {
+    principal: "cloudwatch.amazonaws.com",
+    pattern: /^cloudwatch\.amazonaws\.com$/,
+    actions: PUBLISH,
+  },
+  events: { principal: "events.amazonaws.com", pattern: /^events\.amazonaws\.com$/, actions: PUBLISH },
+  logs: {
+    principal: "logs.<region>.amazonaws.com",
+    pattern: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com$/,
+    actions: [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncryptFrom",
+      "kms:ReEncryptTo",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey",
+    ],
+  },
+};

@@ -1,39 +1,14 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { isAwsManagedAlias, keysByReference, missingServiceGrants } from "../kms-grants";
+import { isAwsManagedAlias, keysByReference, missingServiceGrants, SERVICE_KEY_USE } from "../kms-grants";
 import { list, ofType, stackRule } from "../lib/rule";
-
-/**
- * Services that use a key as themselves, not through a role, and what they need of it:
- * - CloudWatch alarms and EventBridge publishing to an encrypted topic:
- *   https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
- * - EventBridge delivering to an encrypted queue (a target or a rule's dead-letter queue):
- *   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
- * - CloudWatch Logs encrypting a log group:
- *   https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
- */
-const SENDERS = {
-  alarms: { principal: "cloudwatch.amazonaws.com", pattern: /^cloudwatch\.amazonaws\.com$/ },
-  events: { principal: "events.amazonaws.com", pattern: /^events\.amazonaws\.com$/ },
-  logs: { principal: "logs.<region>.amazonaws.com", pattern: /^logs(\.[a-z0-9-]+)?\.amazonaws\.com$/ },
-};
-const PUBLISH = ["kms:GenerateDataKey", "kms:Decrypt"];
-const LOGS = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
-  "kms:GenerateDataKey",
-  "kms:DescribeKey",
-];
 
 interface Use {
   /** The encrypted resource and the property naming its key. */
   target: PolicyResource;
   keyRef: unknown;
-  sender: keyof typeof SENDERS;
+  sender: keyof typeof SERVICE_KEY_USE;
   /** Who sends, for the message (`alarms a, b`). */
   by: string;
-  actions: string[];
 }
 
 const ALARMS = ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:cloudwatch/compositeAlarm:CompositeAlarm"];
@@ -57,21 +32,16 @@ function ruleTargetsOf(resources: PolicyResource[], arn: unknown): string[] {
 
 function uses(resources: PolicyResource[]): Use[] {
   const found: Use[] = [];
-  const add = (
-    target: PolicyResource,
-    keyRef: unknown,
-    sender: Use["sender"],
-    names: string[],
-    actions: string[],
-  ) => names.length && found.push({ target, keyRef, sender, by: names.join(", "), actions });
+  const add = (target: PolicyResource, keyRef: unknown, sender: Use["sender"], names: string[]) =>
+    names.length && found.push({ target, keyRef, sender, by: names.join(", ") });
   for (const topic of ofType(resources, "aws:sns/topic:Topic")) {
-    add(topic, topic.props.kmsMasterKeyId, "alarms", alarmsPublishingTo(resources, topic.props.arn), PUBLISH);
-    add(topic, topic.props.kmsMasterKeyId, "events", ruleTargetsOf(resources, topic.props.arn), PUBLISH);
+    add(topic, topic.props.kmsMasterKeyId, "alarms", alarmsPublishingTo(resources, topic.props.arn));
+    add(topic, topic.props.kmsMasterKeyId, "events", ruleTargetsOf(resources, topic.props.arn));
   }
   for (const queue of ofType(resources, "aws:sqs/queue:Queue"))
-    add(queue, queue.props.kmsMasterKeyId, "events", ruleTargetsOf(resources, queue.props.arn), PUBLISH);
+    add(queue, queue.props.kmsMasterKeyId, "events", ruleTargetsOf(resources, queue.props.arn));
   for (const group of ofType(resources, "aws:cloudwatch/logGroup:LogGroup"))
-    add(group, group.props.kmsKeyId, "logs", [group.name], LOGS);
+    add(group, group.props.kmsKeyId, "logs", [group.name]);
   return found.filter((use) => use.keyRef);
 }
 
@@ -88,7 +58,7 @@ export const kmsServiceGrants = stackRule(
   (resources, _args, report) => {
     const keys = keysByReference(resources);
     for (const use of uses(resources)) {
-      const sender = SENDERS[use.sender];
+      const sender = SERVICE_KEY_USE[use.sender];
       const what =
         use.sender === "logs" ? `log group ${use.target.name}` : `${use.target.name} (used by ${use.by})`;
       const keyRef = String(use.keyRef);
@@ -102,7 +72,7 @@ export const kmsServiceGrants = stackRule(
       }
       const key = keys.get(keyRef);
       if (!key) continue; // a key outside the stack: its policy cannot be seen here
-      const missing = missingServiceGrants(key.statements, sender.pattern, use.actions);
+      const missing = missingServiceGrants(key.statements, sender.pattern, sender.actions);
       if (missing.length)
         report(
           `Key ${key.key.name} encrypts ${what}, but its policy does not allow ${sender.principal} ${missing.join(", ")}.`,
