@@ -131,6 +131,13 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
     `${name}-push-filter`,
     {
       callback: pushFilterHandler,
+      packages: [
+        "@aws-lambda-powertools/logger",
+        "@aws-sdk/client-codecommit",
+        "@aws-sdk/client-codepipeline",
+        "minimatch",
+        "zod",
+      ],
       description: "Starts the pipeline for pushes that change a watched path",
       statements: [
         { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: inputs.repositoryArn },
@@ -151,6 +158,7 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
     `${name}-data-trigger`,
     {
       callback: dataTriggerHandler,
+      packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-codepipeline", "zod"],
       description: "Starts the pipeline on a new data set, training on that object",
       statements: [startPipeline],
       environment: {

@@ -87,6 +87,12 @@ export class DriftRetraining extends pulumi.ComponentResource {
       `${name}-trigger`,
       {
         callback: driftTriggerHandler,
+        packages: [
+          "@aws-lambda-powertools/logger",
+          "@aws-sdk/client-codepipeline",
+          "@aws-sdk/client-s3",
+          "zod",
+        ],
         description: "Starts a retraining run when production's data drifts",
         // One at a time: the ledger of drift runs has one writer.
         reservedConcurrency: 1,

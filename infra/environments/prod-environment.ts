@@ -205,6 +205,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       `${name}-prod-microservice`,
       {
         callback: microserviceHandler,
+        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
         description: "Prediction API backend for the production endpoint",
         statements: [
           {

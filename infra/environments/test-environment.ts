@@ -77,6 +77,7 @@ export class TestEnvironment extends pulumi.ComponentResource {
       `${name}-microservice`,
       {
         callback: microserviceHandler,
+        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
         description: "Prediction API backend for the test endpoint",
         statements: [
           {
@@ -111,6 +112,12 @@ export class TestEnvironment extends pulumi.ComponentResource {
       `${name}-test-runner`,
       {
         callback: testRunnerHandler,
+        packages: [
+          "@aws-lambda-powertools/logger",
+          "@aws-sdk/client-api-gateway",
+          "@aws-sdk/client-codepipeline",
+          "zod",
+        ],
         description: "CodePipeline Test stage: runs the API test suite and reports the result",
         statements: [
           {

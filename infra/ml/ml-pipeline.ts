@@ -202,6 +202,7 @@ export class MlPipeline extends pulumi.ComponentResource {
       `${name}-controller`,
       {
         callback: controllerHandler,
+        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-s3", "@aws-sdk/client-sagemaker", "zod"],
         description: "ML pipeline steps: experiment tracking, test-split evaluation, endpoint checks",
         statements: controllerStatements(names),
         timeoutSeconds: 300,
@@ -272,6 +273,13 @@ export class MlPipeline extends pulumi.ComponentResource {
       `${name}-pipeline-runner`,
       {
         callback: runnerHandler,
+        packages: [
+          "@aws-lambda-powertools/logger",
+          "@aws-sdk/client-codepipeline",
+          "@aws-sdk/client-s3",
+          "@aws-sdk/client-sfn",
+          "zod",
+        ],
         description: "CodePipeline Train stage: starts the ML pipeline and reports its result",
         statements: runnerStatements(names, CONFIG_KEY),
         environment: {

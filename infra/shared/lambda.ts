@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "./aws-context";
 import { logWriting, serviceRole, type Statement } from "./iam";
+import { lambdaCode } from "./lambda-code";
 import { logGroup } from "./log-group";
 import type { Tags } from "./tags";
 
@@ -18,6 +19,12 @@ export interface VpcPlacement {
 export interface HandlerFunctionArgs<TEvent, TResult> {
   /** The handler from `functions/`; Pulumi serializes it and the modules it uses into the archive. */
   readonly callback: aws.lambda.Callback<TEvent, TResult>;
+  /**
+   * The npm packages the handler's closure requires at run time; only these (and their dependencies)
+   * are packed, and the AWS SDK clients among them come from the runtime (lambda-code.ts). A test
+   * holds the list to the requires of the serialized closure.
+   */
+  readonly packages: readonly string[];
   /** What it is for, shown in the console. */
   readonly description: string;
   /** What the function may do, beyond writing its own logs and traces. */
@@ -112,6 +119,7 @@ export function handlerFunction<TEvent, TResult>(
       name: functionName(name),
       description: args.description,
       callback: args.callback,
+      codePathOptions: lambdaCode(args.packages),
       role: role.arn,
       runtime: LAMBDA_RUNTIME,
       architectures: ["arm64"],
