@@ -53,6 +53,16 @@ export interface PythonResult {
   stderr: string;
 }
 
+/**
+ * The environment of every Python child. XGBoost runs with nthread=1, yet OpenMP still starts a
+ * second thread for each round's evaluation and lets it spin waiting for work; on a 2-core machine
+ * that spinning competes with the Node process and the other children. One OpenMP thread that sleeps
+ * when idle costs nothing here and gives the same models. A user's own settings win.
+ */
+export function pythonEnv(): NodeJS.ProcessEnv {
+  return { OMP_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", ...process.env };
+}
+
 /** Runs one of local mode's Python scripts (or etl's) to completion. */
 export function runPython(script: string, args: string[]): Promise<PythonResult> {
   const { python } = findPython();
@@ -61,6 +71,7 @@ export function runPython(script: string, args: string[]): Promise<PythonResult>
     const child = trackChild(
       spawn(python, [join(PYTHON_DIR, "with_parent.py"), script, ...args], {
         stdio: ["pipe", "pipe", "pipe"],
+        env: pythonEnv(),
       }),
     );
     let stdout = "";
@@ -86,7 +97,7 @@ export class PredictionWorker {
   constructor() {
     const { python } = findPython();
     this.child = trackChild(
-      spawn(python, [join(PYTHON_DIR, "worker.py")], { stdio: ["pipe", "pipe", "pipe"] }),
+      spawn(python, [join(PYTHON_DIR, "worker.py")], { stdio: ["pipe", "pipe", "pipe"], env: pythonEnv() }),
     );
     let stderr = "";
     this.child.stderr!.on("data", (chunk) => (stderr += chunk));

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalHosting, startRuntime } from "../../local/hosting";
 import { stopAll } from "../../local/lifecycle";
-import { findPython, PYTHON_DIR } from "../../local/python";
+import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python";
 import { LocalWorld } from "../../local/world";
 
 const ROOT = join(__dirname, "..", "..");
@@ -109,5 +109,25 @@ describe("local endpoint predictions", function () {
     const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
     assert.ok(worst <= 1e-6, `max abs difference ${worst}`);
     hosting.stop();
+  });
+});
+
+describe("Python children's environment", () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it("one OpenMP thread that sleeps when idle, so an idle evaluation thread cannot spin against Node", () => {
+    delete process.env.OMP_NUM_THREADS;
+    delete process.env.OMP_WAIT_POLICY;
+    const env = pythonEnv();
+    assert.equal(env.OMP_NUM_THREADS, "1");
+    assert.equal(env.OMP_WAIT_POLICY, "PASSIVE");
+  });
+
+  it("a user's own OpenMP settings win", () => {
+    process.env.OMP_NUM_THREADS = "4";
+    assert.equal(pythonEnv().OMP_NUM_THREADS, "4");
   });
 });
