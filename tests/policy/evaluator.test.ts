@@ -1,22 +1,9 @@
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { policy, policyProcess } from "../helpers/policy-command";
 
 const ROOT = join(__dirname, "..", "..");
 const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
-
-function policy(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", join(ROOT, "policy", "evaluator", "cli.ts"), ...args],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      timeout: 180_000,
-    },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 type Report = {
   violations: { pack: string; policy: string; enforcementLevel: string; urn: string; message: string }[];
@@ -33,9 +20,9 @@ describe("npm run policy (offline evaluator)", function () {
     ["test", ["--config", VPC]],
     ["prod", ["--config", VPC]],
   ] as [string, string[]][]) {
-    it(`${stack}${extra.length ? " in VPC mode" : ""}: no violations, at least 50 policies, exit 0`, () => {
-      const { code, stdout, stderr } = policy("--stack", stack, "--json", ...extra);
-      assert.equal(code, 0, stderr);
+    it(`${stack}${extra.length ? " in VPC mode" : ""}: no violations, at least 50 policies, exit 0`, async () => {
+      const { code, stdout } = await policy("--stack", stack, "--json", ...extra);
+      assert.equal(code, 0);
       const report = JSON.parse(stdout) as Report;
       assert.ok(report.policies >= 50, `${report.policies} policies`);
       assert.ok(report.resources >= 20);
@@ -43,8 +30,8 @@ describe("npm run policy (offline evaluator)", function () {
     });
   }
 
-  it("--program: another team's insecure program gets a mandatory violation per problem on prod, and exit 1", () => {
-    const { code, stdout } = policy(
+  it("--program, as a process: another team's insecure program gets a mandatory violation per problem on prod, and exit 1", () => {
+    const { code, stdout } = policyProcess(
       "--stack",
       "prod",
       "--json",
@@ -74,8 +61,8 @@ describe("npm run policy (offline evaluator)", function () {
     assert.ok(report.violations.some((v) => v.urn.includes("open-config")));
   });
 
-  it("--program on test: the same violations are advisory, exit 0", () => {
-    const { code, stdout } = policy(
+  it("--program on test: the same violations are advisory, exit 0", async () => {
+    const { code, stdout } = await policy(
       "--stack",
       "test",
       "--json",
@@ -88,8 +75,8 @@ describe("npm run policy (offline evaluator)", function () {
     assert.ok(report.violations.every((v) => v.enforcementLevel === "advisory"));
   });
 
-  it("--preview reports values unknown before deployment instead of crashing", () => {
-    const { code, stdout } = policy("--stack", "test", "--json", "--preview");
+  it("--preview reports values unknown before deployment instead of crashing", async () => {
+    const { code, stdout } = await policy("--stack", "test", "--json", "--preview");
     assert.equal(code, 0);
     const report = JSON.parse(stdout) as Report;
     assert.ok(report.violations.length > 0);
@@ -102,19 +89,15 @@ describe("npm run policy (offline evaluator)", function () {
     );
   });
 
-  it("a program that throws is a program error: exit 2 with its message", () => {
-    const { code, stderr } = policy(
-      "--stack",
-      "test",
-      "--program",
-      join(ROOT, "tests", "fixtures", "throwing-program.ts"),
+  it("a program that throws is a program error, with its message", async () => {
+    await assert.rejects(
+      policy("--stack", "test", "--program", join(ROOT, "tests", "fixtures", "throwing-program.ts")),
+      /this program refuses to run: missing setting foo/,
     );
-    assert.equal(code, 2);
-    assert.match(stderr, /this program refuses to run: missing setting foo/);
   });
 
-  it("a bad stack is a usage error: exit 2", () => {
-    const { code, stderr } = policy("--stack", "nope");
+  it("a bad stack, as a process: a usage error, one line on stderr, exit 2", () => {
+    const { code, stderr } = policyProcess("--stack", "nope");
     assert.equal(code, 2);
     assert.match(stderr, /Unknown stack "nope"/);
   });

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import type { Log } from "sarif";
+import { policy, policyProcess } from "../helpers/policy-command";
 
 /**
  * `--format sarif` against the SARIF 2.1.0 schema OASIS publishes (draft-04, vendored from
@@ -19,15 +19,10 @@ const schema = JSON.parse(
 // uri, uri-reference and date-time are checked too, as the schema asks.
 const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(schema);
 
-function sarif(...args: string[]): { code: number | null; log: Log } {
-  const run = spawnSync(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", join(ROOT, "policy", "evaluator", "cli.ts"), ...args],
-    { cwd: ROOT, encoding: "utf8", timeout: 180_000 },
-  );
-  assert.equal(run.stderr, "");
-  return { code: run.status, log: JSON.parse(run.stdout) as Log };
-}
+const parsed = (run: { code: number | null; stdout: string }) => ({
+  code: run.code,
+  log: JSON.parse(run.stdout) as Log,
+});
 
 const problems = (log: unknown) =>
   validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
@@ -35,19 +30,16 @@ const problems = (log: unknown) =>
 describe("npm run policy -- --format sarif", function () {
   this.timeout(240_000);
   let insecure: { code: number | null; log: Log };
-  before(() => {
-    insecure = sarif(
-      "--stack",
-      "prod",
-      "--format",
-      "sarif",
-      "--program",
-      "tests/fixtures/insecure-program.ts",
+  before(async () => {
+    insecure = parsed(
+      await policy("--stack", "prod", "--format", "sarif", "--program", "tests/fixtures/insecure-program.ts"),
     );
   });
 
-  it("prod: a valid SARIF 2.1.0 log with every rule and no results, exit 0", () => {
-    const { code, log } = sarif("--stack", "prod", "--format", "sarif");
+  it("prod, as the process `npm run -s policy -- --stack prod --format sarif`: a valid SARIF 2.1.0 log with every rule and no results, exit 0", () => {
+    const run = policyProcess("--stack", "prod", "--format", "sarif");
+    assert.equal(run.stderr, "");
+    const { code, log } = parsed(run);
     assert.equal(code, 0);
     assert.deepEqual(problems(log), []);
     assert.ok(log.runs[0].tool.driver.rules!.length >= 50);
@@ -83,21 +75,8 @@ describe("npm run policy -- --format sarif", function () {
     assert.ok(problems(badLevel).some((p) => p.includes("level")));
   });
 
-  it("--json is kept: the same violations as the SARIF results", () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        join(ROOT, "policy", "evaluator", "cli.ts"),
-        "--stack",
-        "prod",
-        "--json",
-        "--program",
-        "tests/fixtures/insecure-program.ts",
-      ],
-      { cwd: ROOT, encoding: "utf8", timeout: 180_000 },
-    );
+  it("--json is kept: the same violations as the SARIF results", async () => {
+    const run = await policy("--stack", "prod", "--json", "--program", "tests/fixtures/insecure-program.ts");
     const report = JSON.parse(run.stdout) as { violations: { policy: string; message: string }[] };
     assert.deepEqual(
       report.violations.map((v) => `${v.policy}: ${v.message}`),
