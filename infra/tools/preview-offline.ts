@@ -1,52 +1,8 @@
-import { Command, CommanderError } from "commander";
-import { renderTree, toJson } from "../offline/render";
-import { runWithReferences } from "../offline/references";
-import { readJsonFile } from "../offline/stack-files";
-import { reportAndExit, collect } from "./cli-support";
+import { CommanderError } from "commander";
+import { reportAndExit } from "./cli-support";
+import { previewCommand } from "./preview-command";
 
-/**
- * `npm run -s preview:offline -- --stack <name> [--json] [--preview] [--config key=value ...]`:
- * what a stack declares, without an AWS account or the Pulumi CLI.
- */
-async function main(argv: string[]): Promise<void> {
-  const program = new Command("preview:offline")
-    .description("Run the Pulumi program under mocks and show every resource it declares")
-    .requiredOption("-s, --stack <name>", "stack to preview (a Pulumi.<name>.yaml must exist)")
-    .option("--json", "print only a JSON array of {urn, type, name, parent, inputs}")
-    .option("--preview", "preview mode: computed outputs stay unknown, as in `pulumi preview`")
-    .option(
-      "-c, --config <key=value>",
-      "override a config value (JSON values are structured); repeatable",
-      collect,
-      [],
-    )
-    .option(
-      "--stack-outputs <file>",
-      'JSON file {"<stack name>": {outputs}} for stacks the program references',
-    )
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  program.parse(argv, { from: "user" });
-  const options = program.opts<{
-    stack: string;
-    json?: boolean;
-    preview?: boolean;
-    config: string[];
-    stackOutputs?: string;
-  }>();
-  // Outputs of referenced stacks: from the file when given, else from running those stacks offline.
-  const run = await runWithReferences({
-    stack: options.stack,
-    config: options.config,
-    preview: options.preview,
-    stackOutputs: options.stackOutputs
-      ? (readJsonFile(options.stackOutputs, "--stack-outputs") as Record<string, Record<string, unknown>>)
-      : undefined,
-  });
-  process.stdout.write(`${options.json ? toJson(run) : renderTree(run)}\n`);
-}
-
-main(process.argv.slice(2)).catch((error: unknown) => {
+previewCommand(process.argv.slice(2), (text) => process.stdout.write(text)).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   reportAndExit(error);
 });

@@ -1,9 +1,22 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import type { OfflineRunOptions } from "../../infra/offline/harness";
+import { previewCommand } from "../../infra/tools/preview-command";
+import { offline } from "../helpers/offline";
 
 const ROOT = join(__dirname, "..", "..");
 
+/** The command in-process, on the runs other suites share (offline()). */
+async function previewed(...argv: string[]): Promise<string> {
+  let stdout = "";
+  const run = ({ config, ...rest }: OfflineRunOptions) =>
+    offline(config?.length ? { ...rest, config } : rest);
+  await previewCommand(argv, (text) => (stdout += text), run);
+  return stdout;
+}
+
+/** The CLI as a process, for exit codes and what reaches stderr. */
 function preview(...args: string[]) {
   const result = spawnSync(
     process.execPath,
@@ -24,7 +37,7 @@ type Entry = {
 describe("npm run preview:offline", function () {
   this.timeout(180_000);
 
-  it("--json prints only a JSON array of every registration for the test stack", () => {
+  it("as a process, --json prints only a JSON array of every registration for the test stack", () => {
     const { code, stdout } = preview("--stack", "test", "--json");
     assert.equal(code, 0);
     const entries = JSON.parse(stdout) as Entry[];
@@ -53,8 +66,8 @@ describe("npm run preview:offline", function () {
     }
   });
 
-  it("prints the resource tree without --json, and structured --config values are honoured", () => {
-    const { code, stdout } = preview(
+  it("prints the resource tree without --json, and structured --config values are honoured", async () => {
+    const stdout = await previewed(
       "--stack",
       "test",
       "--config",
@@ -62,12 +75,11 @@ describe("npm run preview:offline", function () {
       "--config",
       "branch=release",
     );
-    assert.equal(code, 0);
     assert.match(stdout, /^pulumi:pulumi:Stack {2}mlops-test$/m);
     assert.match(stdout, /└─ mlops:cicd:CicdBackbone {2}mlops {2}\[component\]/);
     assert.match(stdout, /resources in \d+ components, stack test, update/);
     const json = JSON.parse(
-      preview(
+      await previewed(
         "--stack",
         "test",
         "--json",
@@ -75,7 +87,7 @@ describe("npm run preview:offline", function () {
         'triggerPaths=["models/**"]',
         "--config",
         "branch=release",
-      ).stdout,
+      ),
     ) as Entry[];
     const filter = json.find(
       (e) => e.type === "aws:lambda/function:Function" && e.name === "mlops-push-filter",
@@ -88,8 +100,8 @@ describe("npm run preview:offline", function () {
     );
   });
 
-  it("--preview leaves computed outputs unknown", () => {
-    const entries = JSON.parse(preview("--stack", "test", "--json", "--preview").stdout) as Entry[];
+  it("--preview leaves computed outputs unknown", async () => {
+    const entries = JSON.parse(await previewed("--stack", "test", "--json", "--preview")) as Entry[];
     const repo = entries.find((e) => e.type === "aws:codecommit/repository:Repository")!;
     assert.deepEqual(
       repo.inputs.kmsKeyId,
@@ -99,10 +111,8 @@ describe("npm run preview:offline", function () {
     assert.equal(repo.inputs.repositoryName, "mlops-repo");
   });
 
-  it("previews the prod stack", () => {
-    const { code, stdout } = preview("--stack", "prod", "--json");
-    assert.equal(code, 0);
-    const entries = JSON.parse(stdout) as Entry[];
+  it("previews the prod stack", async () => {
+    const entries = JSON.parse(await previewed("--stack", "prod", "--json")) as Entry[];
     assert.equal(entries[0].type, "pulumi:pulumi:Stack");
   });
 
