@@ -9,6 +9,7 @@ import { startApi } from "./api-server";
 import { LocalHosting, startRuntime } from "./hosting";
 import { stopAll } from "./lifecycle";
 import { runLocalPipeline, type LocalRunResult } from "./pipeline";
+import { archiveBench, archiveSection } from "./bench-archives";
 import { findPython } from "./python";
 import { LocalWorld } from "./world";
 
@@ -114,6 +115,10 @@ async function main() {
     `  p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms, sequential ${latency.sequentialRps.toFixed(0)} req/s, ${CONCURRENCY} concurrent ${latency.throughput.toFixed(0)} req/s`,
   );
 
+  console.log("Lambda archives (size, cold start):");
+  const archives = await archiveBench(5);
+  for (const row of archives.rows)
+    console.log(`  ${row.name.padEnd(30)} ${row.megabytes.toFixed(2)} MB, ${row.coldStartMs.toFixed(0)} ms`);
   const total = stageMedians.find((s) => s.stage === "total")!.seconds;
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   const machine = `${osType()} ${release()}, ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free), Node.js ${process.version}, XGBoost ${xgboost}`;
@@ -145,7 +150,8 @@ ${CONCURRENCY} concurrent clients.
 | p99 latency | ${latency.p99.toFixed(2)} ms | |
 | sequential throughput | ${latency.sequentialRps.toFixed(0)} req/s | |
 | throughput, ${CONCURRENCY} concurrent clients | ${latency.throughput.toFixed(0)} req/s | ≥ 300 req/s: ${verdict(latency.throughput >= 300)} |
-`;
+
+${archiveSection(archives, 5)}`;
   // Formatted as the repository's markdown is, so `npm test`'s format check passes on a fresh bench.
   const { format } = await import("prettier");
   writeFileSync(join(ROOT, "BENCHMARKS.md"), await format(markdown, { parser: "markdown", printWidth: 110 }));

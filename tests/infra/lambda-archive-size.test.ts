@@ -1,9 +1,16 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { CapturedResource } from "../../infra/offline/harness";
+import {
+  archiveAssets,
+  archiveBytes,
+  LOAD_HANDLER,
+  unpackArchive,
+  type ArchiveAssets,
+} from "../../infra/offline/lambda-archive";
 import { RUNTIME_PROVIDED } from "../../infra/shared/lambda-code";
 import { offline, ofType } from "../helpers/offline";
 
@@ -33,24 +40,13 @@ const PACKAGES: Record<string, string[]> = {
   "mlops-drift-retrain-trigger": [...POWERTOOLS, "zod"],
 };
 
-type Assets = Record<string, { asset?: { text?: string; path?: string }; archive?: { path: string } }>;
-const assetsOf = (fn: CapturedResource) => (fn.inputs.code as { archive: { assets: Assets } }).archive.assets;
-
 const packageOf = (path: string) => {
   const parts = path.split("/");
   return parts[1].startsWith("@") ? `${parts[1]}/${parts[2]}` : parts[1];
 };
 
-function archiveBytes(assets: Assets): number {
-  return Object.values(assets).reduce((sum, entry) => {
-    if (entry.asset?.text !== undefined) return sum + Buffer.byteLength(entry.asset.text);
-    if (entry.asset?.path) return sum + statSync(join(ROOT, entry.asset.path)).size;
-    throw new Error(`a whole folder is packed: ${entry.archive?.path}`);
-  }, 0);
-}
-
 /** Packages the serialized closure requires (the runtime's SDK aside). */
-const closureRequires = (assets: Assets) =>
+const closureRequires = (assets: ArchiveAssets) =>
   [...assets["__index.js"].asset!.text!.matchAll(/require\("([^"./][^"]*)"\)/g)]
     .map((m) => (m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]))
     .filter((name) => !RUNTIME_PROVIDED.test(name) && !["crypto", "fs", "path", "os"].includes(name));
@@ -59,22 +55,14 @@ const closureRequires = (assets: Assets) =>
 function loadsAlone(fn: CapturedResource): { status: number | null; stderr: string } {
   const task = mkdtempSync(join(tmpdir(), `${fn.name}-`));
   try {
-    for (const [path, entry] of Object.entries(assetsOf(fn))) {
-      mkdirSync(dirname(join(task, path)), { recursive: true });
-      if (entry.asset?.text !== undefined) writeFileSync(join(task, path), entry.asset.text);
-      else copyFileSync(join(ROOT, entry.asset!.path!), join(task, path));
-    }
-    const runtime = join(task, "runtime", "node_modules");
-    mkdirSync(runtime, { recursive: true });
-    for (const scope of ["@aws-sdk", "@smithy", "@aws-crypto"])
-      symlinkSync(join(ROOT, "node_modules", scope), join(runtime, scope));
+    const runtime = unpackArchive(fn, task, ROOT);
     const variables = (fn.inputs.environment as { variables?: Record<string, string> } | undefined)
       ?.variables;
-    const run = spawnSync(
-      process.execPath,
-      ["-e", 'const m = require("./__index.js"); if (typeof m.handler !== "function") process.exit(3);'],
-      { cwd: task, encoding: "utf8", env: { PATH: process.env.PATH, ...variables, NODE_PATH: runtime } },
-    );
+    const run = spawnSync(process.execPath, LOAD_HANDLER, {
+      cwd: task,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, ...variables, NODE_PATH: runtime },
+    });
     return { status: run.status, stderr: run.stderr };
   } finally {
     rmSync(task, { recursive: true, force: true });
@@ -89,7 +77,7 @@ describe("Lambda archives: only what each closure needs, within budget", functio
       const functions = ofType(await offline({ stack }), "aws:lambda/function:Function");
       assert.ok(functions.length > 0);
       for (const fn of functions) {
-        const assets = assetsOf(fn);
+        const assets = archiveAssets(fn);
         const expected = PACKAGES[fn.name];
         assert.ok(expected, `${fn.name} has no package list in this test`);
         const packed = [
@@ -102,7 +90,7 @@ describe("Lambda archives: only what each closure needs, within budget", functio
         assert.deepEqual(packed.sort(), [...expected].sort(), `${fn.name}'s packages`);
         for (const name of closureRequires(assets))
           assert.ok(packed.includes(name), `${fn.name} requires ${name}`);
-        const bytes = archiveBytes(assets);
+        const bytes = archiveBytes(assets, ROOT);
         assert.ok(bytes <= BUDGET_BYTES, `${fn.name}: ${(bytes / 1048576).toFixed(2)} MB unzipped`);
       }
     });
