@@ -1,4 +1,4 @@
-import { StateMachine } from "aws-local-stepfunctions";
+import { stateMachineFor } from "../state-machines";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
@@ -36,7 +36,7 @@ function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): 
 }
 
 async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, definition: object) {
-  const machine = new StateMachine(definition as never);
+  const machine = stateMachineFor(definition);
   const execution = machine.run(ctx.input as never, {
     overrides: {
       taskResourceLocalHandlers: handlers as never,

@@ -1,6 +1,6 @@
 import "../../local/promise-with-resolvers";
 import aslValidator from "asl-validator";
-import { StateMachine } from "aws-local-stepfunctions";
+import { stateMachineFor } from "../../local/state-machines";
 import { strict as assert } from "node:assert";
 import { buildRunInput, type RunInput } from "../../functions/lib/run-input";
 import { FAILURES, pipelineDefinition, type PipelineResources } from "../../infra/ml/state-machine";
@@ -117,7 +117,7 @@ async function execute(changes: Record<string, Handler> = {}, input: RunInput = 
       },
     ]),
   );
-  const machine = new StateMachine(structuredClone(definition) as never);
+  const machine = stateMachineFor(structuredClone(definition));
   const execution = machine.run(input as never, {
     overrides: {
       taskResourceLocalHandlers: recorded as never,
