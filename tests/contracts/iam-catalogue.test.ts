@@ -3,7 +3,7 @@ import { RESOURCELESS_ACTIONS } from "../../policy/shared/iam";
 import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../infra/offline/harness";
 import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";
-import { offline } from "../helpers/offline";
+import { offline, VPC_CONFIG } from "../helpers/offline";
 import { actionExists } from "./iam/evaluator";
 
 /**
@@ -56,15 +56,7 @@ describe("AWS contract: every IAM action the stacks name exists in the action ca
     ["prod stack", { stack: "prod" }],
     ["test stack, production in its own account", { stack: "test", config: MULTI_ACCOUNT }],
     ["prod stack in its own account, VPC mode", { stack: "prod", config: [...MULTI_ACCOUNT, ...VPC] }],
-    [
-      "test stack, VPC mode",
-      {
-        stack: "test",
-        config: [
-          'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-0a","subnet-0b"],"securityGroupIds":["sg-0a"]}',
-        ],
-      },
-    ],
+    ["test stack, VPC mode", { stack: "test", config: [VPC_CONFIG] }],
   ] as const) {
     it(label, async () => {
       const run = await offline({ ...options, config: [...(("config" in options && options.config) || [])] });

@@ -3,9 +3,21 @@ import { runWithReferences } from "../../infra/offline/references";
 
 const runs = new Map<string, Promise<OfflineRun>>();
 
+/** The VPC-mode config the suites share, so their VPC runs are one run. */
+export const VPC_CONFIG =
+  'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+
+/** Options that run the same program the same way get the same key (no config is an empty config). */
+const keyOf = ({ config, ...rest }: OfflineRunOptions) =>
+  JSON.stringify(
+    Object.entries({ ...rest, config: config ?? [] })
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+
 /** Each distinct run happens once per test process; suites share the result. */
 export function offline(options: OfflineRunOptions): Promise<OfflineRun> {
-  const key = JSON.stringify(options);
+  const key = keyOf(options);
   let run = runs.get(key);
   if (!run) {
     // Runs share Pulumi's global runtime state, so they are chained, never concurrent.

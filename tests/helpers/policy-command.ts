@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { OfflineRunOptions } from "../../infra/offline/harness";
 import { policyCommand } from "../../policy/evaluator/command";
 import { offline } from "./offline";
 
@@ -9,9 +8,7 @@ const ROOT = join(__dirname, "..", "..");
 /** The policy command in-process, its program runs shared with the other suites (offline()). */
 export async function policy(...argv: string[]): Promise<{ code: number; stdout: string }> {
   let stdout = "";
-  const run = ({ config, ...rest }: OfflineRunOptions) =>
-    offline(config?.length ? { ...rest, config } : rest);
-  const code = await policyCommand(argv, (text) => (stdout += text), run);
+  const code = await policyCommand(argv, (text) => (stdout += text), offline);
   return { code, stdout };
 }
 

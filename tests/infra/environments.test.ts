@@ -4,13 +4,13 @@ import { reusedEndpointProblem } from "../../infra/environments/network";
 import { authorize, denied } from "../contracts/iam/evaluator";
 import { PreviewIam } from "../contracts/iam/preview";
 import { auditIam } from "../helpers/iam-audit";
-import { offline, ofType, one, statements } from "../helpers/offline";
+import { offline, ofType, one, statements, VPC_CONFIG } from "../helpers/offline";
 
 /** Prod's functions other than the drift trigger, which reaches only CodePipeline and S3. */
 const endpointCallers = (run: Parameters<typeof ofType>[0]) =>
   ofType(run, "aws:lambda/function:Function").filter((f) => !f.name.includes("drift-retrain"));
 
-const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+const VPC = VPC_CONFIG;
 type Inputs = Record<string, unknown>;
 const field = (value: unknown, ...path: string[]) =>
   path.reduce<unknown>((v, k) => (v as Inputs | undefined)?.[k], value);

@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import type { OfflineRunOptions } from "../../infra/offline/harness";
 import { previewCommand } from "../../infra/tools/preview-command";
 import { offline } from "../helpers/offline";
 
@@ -10,9 +9,7 @@ const ROOT = join(__dirname, "..", "..");
 /** The command in-process, on the runs other suites share (offline()). */
 async function previewed(...argv: string[]): Promise<string> {
   let stdout = "";
-  const run = ({ config, ...rest }: OfflineRunOptions) =>
-    offline(config?.length ? { ...rest, config } : rest);
-  await previewCommand(argv, (text) => (stdout += text), run);
+  await previewCommand(argv, (text) => (stdout += text), offline);
   return stdout;
 }
 

@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
+import { VPC_CONFIG } from "../helpers/offline";
 import { join } from "node:path";
 import { policy, policyProcess } from "../helpers/policy-command";
 
 const ROOT = join(__dirname, "..", "..");
-const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+const VPC = VPC_CONFIG;
 
 type Report = {
   violations: { pack: string; policy: string; enforcementLevel: string; urn: string; message: string }[];

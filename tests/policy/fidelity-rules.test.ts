@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
-import { offline } from "../helpers/offline";
+import { offline, VPC_CONFIG } from "../helpers/offline";
 import { editPolicy, planted, removed } from "../helpers/planted";
 
 /**
@@ -17,7 +17,7 @@ const RULES = [
   "aws-sfn-state-machine-error-names",
   "aws-ec2-vpc-endpoint-private-dns-unique",
 ];
-const VPC = 'vpc={"vpcId":"vpc-0abc","subnetIds":["subnet-1","subnet-2"],"securityGroupIds":["sg-1"]}';
+const VPC = VPC_CONFIG;
 const packs = () => PACKS.map((p) => ({ ...p, policies: p.policies.filter((r) => RULES.includes(r.name)) }));
 
 async function messages(run: OfflineRun): Promise<string[]> {
