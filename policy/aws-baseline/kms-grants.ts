@@ -1,4 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
+import { globToRegExp } from "./lib/iam";
 import { list, ofType, statementsOf, type Props } from "./lib/rule";
 
 /** A key of the stack with every statement of its policy (inline or a separate KeyPolicy). */
@@ -23,9 +24,6 @@ export function keysByReference(resources: PolicyResource[]): Map<string, StackK
   }
   return byId;
 }
-
-const globToRegExp = (glob: string) =>
-  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i");
 
 /** The actions of `needed` that no Allow statement grants to a service principal matching `service`. */
 export function missingServiceGrants(statements: Props[], service: RegExp, needed: string[]): string[] {

@@ -1,15 +1,5 @@
-import { list, stackRule, statementsOf, type Props } from "../lib/rule";
-
-/** Resource and trust policies, by type, and the property that holds each. */
-const POLICY_OF: Record<string, string> = {
-  "aws:iam/role:Role": "assumeRolePolicy",
-  "aws:s3/bucketPolicy:BucketPolicy": "policy",
-  "aws:kms/key:Key": "policy",
-  "aws:sqs/queuePolicy:QueuePolicy": "policy",
-  "aws:sns/topicPolicy:TopicPolicy": "policy",
-  "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy": "resourcePolicy",
-  "aws:ec2/vpcEndpoint:VpcEndpoint": "policy",
-};
+import { documentStatements, POLICY_DOCUMENTS } from "../lib/policy-documents";
+import { list, stackRule, type Props } from "../lib/rule";
 
 /** Conditions that pin a `*` principal to known accounts or an organization. */
 const ACCOUNT_KEYS = ["aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:sourceaccount"];
@@ -27,7 +17,7 @@ export const resourcePolicyPrincipals = stackRule(
   {
     name: "aws-iam-resource-policy-principals-exact",
     description:
-      "Trust and resource policies (roles, buckets, keys, queues, topics, model package groups, VPC endpoints) name exact principals: a * principal only with an aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn or aws:SourceAccount condition.",
+      "Trust and resource policies (roles, buckets, keys, queues, topics, model package groups, VPC endpoints, event buses, log and repository policies) name exact principals: a * principal only with an aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn or aws:SourceAccount condition.",
     severity: "critical",
     remediation:
       "Name the other account's root and the exact roles in an aws:PrincipalArn condition (infra/shared/cross-account.ts grantToProdRoles), or pin * to accounts or your organization.",
@@ -39,8 +29,8 @@ export const resourcePolicyPrincipals = stackRule(
     ],
   },
   (resources, _args, report) => {
-    for (const resource of resources.filter((r) => r.type in POLICY_OF)) {
-      for (const statement of statementsOf(resource.props[POLICY_OF[resource.type]])) {
+    for (const resource of resources.filter((r) => r.type in POLICY_DOCUMENTS)) {
+      for (const statement of documentStatements(resource)) {
         if (
           statement.Effect !== "Allow" ||
           !isEveryone(statement.Principal) ||

@@ -71,3 +71,13 @@ export function unscopedGrants(policy: unknown): string[] {
     .filter((s) => s.resources.includes("*"))
     .flatMap((s) => s.actions.filter((a) => !RESOURCELESS_ACTIONS.has(a)));
 }
+
+/** An IAM action pattern (`kms:GenerateDataKey*`, `s3:Get?bject`) as a case-insensitive RegExp. */
+export const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
