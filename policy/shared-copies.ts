@@ -8,7 +8,10 @@ import { join } from "node:path";
  */
 
 export const POLICY_DIR = __dirname;
-export const PACK_DIRS = ["ml-endpoints", "aws-baseline"];
+/** Every pack directory, found as the pipeline's builds find them: by their PulumiPolicy.yaml. */
+export const PACK_DIRS = readdirSync(POLICY_DIR).filter((dir) =>
+  existsSync(join(POLICY_DIR, dir, "PulumiPolicy.yaml")),
+);
 const SHARED_DIR = join(POLICY_DIR, "shared");
 const LIB_IMPORT = /from "(?:\.\.?\/)+lib\/([\w-]+)"/g;
 const SHARED_IMPORT = /from "\.\/([\w-]+)"/g;

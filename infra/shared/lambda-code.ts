@@ -53,11 +53,18 @@ function packageDirs(packages: readonly string[], root: string): Map<string, str
   return found;
 }
 
+/** Each package's files are listed once per program run, however many functions pack it. */
+const listed = new Map<string, string[]>();
+
 function loadableFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
+  const known = listed.get(dir);
+  if (known) return known;
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && !NOT_LOADED.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((file) => !relative(dir, file).split(/[\\/]/).includes("node_modules"));
+  listed.set(dir, files);
+  return files;
 }
 
 export interface LambdaCodeOptions {

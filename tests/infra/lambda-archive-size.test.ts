@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CapturedResource } from "../../infra/offline/harness";
@@ -49,7 +50,7 @@ const packageOf = (path: string) => {
 const closureRequires = (assets: ArchiveAssets) =>
   [...assets["__index.js"].asset!.text!.matchAll(/require\("([^"./][^"]*)"\)/g)]
     .map((m) => (m[1].startsWith("@") ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]))
-    .filter((name) => !RUNTIME_PROVIDED.test(name) && !["crypto", "fs", "path", "os"].includes(name));
+    .filter((name) => !RUNTIME_PROVIDED.test(name) && !builtinModules.includes(name));
 
 /** The archive unpacked alone, the SDK on NODE_PATH as /var/runtime/node_modules is: does it load? */
 function loadsAlone(fn: CapturedResource): { status: number | null; stderr: string } {

@@ -8,7 +8,7 @@ describe("state machines for local runs", () => {
     assert.throws(() => stateMachineFor(invalid), "a refused definition is not remembered as valid");
   });
 
-  it("a valid definition runs, the second time without being validated again", async () => {
+  it("a valid definition runs each time it is constructed (validated on the first only)", async () => {
     const definition = { StartAt: "A", States: { A: { Type: "Pass", Result: { ok: 1 }, End: true } } };
     for (let i = 0; i < 2; i++) {
       const { result } = stateMachineFor(definition).run({});

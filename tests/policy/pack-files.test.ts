@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
+import { PACKS } from "../../policy/evaluator/evaluate";
 import { PACK_DIRS, POLICY_DIR, sharedCopies } from "../../policy/shared-copies";
 
 /**
@@ -64,6 +65,10 @@ describe("policy packs: each directory is a whole project", () => {
         assert.equal(readFileSync(join(root, "lib", file), "utf8"), content, `lib/${file} is stale`);
     });
   }
+
+  it("the offline evaluator runs every pack directory there is", () => {
+    assert.deepEqual(PACKS.map((pack) => relative(POLICY_DIR, pack.dir)).sort(), [...PACK_DIRS].sort());
+  });
 
   it("a pack that imports a helper policy/shared lacks is refused by the build", () => {
     assert.throws(() => sharedCopies("../tests/fixtures/pack-with-missing-helper"), /imports lib\/nope/);
