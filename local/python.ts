@@ -134,6 +134,11 @@ export class PredictionWorker {
     return this.request({ op: "predict", name, csv });
   }
 
+  /** Predict requests answered so far, and the XGBoost calls that scored them (requests that arrive together share one). */
+  stats(): Promise<{ requests: number; calls: number }> {
+    return this.request({ op: "stats" });
+  }
+
   stop(): void {
     this.child.kill("SIGTERM");
   }

@@ -4,9 +4,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalHosting, startRuntime } from "../../local/hosting";
+import { LocalHosting } from "../../local/hosting";
+import { inProcessRuntime } from "../../local/runtime-server";
 import { stopAll } from "../../local/lifecycle";
-import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python";
+import { findPython, PredictionWorker, PYTHON_DIR, pythonEnv } from "../../local/python";
 import { LocalWorld } from "../../local/world";
 
 const ROOT = join(__dirname, "..", "..");
@@ -85,10 +86,10 @@ describe("local endpoint predictions", function () {
     world.models.set("m", { artifact: join(dir, "model", "model.tar.gz"), image: "local" });
     world.endpointConfigs.set("c", { variants: [{ name: "AllTraffic", model: "m", weight: 1 }] });
     const hosting = new LocalHosting(world);
-    const { url } = await startRuntime(hosting);
     assert.equal((await hosting.deploy("e", "c")).status, "InService");
     const client = new SageMakerRuntimeClient({
-      endpoint: url,
+      endpoint: "http://runtime.sagemaker.local",
+      requestHandler: inProcessRuntime(hosting),
       region: "us-east-1",
       credentials: { accessKeyId: "x", secretAccessKey: "y" },
     });
@@ -109,6 +110,26 @@ describe("local endpoint predictions", function () {
     const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
     assert.ok(worst <= 1e-6, `max abs difference ${worst}`);
     hosting.stop();
+  });
+
+  it("requests that reach the worker together are scored as each alone, and a bad one fails alone", async () => {
+    const worker = new PredictionWorker();
+    await worker.load("m", join(dir, "model", "model.tar.gz"));
+    const requests = rows.slice(0, 60).map((row, i) => (i % 7 === 3 ? rows.slice(i, i + 5).join("\n") : row));
+    const alone: string[] = [];
+    for (const csv of requests) alone.push(await worker.predict("m", csv));
+    const before = await worker.stats();
+    const bad = assert.rejects(worker.predict("m", "1,2,3"), /expected \d+ features per row, got 3/);
+    const together = await Promise.all(requests.map((csv) => worker.predict("m", csv)));
+    await bad;
+    const after = await worker.stats();
+    assert.deepEqual(together, alone);
+    assert.equal(after.requests - before.requests, requests.length);
+    assert.ok(
+      after.calls - before.calls < requests.length / 2,
+      `${after.calls - before.calls} XGBoost calls for ${requests.length} requests sent together`,
+    );
+    worker.stop();
   });
 });
 
