@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import { useLocalServices } from "./clients";
 import { percentile } from "../functions/test-suite";
 import { startApi } from "./api-server";
-import { LocalHosting, startRuntime } from "./hosting";
+import { LocalHosting } from "./hosting";
+import { inProcessRuntime } from "./runtime-server";
 import { stopAll } from "./lifecycle";
 import { runLocalPipeline, type LocalRunResult } from "./pipeline";
 import { archiveBench, archiveSection } from "./bench-archives";
@@ -50,8 +51,7 @@ async function inference(last: LocalRunResult, runsRoot: string) {
   world.models.set("bench", { artifact: last.modelPackage!.modelDataPath, image: "local" });
   world.endpointConfigs.set("bench", { variants: [{ name: "AllTraffic", model: "bench", weight: 1 }] });
   const hosting = new LocalHosting(world);
-  const runtime = await startRuntime(hosting);
-  useLocalServices({ runtime: runtime.url });
+  useLocalServices({ runtime: inProcessRuntime(hosting) });
   await hosting.deploy("bench", "bench");
   const api = await startApi();
   const stage = api.addStage("bench", {

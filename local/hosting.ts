@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { listen, readBody } from "./http";
 import { PredictionWorker } from "./python";
 import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./world";
 
@@ -217,40 +216,4 @@ export class LocalHosting {
   stop(): void {
     this.worker.stop();
   }
-}
-
-export async function startRuntime(hosting: LocalHosting) {
-  return listen(async (request, response) => {
-    const match = /^\/endpoints\/([^/]+)\/invocations$/.exec(
-      new URL(request.url ?? "/", "http://local").pathname,
-    );
-    if (request.method !== "POST" || !match) {
-      response.writeHead(404, {
-        "content-type": "application/json",
-        "x-amzn-errortype": "UnknownOperationException",
-      });
-      response.end(JSON.stringify({ message: "only POST /endpoints/{name}/invocations is served locally" }));
-      return;
-    }
-    try {
-      const target = request.headers["x-amzn-sagemaker-target-variant"];
-      const result = await hosting.invoke(
-        decodeURIComponent(match[1]),
-        (await readBody(request)).toString("utf8"),
-        typeof target === "string" ? target : undefined,
-      );
-      response.writeHead(200, {
-        "content-type": "text/csv; charset=utf-8",
-        "x-amzn-invoked-production-variant": result.variant,
-      });
-      response.end(result.body);
-    } catch (error) {
-      const e = error as Error & { type?: string; status?: number };
-      response.writeHead(e.status ?? 500, {
-        "content-type": "application/json",
-        "x-amzn-errortype": e.type ?? "InternalFailure",
-      });
-      response.end(JSON.stringify({ message: e.message }));
-    }
-  });
 }

@@ -1,7 +1,7 @@
 import { startApi } from "../api-server";
 import { useLocalServices } from "../clients";
-import { startRuntime } from "../hosting";
 import type { Stage } from "../run-context";
+import { inProcessRuntime } from "../runtime-server";
 import { startS3 } from "../s3-server";
 import { startSageMaker } from "../sagemaker-server";
 
@@ -9,13 +9,12 @@ import { startSageMaker } from "../sagemaker-server";
 export const startServices: Stage = {
   name: "start local services",
   async run(ctx) {
-    const [s3, sagemaker, runtime, api] = await Promise.all([
+    const [s3, sagemaker, api] = await Promise.all([
       startS3(ctx.world),
       startSageMaker(ctx.world),
-      startRuntime(ctx.hosting),
       startApi(),
     ]);
-    useLocalServices({ s3: s3.url, sagemaker: sagemaker.url, runtime: runtime.url });
+    useLocalServices({ s3: s3.url, sagemaker: sagemaker.url, runtime: inProcessRuntime(ctx.hosting) });
     ctx.api = api;
     return "continue";
   },

@@ -1,0 +1,82 @@
+import type { SageMakerRuntimeClientConfig } from "@aws-sdk/client-sagemaker-runtime";
+import type { LocalHosting } from "./hosting";
+
+/**
+ * SageMaker Runtime's `InvokeEndpoint` protocol over local hosting, served to the microservice's SDK
+ * client as its request handler: the real client still builds, signs and parses each call, but no
+ * loopback HTTP round trip sits between them (it was ≈0.9 ms of a 2.2 ms call measured here; in the
+ * cloud that hop is the network between Lambda and the endpoint).
+ */
+
+export interface RuntimeRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface RuntimeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const INVOCATION = /^\/endpoints\/([^/]+)\/invocations$/;
+
+/** The service's answer to one request, errors in its JSON error shape with `x-amzn-errortype`. */
+export async function answerInvocation(
+  hosting: LocalHosting,
+  request: RuntimeRequest,
+): Promise<RuntimeAnswer> {
+  const match = INVOCATION.exec(new URL(request.path, "http://local").pathname);
+  if (request.method !== "POST" || !match)
+    return failure(
+      404,
+      "UnknownOperationException",
+      "only POST /endpoints/{name}/invocations is served locally",
+    );
+  try {
+    const target = request.headers["x-amzn-sagemaker-target-variant"];
+    const result = await hosting.invoke(
+      decodeURIComponent(match[1]),
+      request.body,
+      typeof target === "string" ? target : undefined,
+    );
+    return {
+      status: 200,
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "x-amzn-invoked-production-variant": result.variant,
+      },
+      body: result.body,
+    };
+  } catch (error) {
+    const e = error as Error & { type?: string; status?: number };
+    return failure(e.status ?? 500, e.type ?? "InternalFailure", e.message);
+  }
+}
+
+const failure = (status: number, type: string, message: string): RuntimeAnswer => ({
+  status,
+  headers: { "content-type": "application/json", "x-amzn-errortype": type },
+  body: JSON.stringify({ message }),
+});
+
+type RequestHandler = Exclude<SageMakerRuntimeClientConfig["requestHandler"], undefined>;
+
+/** The runtime as the SDK client's request handler: the SDK serializes, signs and parses as usual. */
+export function inProcessRuntime(hosting: LocalHosting): RequestHandler {
+  const decoder = new TextDecoder();
+  return {
+    async handle(request: { method: string; path: string; headers: Record<string, string>; body?: unknown }) {
+      const body =
+        request.body instanceof Uint8Array ? decoder.decode(request.body) : String(request.body ?? "");
+      const answer = await answerInvocation(hosting, { ...request, body });
+      return {
+        response: { statusCode: answer.status, headers: answer.headers, body: Buffer.from(answer.body) },
+      };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  };
+}
