@@ -1,4 +1,5 @@
-import { PROJECT_ROOT, runOffline, type OfflineRunOptions, type OfflineRun } from "./harness";
+import { PROJECT_ROOT, type OfflineRunOptions, type OfflineRun } from "./harness";
+import { cachedRunOffline } from "./run-cache";
 import { readStackFile } from "./stack-files";
 
 /**
@@ -12,7 +13,7 @@ function outputsOf(root: string, stack: string): Promise<Record<string, unknown>
   const key = `${root}\0${stack}\0${JSON.stringify(readStackFile(root, stack))}`;
   let outputs = computed.get(key);
   if (!outputs) {
-    outputs = runOffline({ stack, root }).then((run) => run.outputs);
+    outputs = cachedRunOffline({ stack, root }).then((run) => run.outputs);
     outputs.catch(() => computed.delete(key));
     computed.set(key, outputs);
   }
@@ -38,5 +39,5 @@ export async function referencedStackOutputs(
 /** Runs a stack offline, supplying the outputs of stacks it references unless they are given. */
 export async function runWithReferences(options: OfflineRunOptions): Promise<OfflineRun> {
   const stackOutputs = options.stackOutputs ?? (await referencedStackOutputs(options.stack, options.root));
-  return runOffline({ ...options, stackOutputs });
+  return cachedRunOffline({ ...options, stackOutputs });
 }
