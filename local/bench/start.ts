@@ -1,0 +1,120 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { findPython, PYTHON_DIR, pythonEnv } from "../python";
+import { median, medianProcess, seconds, verdict } from "./measure";
+
+/**
+ * Local mode as a user runs it: `npm start -- --approve` as a whole process, against its floor — one
+ * Python process that imports XGBoost, prepares the data, trains and scores (local/python/floor.py) —
+ * with where the rest goes: Node and ts-node start-up, loading local mode's modules, each stage.
+ */
+
+const ROOT = resolve(__dirname, "..", "..");
+const DATA = join(ROOT, "sample-datasets", "customer-churn.csv");
+const CONFIG = join(ROOT, "config", "ml-pipeline-config.json");
+const TS_NODE = ["-r", "ts-node/register/transpile-only"];
+/** What local/cli.ts imports (requiring cli.ts itself would start a run). */
+const CLI_IMPORTS = [
+  "commander",
+  "./local/pipeline",
+  "./local/watch/watch-loop",
+  "./local/report",
+  "./local/history/index-page",
+  "./local/summary",
+];
+
+export interface StartResult {
+  runs: number;
+  /** Where the runs left their directories (the inference bench serves a model from one). */
+  runsRoot: string;
+  wall: number;
+  floor: number;
+  floorSteps: Record<string, number>;
+  parts: { part: string; seconds: number }[];
+}
+
+/** One `npm start`: its wall time and the top-level stage times it prints. */
+function startOnce(runsRoot: string): { wall: number; stages: Map<string, number> } {
+  const began = performance.now();
+  const run = spawnSync("npm", ["start", "-s", "--", "--approve", "--runs", runsRoot], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const wall = (performance.now() - began) / 1000;
+  if (run.status !== 0) throw new Error(`npm start failed (${run.status}): ${run.stderr.slice(-2000)}`);
+  const stages = new Map<string, number>();
+  for (const [, stage, time] of run.stdout.matchAll(/^ {2}(\S.*?)\s+(\d+\.\d+) s$/gm))
+    stages.set(stage, Number(time));
+  return { wall, stages };
+}
+
+function floorOnce(): { wall: number; steps: Record<string, number> } {
+  const began = performance.now();
+  const run = spawnSync(findPython().python, [join(PYTHON_DIR, "floor.py"), DATA, CONFIG], {
+    encoding: "utf8",
+    env: pythonEnv(),
+  });
+  if (run.status !== 0) throw new Error(`the floor script failed: ${run.stderr.slice(-2000)}`);
+  return {
+    wall: (performance.now() - began) / 1000,
+    steps: JSON.parse(run.stdout) as Record<string, number>,
+  };
+}
+
+export function startBench(runs: number): StartResult {
+  const runsRoot = mkdtempSync(join(tmpdir(), "bench-start-"));
+  const starts = Array.from({ length: runs }, () => startOnce(runsRoot));
+  const floors = Array.from({ length: runs }, floorOnce);
+  const node = medianProcess(runs, process.execPath, ["-e", ""], { cwd: ROOT });
+  const tsNode = medianProcess(runs, process.execPath, [...TS_NODE, "-e", ""], { cwd: ROOT });
+  const modules = medianProcess(
+    runs,
+    process.execPath,
+    [...TS_NODE, "-e", CLI_IMPORTS.map((m) => `require(${JSON.stringify(m)})`).join(";")],
+    { cwd: ROOT },
+  );
+  const wall = median(starts.map((s) => s.wall));
+  const stageNames = [...starts[0].stages.keys()];
+  const stages = stageNames.map((stage) => ({
+    part: `stage: ${stage}`,
+    seconds: median(starts.map((s) => s.stages.get(stage) ?? 0)),
+  }));
+  const accounted = tsNode + (modules - tsNode) + stages.reduce((sum, s) => sum + s.seconds, 0);
+  const parts = [
+    { part: "Node start-up (a bare `node`)", seconds: node },
+    { part: "ts-node start-up (over bare Node)", seconds: tsNode - node },
+    { part: "loading local mode's modules through ts-node", seconds: modules - tsNode },
+    ...stages,
+    { part: "the rest: npm, the report and history page, exit", seconds: wall - accounted },
+  ];
+  const floorSteps = Object.fromEntries(
+    Object.keys(floors[0].steps).map((step) => [step, median(floors.map((f) => f.steps[step]))]),
+  );
+  return { runs, runsRoot, wall, floor: median(floors.map((f) => f.wall)), floorSteps, parts };
+}
+
+export function startSection(result: StartResult): string {
+  const ratio = result.wall / result.floor;
+  return `## Local mode as a user runs it
+
+\`npm start -s -- --approve\` as a whole process (median of ${result.runs}), against its floor: one Python
+process that imports XGBoost, prepares the data with the pipeline's transform, trains with the config's
+hyperparameters and scores the test split (\`local/python/floor.py\`, median of ${result.runs}).
+
+| measure | value | target |
+|---|---|---|
+| \`npm start\` | ${seconds(result.wall)} | |
+| floor | ${seconds(result.floor)} (${Object.entries(result.floorSteps)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(", ")}) | |
+| ratio | ${ratio.toFixed(2)} × floor | ≤ 2 ×: ${verdict(ratio <= 2)} |
+
+Where the time goes (medians; stages as the run prints them):
+
+| part | seconds |
+|---|---|
+${result.parts.map((p) => `| ${p.part} | ${p.seconds.toFixed(2)} |`).join("\n")}
+`;
+}
