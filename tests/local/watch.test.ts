@@ -94,9 +94,11 @@ describe("npm start -- --watch", function () {
       await watcher.until(/^Watching /);
       touch(dataFile);
       await watcher.until(RUN_STARTED);
-      await sleep(1000); // past the debounce: two separate changes while the run goes on
+      // Two changes, each past the 400 ms debounce, while the run is still training: a run takes
+      // ~2 s here now, so the changes are anchored on its progress, not on fixed sleeps from its start.
+      await watcher.until(/^ {4}PrepareData /);
       touch(dataFile);
-      await sleep(1000);
+      await sleep(500);
       touch(dataFile);
       await watcher.until(WAITING, 2);
       assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
