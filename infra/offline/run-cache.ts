@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PROJECT_ROOT, runOffline, type OfflineRun, type OfflineRunOptions } from "./harness";
 import { DEFAULT_ACCOUNT_ID } from "./mocks";
@@ -61,7 +61,7 @@ export function cacheKey(options: OfflineRunOptions): string {
 
 function read(file: string): OfflineRun | undefined {
   try {
-    return statSync(file).isFile() ? (JSON.parse(readFileSync(file, "utf8")) as OfflineRun) : undefined;
+    return JSON.parse(readFileSync(file, "utf8")) as OfflineRun;
   } catch {
     return undefined; // missing or torn: run the program instead
   }
