@@ -15,6 +15,21 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // `npm start`'s launcher runs in plain Node (it is what makes TypeScript loadable): CommonJS.
+  {
+    files: ["local/start.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
   // The direction of dependency (docs/architecture.md): config ← functions ← infra ← local, policy.
   ...restrictImports(
     ["config/**/*.ts"],

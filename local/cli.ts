@@ -10,7 +10,6 @@ import {
   type LocalRunOptions,
   type LocalRunResult,
 } from "./pipeline";
-import { watchAndRun } from "./watch/watch-loop";
 import { LocalSetupError } from "./python";
 import { writeReport } from "./report";
 import { writeRunIndex } from "./history/index-page";
@@ -65,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
     prompt: process.stdin.isTTY === true ? askAtTerminal : undefined,
   };
   if (options.watch) {
+    // Loaded only here: watching reads the stack config's schema, which needs Pulumi's SDK (~0.7 s).
+    const { watchAndRun } = await import("./watch/watch-loop");
     watchAndRun({ run: runOptions, root: ROOT, onResult: report });
     return new Promise<number>(() => undefined); // until Ctrl-C
   }

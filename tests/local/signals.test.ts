@@ -22,7 +22,7 @@ function shellEnvironment(): NodeJS.ProcessEnv {
 function startCli(runsRoot: string, extra: string[] = []) {
   const child = spawn(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", "local/cli.ts", "--approve", "--runs", runsRoot, ...extra],
+    ["local/start.js", "--approve", "--runs", runsRoot, ...extra],
     { cwd: ROOT, env: shellEnvironment(), stdio: ["ignore", "pipe", "pipe"] },
   );
   const output: string[] = [];

@@ -21,9 +21,7 @@ class WatchProcess {
     this.child = spawn(
       process.execPath,
       [
-        "-r",
-        "ts-node/register/transpile-only",
-        "local/cli.ts",
+        "local/start.js",
         "--watch",
         "--approve",
         "--data",
