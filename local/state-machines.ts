@@ -1,17 +1,38 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { StateMachine } from "aws-local-stepfunctions";
+
+const ROOT = join(__dirname, "..");
+/** Definitions the validator accepted, one empty file per definition and locked dependency set. */
+const VALIDATED_DIR = join(ROOT, "node_modules", ".cache", "mlops", "validated-definitions");
+
+/** The file that says `definition` passed, keyed with the locked dependencies (the validator's version). */
+export function validationMarker(definition: object): string {
+  const key = createHash("sha256")
+    .update(readFileSync(join(ROOT, "package-lock.json")))
+    .update(JSON.stringify(definition))
+    .digest("hex");
+  return join(VALIDATED_DIR, key);
+}
 
 const validated = new Set<string>();
 
 /**
  * aws-local-stepfunctions validates a definition on every construction, and its asl-validator
- * compiles the ASL schema each time (~0.2–0.4 s here, on every local run). Each distinct definition
- * is validated once per process, on its first construction, and constructed without it after.
+ * compiles the ASL schema each time (~0.2–0.4 s here, on every local run). A definition is validated
+ * on its first construction and remembered, in this process and on disk, once it passes; a refused
+ * one is never remembered, and any change to it or to the locked dependencies validates again.
  */
 export function stateMachineFor(definition: object): StateMachine {
-  const key = JSON.stringify(definition);
-  const machine = new StateMachine(definition as never, {
-    validationOptions: { noValidate: validated.has(key) },
-  });
-  validated.add(key);
+  // Keyed before construction: the library adds its defaults to the definition it is given.
+  const marker = validationMarker(definition);
+  const known = validated.has(marker) || existsSync(marker);
+  const machine = new StateMachine(definition as never, { validationOptions: { noValidate: known } });
+  if (!known) {
+    mkdirSync(VALIDATED_DIR, { recursive: true });
+    writeFileSync(marker, "");
+  }
+  validated.add(marker);
   return machine;
 }
