@@ -2,20 +2,17 @@ import { Command, CommanderError, Option } from "commander";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { stopAll } from "./lifecycle";
-import {
-  interruptRun,
-  LocalUsageError,
-  runLocalPipeline,
-  type Approval,
-  type LocalRunOptions,
-  type LocalRunResult,
-} from "./pipeline";
 import { LocalSetupError } from "./python";
+import { pythonJobs } from "./python-jobs";
+import { LocalUsageError, type Approval, type LocalRunOptions, type LocalRunResult } from "./run-types";
 import { writeReport } from "./report";
 import { writeRunIndex } from "./history/index-page";
 import { summary } from "./summary";
 
 const ROOT = resolve(__dirname, "..");
+
+/** The pipeline's modules: loaded once the arguments are known, while Python starts (see main). */
+let pipeline: typeof import("./pipeline") | undefined;
 
 async function main(argv: string[]): Promise<number> {
   const program = new Command("npm start --")
@@ -63,13 +60,17 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => console.log(line),
     prompt: process.stdin.isTTY === true ? askAtTerminal : undefined,
   };
+  // Python's start-up (importing XGBoost) and loading the rest of local mode overlap; a Python without
+  // XGBoost is still reported by the run, before anything starts.
+  pythonJobs().catch(() => undefined);
+  pipeline = await import("./pipeline");
   if (options.watch) {
     // Loaded only here: watching reads the stack config's schema, which needs Pulumi's SDK (~0.7 s).
     const { watchAndRun } = await import("./watch/watch-loop");
     watchAndRun({ run: runOptions, root: ROOT, onResult: report });
     return new Promise<number>(() => undefined); // until Ctrl-C
   }
-  const result = await runLocalPipeline(runOptions);
+  const result = await pipeline.runLocalPipeline(runOptions);
   report(result);
   return result.exitCode;
 }
@@ -106,7 +107,7 @@ function stopOn(signal: NodeJS.Signals): void {
   const code = EXIT_CODES[signal] ?? 130;
   if (stopping) process.exit(code);
   stopping = true;
-  const runDir = interruptRun(signal);
+  const runDir = pipeline?.interruptRun(signal);
   console.error(
     `\n${signal === "SIGINT" ? "Interrupted" : `Stopped by ${signal}`}: stopping local services and workers…${runDir ? ` (run recorded as interrupted in ${runDir})` : ""}`,
   );

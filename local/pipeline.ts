@@ -5,7 +5,8 @@ import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../
 import { buildRunInput } from "../functions/lib/run-input";
 import { LocalHosting } from "./hosting";
 import { stopAll } from "./lifecycle";
-import { findPython, LocalSetupError } from "./python";
+import { LocalSetupError } from "./python";
+import { pythonJobs } from "./python-jobs";
 import type { RunContext } from "./run-context";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "./run-types";
 import { STAGES } from "./stages";
@@ -32,7 +33,7 @@ function readConfig(path: string): MlPipelineConfig {
 }
 
 /** Checks the inputs and sets up the run: its id, folder, local AWS state and result. */
-function prepare(options: LocalRunOptions): RunContext | undefined {
+async function prepare(options: LocalRunOptions): Promise<RunContext | undefined> {
   const dataPath = resolve(options.dataPath);
   const configPath = resolve(options.configPath);
   if (!existsSync(dataPath))
@@ -40,7 +41,7 @@ function prepare(options: LocalRunOptions): RunContext | undefined {
       `Cannot read the data file ${dataPath}: it does not exist (give another with --data)`,
     );
   const config = readConfig(configPath);
-  findPython();
+  await pythonJobs();
   const commit = sourceSnapshot(resolve(__dirname, ".."), dataPath, configPath);
   const trigger = options.trigger ?? { source: "local" as const };
   const startedAt = new Date();
@@ -123,7 +124,7 @@ async function runStages(ctx: RunContext): Promise<void> {
 /** Sets the run up in a folder of its own, waiting for the next second if this one's id is taken. */
 async function prepareUnique(options: LocalRunOptions): Promise<RunContext> {
   for (;;) {
-    const ctx = prepare(options);
+    const ctx = await prepare(options);
     if (ctx) return ctx;
     await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
   }

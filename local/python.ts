@@ -6,7 +6,7 @@ import { trackChild } from "./lifecycle";
 /** Debian ships XGBoost 1.7.4 (the version of SageMaker's xgboost:1.7-1 image) for its own python3. */
 export const INSTALL_COMMAND = "sudo apt-get install -y python3-xgboost";
 /** `MLOPS_PYTHON` names the interpreter to use; otherwise Debian's, then the first on PATH. */
-const candidates = () =>
+export const pythonCandidates = () =>
   process.env.MLOPS_PYTHON ? [process.env.MLOPS_PYTHON] : ["/usr/bin/python3", "python3"];
 export const PYTHON_DIR = join(__dirname, "python");
 
@@ -20,9 +20,14 @@ export class LocalSetupError extends Error {
 
 let found: { python: string; xgboost: string; from: string } | undefined;
 
+/** What the job server's start found (local/python-jobs.ts): later calls to findPython need no probe. */
+export function rememberPython(python: { python: string; xgboost: string }, candidates: string[]): void {
+  found = { ...python, from: candidates.join("|") };
+}
+
 /** The first python3 that can import xgboost, or one message saying how to install it. */
 export function findPython(): { python: string; xgboost: string } {
-  const list = candidates();
+  const list = pythonCandidates();
   if (found && found.from === list.join("|")) return found;
   const tried: string[] = [];
   for (const python of list) {
@@ -61,28 +66,6 @@ export interface PythonResult {
  */
 export function pythonEnv(): NodeJS.ProcessEnv {
   return { OMP_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", ...process.env };
-}
-
-/** Runs one of local mode's Python scripts (or etl's) to completion. */
-export function runPython(script: string, args: string[]): Promise<PythonResult> {
-  const { python } = findPython();
-  return new Promise((resolve, reject) => {
-    // Through with_parent.py, which exits when this process does, whichever way it ends.
-    const child = trackChild(
-      spawn(python, [join(PYTHON_DIR, "with_parent.py"), script, ...args], {
-        stdio: ["pipe", "pipe", "pipe"],
-        env: pythonEnv(),
-      }),
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (chunk) => (stdout += chunk));
-    child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), signal: signal ?? undefined, stdout, stderr }),
-    );
-  });
 }
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { runPython } from "../python";
+import { runPython } from "../python-jobs";
 import type { LocalWorld } from "../world";
 import { lastLine, taskError, type TaskHandler } from "./types";
 

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { filesUnder } from "../files";
 import type { LocalHosting } from "../hosting";
-import { PYTHON_DIR, runPython } from "../python";
+import { PYTHON_DIR } from "../python";
+import { runPython } from "../python-jobs";
 import { localArn, type LocalWorld } from "../world";
 import { lastLine, taskError, type TaskHandler, type TaskInput } from "./types";
 

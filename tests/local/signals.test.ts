@@ -7,11 +7,42 @@ import type { LocalRunResult } from "../../local/run-types";
 
 const ROOT = join(__dirname, "..", "..");
 
-/** The processes whose command line mentions this folder (every worker and trainer of a run does). */
-const processesUsing = (dir: string) =>
-  spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+interface Process {
+  pid: number;
+  ppid: number;
+  args: string;
+}
+
+/** Every process that has not ended (a zombie has: it only waits to be reaped). */
+function processes(): Process[] {
+  return spawnSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8" })
     .stdout.split("\n")
-    .filter((line) => line.includes(dir) && !line.includes("ps -eo"));
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && !m[3].startsWith("Z"))
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[4] }));
+}
+
+/** The processes under `pid`: its children, theirs, and so on (a run's servers, workers and jobs). */
+function descendantsOf(pid: number): Process[] {
+  const all = processes();
+  const found: Process[] = [];
+  for (let parents = [pid]; parents.length > 0;) {
+    const children = all.filter((p) => parents.includes(p.ppid));
+    found.push(...children);
+    parents = children.map((p) => p.pid);
+  }
+  return found;
+}
+
+/** Those of `pids` still running. */
+const stillRunning = (pids: number[]) => processes().filter((p) => pids.includes(p.pid));
+
+/** The Python jobs (data prep, training) of a CLI: the children of its job server. */
+const jobsOf = (cliPid: number) => {
+  const tree = descendantsOf(cliPid);
+  const server = tree.find((p) => p.args.includes("job_server.py"));
+  return server ? tree.filter((p) => p.ppid === server.pid) : [];
+};
 
 /** A user's shell: without the test setup's switch for the SDK's Node-version warning. */
 function shellEnvironment(): NodeJS.ProcessEnv {
@@ -20,11 +51,11 @@ function shellEnvironment(): NodeJS.ProcessEnv {
 }
 
 function startCli(runsRoot: string, extra: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    ["local/start.js", "--approve", "--runs", runsRoot, ...extra],
-    { cwd: ROOT, env: shellEnvironment(), stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, ["local/start.js", "--approve", "--runs", runsRoot, ...extra], {
+    cwd: ROOT,
+    env: shellEnvironment(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const output: string[] = [];
   child.stdout.on("data", (c: Buffer) => output.push(c.toString()));
   child.stderr.on("data", (c: Buffer) => output.push(c.toString()));
@@ -55,6 +86,7 @@ describe("signals and process hygiene", function () {
     const runsRoot = mkdtempSync(join(tmpdir(), "sigterm-"));
     const cli = startCli(runsRoot);
     await cli.until(/TrackExperiment/);
+    const started = descendantsOf(cli.child.pid!).map((p) => p.pid);
     cli.child.kill("SIGTERM");
     assert.equal(await cli.exited, 143, cli.output.join(""));
     const result = onlyRun(runsRoot);
@@ -67,9 +99,10 @@ describe("signals and process hygiene", function () {
       "the SDK's Node warning is not printed",
     );
     assert.match(readFileSync(join(result.runDir, "report.html"), "utf8"), />interrupted</);
+    assert.ok(started.length >= 2, "the job server and the prediction worker were running");
     assert.ok(
-      await waitFor(() => processesUsing(runsRoot).length === 0, 3000),
-      processesUsing(runsRoot).join("\n"),
+      await waitFor(() => stillRunning(started).length === 0, 3000),
+      JSON.stringify(stillRunning(started)),
     );
   });
 
@@ -80,39 +113,54 @@ describe("signals and process hygiene", function () {
     assert.equal(await cli.exited, 129);
   });
 
-  it("a CLI killed hard (SIGKILL) leaves no Python child behind: each watches its parent", async () => {
+  /** A Node process running one long Python job the way local mode runs every job. */
+  async function longJob() {
     const dir = mkdtempSync(join(tmpdir(), "sigkill-"));
     const script = join(dir, "long_job.py");
     writeFileSync(script, "import time\ntime.sleep(60)\n");
-    // A process that runs a long Python job the way local mode runs every script, then is killed hard.
     const parent = spawn(
       process.execPath,
       [
         "-r",
         "ts-node/register/transpile-only",
         "-e",
-        `require("./local/python").runPython(${JSON.stringify(script)}, [])`,
+        `require("./local/python-jobs").runPython(${JSON.stringify(script)}, [])`,
       ],
       { cwd: ROOT, stdio: "ignore" },
     );
-    // The Python process itself, not the node command line that names the script.
-    const pythons = () => processesUsing(dir).filter((p) => /python3? /.test(p) && !p.includes("runPython"));
-    assert.ok(await waitFor(() => pythons().length === 1, 20_000), "the job started");
+    assert.ok(await waitFor(() => jobsOf(parent.pid!).length === 1, 20_000), "the job started");
+    const tree = descendantsOf(parent.pid!);
+    return { parent, tree, server: tree.find((p) => p.args.includes("job_server.py"))! };
+  }
+
+  it("a CLI killed hard (SIGKILL) leaves no Python behind: the job server sees it go and ends its jobs", async () => {
+    const { parent, tree } = await longJob();
     parent.kill("SIGKILL");
-    assert.ok(await waitFor(() => pythons().length === 0, 3000), pythons().join("\n"));
+    const pids = tree.map((p) => p.pid);
+    assert.ok(await waitFor(() => stillRunning(pids).length === 0, 3000), JSON.stringify(stillRunning(pids)));
+  });
+
+  it("a job server killed hard takes its running jobs with it", async () => {
+    const { parent, tree, server } = await longJob();
+    const jobs = tree.filter((p) => p.ppid === server.pid).map((p) => p.pid);
+    process.kill(server.pid, "SIGKILL");
+    try {
+      assert.ok(
+        await waitFor(() => stillRunning(jobs).length === 0, 3000),
+        JSON.stringify(stillRunning(jobs)),
+      );
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 
   it("a training process the OS kills is reported as killed, with the signal", async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), "oom-"));
     const cli = startCli(runsRoot);
     await cli.until(/TrackExperiment/);
-    let trainer: string | undefined;
-    await waitFor(
-      () => (trainer = processesUsing(runsRoot).find((p) => p.includes("train.py"))) !== undefined,
-      10_000,
-    );
-    assert.ok(trainer, "the trainer started");
-    process.kill(Number(trainer.trim().split(/\s+/)[0]), "SIGKILL");
+    // After data prep, the one job of the run's job server is the training job.
+    assert.ok(await waitFor(() => jobsOf(cli.child.pid!).length === 1, 10_000), "the trainer started");
+    process.kill(jobsOf(cli.child.pid!)[0].pid, "SIGKILL");
     assert.equal(await cli.exited, 1);
     assert.match(cli.output.join(""), /training was killed \(signal SIGKILL; out of memory\?\)/);
   });

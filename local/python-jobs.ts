@@ -1,0 +1,137 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { trackChild } from "./lifecycle";
+import {
+  INSTALL_COMMAND,
+  LocalSetupError,
+  PYTHON_DIR,
+  pythonCandidates,
+  pythonEnv,
+  rememberPython,
+  type PythonResult,
+} from "./python";
+
+interface Ready {
+  python: string;
+  xgboost: string;
+}
+
+interface Answer {
+  id: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A `local/python/job_server.py` process: Python with NumPy and XGBoost loaded, forking one child per
+ * job. Its start is also the check that this Python can run local mode at all.
+ */
+class JobServer {
+  readonly ready: Promise<Ready>;
+  private readonly child;
+  private readonly pending = new Map<
+    number,
+    { resolve: (answer: Answer) => void; reject: (error: Error) => void }
+  >();
+  private next = 1;
+  private exited?: string;
+
+  constructor(python: string) {
+    this.child = trackChild(
+      spawn(python, [join(PYTHON_DIR, "job_server.py")], {
+        stdio: ["pipe", "pipe", "pipe"],
+        env: pythonEnv(),
+      }),
+    );
+    let stderr = "";
+    this.child.stderr!.on("data", (chunk) => (stderr += chunk));
+    const lines = createInterface({ input: this.child.stdout! });
+    this.ready = new Promise<Ready>((resolve, reject) => {
+      lines.once("line", (line) => resolve({ python, xgboost: (JSON.parse(line) as Ready).xgboost }));
+      this.child.on("error", (error: NodeJS.ErrnoException) =>
+        reject(new Error(error.code === "ENOENT" ? "not found" : error.message)),
+      );
+      this.child.on("exit", (code, signal) => {
+        this.exited = `the Python job server exited (${signal ?? code})${stderr ? `: ${lastLine(stderr)}` : ""}`;
+        reject(new Error(lastLine(stderr) || `exit ${signal ?? code}`));
+        for (const job of this.pending.values()) job.reject(new Error(this.exited));
+        this.pending.clear();
+      });
+    });
+    this.ready.catch(() => undefined);
+    lines.on("line", (line) => {
+      const answer = JSON.parse(line) as Answer | Ready;
+      if (!("id" in answer)) return;
+      this.pending.get(answer.id)?.resolve(answer);
+      this.pending.delete(answer.id);
+    });
+  }
+
+  /** False once it has exited or been told to stop (stopAll at a run's end signals it before it exits). */
+  get usable(): boolean {
+    return !this.exited && !this.child.killed;
+  }
+
+  /** Runs `script` as `__main__` with `args` in a process of its own, to completion. */
+  run(script: string, args: string[]): Promise<PythonResult> {
+    if (!this.usable) return Promise.reject(new Error(this.exited ?? "the Python job server was stopped"));
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      const done = (answer: Answer) =>
+        resolve({
+          code: answer.code ?? 128,
+          signal: answer.signal ?? undefined,
+          stdout: answer.stdout,
+          stderr: answer.stderr,
+        });
+      this.pending.set(id, { resolve: done, reject });
+      this.child.stdin!.write(`${JSON.stringify({ id, script, args })}\n`);
+    });
+  }
+}
+
+const lastLine = (text: string) => text.trim().split("\n").pop() ?? "";
+
+let current: { candidates: string; server: Promise<JobServer> } | undefined;
+
+/** Starts a job server with the first candidate Python that can import XGBoost. */
+async function startServer(candidates: string[]): Promise<JobServer> {
+  const tried: string[] = [];
+  for (const python of candidates) {
+    const server = new JobServer(python);
+    try {
+      rememberPython(await server.ready, candidates);
+      return server;
+    } catch (error) {
+      tried.push(`${python}: ${(error as Error).message}`);
+    }
+  }
+  throw new LocalSetupError(
+    `Local mode trains with XGBoost, and no python3 here can import it (${tried.join("; ")}). Install it with:\n  ${INSTALL_COMMAND}`,
+  );
+}
+
+/**
+ * The running job server, started when there is none (or it has exited): a run calls this first, so
+ * a Python without XGBoost is one message before anything starts. Calling it early (the CLI does,
+ * before loading the rest of local mode) overlaps Python's start-up with Node's.
+ */
+export async function pythonJobs(): Promise<JobServer> {
+  const candidates = pythonCandidates();
+  const key = candidates.join("|");
+  if (current?.candidates === key) {
+    const server = await current.server.catch(() => undefined);
+    if (server?.usable) return server;
+  }
+  const server = startServer(candidates);
+  current = { candidates: key, server };
+  return server;
+}
+
+/** Runs one of local mode's Python scripts (or etl's) to completion, in a process of its own. */
+export async function runPython(script: string, args: string[]): Promise<PythonResult> {
+  return (await pythonJobs()).run(script, args);
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stopAll } from "../../local/lifecycle";
+import { runPython } from "../../local/python-jobs";
+
+function script(dir: string, name: string, source: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, source);
+  return path;
+}
+
+describe("local mode's Python jobs (local/python/job_server.py)", () => {
+  after(stopAll);
+
+  it("runs jobs at once, each with its own arguments, output and exit status", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const echo = script(
+      dir,
+      "echo.py",
+      "import sys, time\ntime.sleep(0.2)\nprint(' '.join(sys.argv[1:]))\nsys.stderr.write('err ' + sys.argv[1])\nsys.exit(int(sys.argv[2]))\n",
+    );
+    const results = await Promise.all([runPython(echo, ["a", "0"]), runPython(echo, ["b", "3"])]);
+    assert.deepEqual(results, [
+      { code: 0, signal: undefined, stdout: "a 0\n", stderr: "err a" },
+      { code: 3, signal: undefined, stdout: "b 3\n", stderr: "err b" },
+    ]);
+  });
+
+  it("a job that raises exits 1 with its traceback; sys.exit with a message exits 1 with it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const raises = await runPython(script(dir, "raises.py", "raise ValueError('bad value 7')\n"), []);
+    assert.equal(raises.code, 1);
+    assert.match(raises.stderr, /Traceback[\s\S]*ValueError: bad value 7\n$/);
+    const exits = await runPython(
+      script(dir, "exits.py", "import sys\nsys.exit('error: no CSV files')\n"),
+      [],
+    );
+    assert.deepEqual([exits.code, exits.stderr], [1, "error: no CSV files\n"]);
+  });
+
+  it("a job imports the project's modules afresh: an edit between two jobs is what the second runs", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const main = script(dir, "main.py", "import helper\nprint(helper.VALUE)\n");
+    script(dir, "helper.py", "VALUE = 1\n");
+    assert.equal((await runPython(main, [])).stdout, "1\n");
+    script(dir, "helper.py", "VALUE = 22\n");
+    assert.equal((await runPython(main, [])).stdout, "22\n");
+  });
+
+  it("a job killed by a signal is reported with the signal's name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const killed = await runPython(
+      script(dir, "die.py", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n"),
+      [],
+    );
+    assert.equal(killed.signal, "SIGKILL");
+  });
+});
