@@ -110,5 +110,9 @@ module.exports = { bundleOf };
 if (require.main === module)
   bundleOf(ENTRY, OUT_DIR).then((bundle) => {
     process.setSourceMapsEnabled(true);
+    // V8's compiled code for the bundle and the packages it loads, kept between starts (~0.1 s of
+    // compiling the AWS SDK, zod and the rest on each start otherwise).
+    process.env.V8_COMPILE_CACHE_CACHE_DIR ??= join(ROOT, "node_modules", ".cache", "mlops", "v8");
+    require("v8-compile-cache");
     require(bundle);
   }, reportBuildFailure);
