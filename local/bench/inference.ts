@@ -1,4 +1,4 @@
-import { Agent, createServer, request } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +7,7 @@ import { percentile } from "../../functions/test-suite";
 import { startApi } from "../api-server";
 import { useLocalServices } from "../clients";
 import { LocalHosting } from "../hosting";
+import { post as postRequest } from "../http-client";
 import { inProcessRuntime } from "../runtime-server";
 import { LocalWorld } from "../world";
 import { median, verdict } from "./measure";
@@ -61,24 +62,11 @@ async function measure(call: (i: number) => Promise<unknown>): Promise<Load> {
   };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
 /** POSTs a body and resolves with the answer; a status other than 200 is a failure. */
-function post(url: string, headers: Record<string, string>, body: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const sent = request(
-      url,
-      { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(body) } },
-      (response) => {
-        let text = "";
-        response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-        response.on("end", () =>
-          response.statusCode === 200 ? done(text) : fail(new Error(`${response.statusCode}: ${text}`)),
-        );
-      },
-    );
-    sent.on("error", fail).end(body);
-  });
+async function post(url: string, headers: Record<string, string>, body: string): Promise<string> {
+  const { status, text } = await postRequest(url, headers, body);
+  if (status !== 200) throw new Error(`${status}: ${text}`);
+  return text;
 }
 
 async function bareServer(): Promise<string> {

@@ -7,12 +7,20 @@ export const median = (values: number[]) => percentile(values, 50);
 
 export const verdict = (ok: boolean) => (ok ? "met" : "**missed**");
 
-/** Wall seconds of one child process run to completion; a failed run stops the bench with its output. */
-export function timeProcess(command: string, args: string[], options: SpawnSyncOptions = {}): number {
+/**
+ * Wall seconds of one child process run to completion; a run that does not end with `expectedStatus`
+ * stops the bench with its output.
+ */
+export function timeProcess(
+  command: string,
+  args: string[],
+  options: SpawnSyncOptions = {},
+  expectedStatus = 0,
+): number {
   const began = performance.now();
   const run = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, ...options });
   const seconds = (performance.now() - began) / 1000;
-  if (run.status !== 0)
+  if (run.status !== expectedStatus)
     throw new Error(
       `${command} ${args.join(" ")} failed (${run.signal ?? run.status}): ${String(run.stderr).slice(-2000)}`,
     );
@@ -25,8 +33,9 @@ export function medianProcess(
   command: string,
   args: string[],
   options?: SpawnSyncOptions,
+  expectedStatus = 0,
 ): number {
-  return median(Array.from({ length: runs }, () => timeProcess(command, args, options)));
+  return median(Array.from({ length: runs }, () => timeProcess(command, args, options, expectedStatus)));
 }
 
 export const seconds = (value: number) => `${value.toFixed(2)} s`;

@@ -1,3 +1,5 @@
+import { post } from "../http-client";
+
 /**
  * Production traffic for a canary: rows of the held-out test split sent through the prod API, a few
  * at a time, as callers would. The endpoint's own metrics (not the API's answers) are what the
@@ -13,11 +15,11 @@ export async function sendTraffic(
   const worker = async () => {
     while (next < requests) {
       const row = rows[next++ % rows.length];
-      await fetch(api.url, {
-        method: "POST",
-        headers: { "x-api-key": api.apiKey, "content-type": "application/json" },
-        body: JSON.stringify({ features: row }),
-      }).then((response) => response.arrayBuffer());
+      await post(
+        api.url,
+        { "x-api-key": api.apiKey, "content-type": "application/json" },
+        JSON.stringify({ features: row }),
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
