@@ -15,9 +15,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
-  // `npm start`'s launcher runs in plain Node (it is what makes TypeScript loadable): CommonJS.
+  // Plain-Node CommonJS files: npm start's launcher (it is what makes TypeScript loadable) and mocha's config.
   {
-    files: ["local/start.js"],
+    files: ["local/start.js", ".mocharc.cjs"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

@@ -20,16 +20,7 @@ class WatchProcess {
   ) {
     this.child = spawn(
       process.execPath,
-      [
-        "local/start.js",
-        "--watch",
-        "--approve",
-        "--data",
-        dataFile,
-        "--runs",
-        runsRoot,
-        ...extra,
-      ],
+      ["local/start.js", "--watch", "--approve", "--data", dataFile, "--runs", runsRoot, ...extra],
       { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"] },
     );
     for (const stream of [this.child.stdout!, this.child.stderr!])
