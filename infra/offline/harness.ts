@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { resolve, sep } from "node:path";
 import { DEFAULT_ACCOUNT_ID, offlineMocks } from "./mocks";
+import { keepTranspiledModules, withUnmappedStackTraces } from "./run-speed";
 import { OfflineUsageError, parseOverrides, readStackFile } from "./stack-files";
 
 /** Runs a Pulumi program in-process under mocks and records every resource it declares. */
@@ -114,8 +115,9 @@ let running = false;
 export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   if (running) throw new Error("runOffline: one offline run at a time (Pulumi's runtime state is global)");
   running = true;
+  keepTranspiledModules();
   try {
-    return await run(options);
+    return await withUnmappedStackTraces(() => run(options));
   } finally {
     running = false;
   }
