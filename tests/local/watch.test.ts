@@ -92,7 +92,8 @@ describe("npm start -- --watch", function () {
       await watcher.until(WAITING, 2);
       assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
       writeFileSync(join(dataFile, "..", "notes.txt"), "not a data set");
-      await sleep(2500);
+      // Three debounce periods: a run it started would have printed its first line by then.
+      await sleep(1200);
       assert.equal(watcher.count(RUN_STARTED), 2, "a change to an unwatched path starts no run");
       assert.equal(watcher.count(/^ {2}result +Released model version/), 2);
     } finally {
@@ -129,7 +130,7 @@ describe("npm start -- --watch", function () {
       touch(dataFile);
       await watcher.until(/^▶ Drift run for drift: \d+ features drifted/);
       await watcher.until(WAITING, 2);
-      await sleep(2000);
+      await sleep(1200);
       assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
       const ledger = JSON.parse(readFileSync(join(runsRoot, "drift-ledger.json"), "utf8"));
       assert.equal(ledger.runs.length, 1);
