@@ -26,7 +26,10 @@ export function testSuiteSection(result: TestSuiteResult): string {
   return `## \`npm test\` by phase
 
 Each phase of \`npm test\` run as package.json runs it (median of ${result.runs}; a run takes minutes, so
-\`BENCH_TEST_RUNS\` sets how many).
+\`BENCH_TEST_RUNS\` sets how many), with the caches a working copy has after its first \`npm test\`: offline
+runs, the policy packs' installs, prettier's and eslint's caches, TypeScript's build info (all under
+\`node_modules/.cache\`). A fresh clone's first \`npm test\` fills them and takes longer. Mocha runs the test
+files in parallel workers (\`.mocharc.cjs\`).
 
 | phase | seconds |
 |---|---|
