@@ -12,6 +12,12 @@ export interface KnownCase {
   features: number[];
 }
 
+/** The part of fetch the suite uses: a POST with headers and a body, its answer read as text. */
+export type SuiteFetch = (
+  url: string,
+  init: { method: "POST"; headers: Record<string, string>; body: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
+
 export interface SuiteSettings {
   /** The prediction URL, e.g. https://…/test/predictions. */
   url: string;
@@ -24,7 +30,8 @@ export interface SuiteSettings {
   latencyBudgetMs: number;
   /** Share of known rows whose class must match; a model is rarely right on every row. */
   minAccuracy: number;
-  fetchImpl?: typeof fetch;
+  /** How requests are sent; fetch by default (local mode sends them with node:http). */
+  fetchImpl?: SuiteFetch;
 }
 
 export interface CaseResult {
@@ -84,7 +91,7 @@ function readBody<T extends z.ZodType>(schema: T, text: string) {
 }
 
 export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
-  const doFetch = settings.fetchImpl ?? fetch;
+  const doFetch: SuiteFetch = settings.fetchImpl ?? fetch;
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (settings.apiKey) headers["x-api-key"] = settings.apiKey;
   const call = async (body: string) => {

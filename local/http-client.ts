@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import type { SuiteFetch } from "../functions/test-suite";
 
 /**
  * Local callers of the local API (canary and monitoring traffic, the bench): node:http with
@@ -29,3 +30,9 @@ export function post(url: string, headers: Record<string, string>, body: string)
     sent.on("error", fail).end(body);
   });
 }
+
+/** The test suite's requests (functions/test-suite.ts) over the same client. */
+export const suiteFetch: SuiteFetch = async (url, init) => {
+  const { status, text } = await post(url, init.headers, init.body);
+  return { status, text: async () => text };
+};

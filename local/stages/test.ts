@@ -1,5 +1,6 @@
 import type { MicroserviceSettings } from "../../functions/microservice";
 import { describeReport, runSuite, type KnownCase } from "../../functions/test-suite";
+import { suiteFetch } from "../http-client";
 import { testSplitRows, type RunContext, type Stage } from "../run-context";
 
 /** The local machine's latency budget for the suite (the cloud's comes from mlops:testSuite). */
@@ -30,6 +31,7 @@ export const testStage: Stage = {
       cases,
       latencyBudgetMs: LATENCY_BUDGET_MS,
       minAccuracy,
+      fetchImpl: suiteFetch,
     });
     ctx.result.testReport = report;
     if (report.passed) return "continue";
