@@ -40,7 +40,9 @@ async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, d
   const execution = machine.run(ctx.input as never, {
     overrides: {
       taskResourceLocalHandlers: handlers as never,
-      waitTimeOverrides: { WaitForEndpoint: 50, WaitForDeletion: 50 },
+      // Local CreateEndpoint and DeleteEndpoint return once the endpoint is in service or gone, so the
+      // Wait states still run, as in the cloud, but the check that follows them need not be delayed.
+      waitTimeOverrides: { WaitForEndpoint: 0, WaitForDeletion: 0 },
       retryIntervalOverrides: { CheckEndpoint: 100, FindEndpoint: 100, CheckEndpointDeleted: 100 },
     },
   });
