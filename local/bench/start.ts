@@ -24,6 +24,8 @@ export interface StartResult {
   wall: number;
   floor: number;
   floorSteps: Record<string, number>;
+  /** Seconds npm's own start-up adds to a start. */
+  npm: number;
   parts: { part: string; seconds: number }[];
 }
 
@@ -60,6 +62,9 @@ export function startBench(runs: number): StartResult {
   const starts = Array.from({ length: runs }, () => startOnce(runsRoot));
   const floors = Array.from({ length: runs }, floorOnce);
   const node = medianProcess(runs, process.execPath, ["-e", ""], { cwd: ROOT });
+  // npm's own share: the same help screen through npm and straight from node.
+  const viaNpm = medianProcess(runs, "npm", ["start", "-s", "--", "--help"], { cwd: ROOT });
+  const direct = medianProcess(runs, process.execPath, ["local/start.js", "--help"], { cwd: ROOT });
   // Exit 2: the missing data file, reported after everything a run needs has loaded.
   const loaded = medianProcess(runs, process.execPath, LOAD_ONLY, { cwd: ROOT }, 2);
   const wall = median(starts.map((s) => s.wall));
@@ -76,12 +81,17 @@ export function startBench(runs: number): StartResult {
       seconds: loaded - node,
     },
     ...stages,
-    { part: "the rest: npm, the report and history page, exit", seconds: wall - accounted },
+    {
+      part: "npm itself (`npm start -- --help` against `node local/start.js --help`)",
+      seconds: viaNpm - direct,
+    },
+    { part: "the rest: the report and history page, exit", seconds: wall - accounted - (viaNpm - direct) },
   ];
   const floorSteps = Object.fromEntries(
     Object.keys(floors[0].steps).map((step) => [step, median(floors.map((f) => f.steps[step]))]),
   );
-  return { runs, runsRoot, wall, floor: median(floors.map((f) => f.wall)), floorSteps, parts };
+  const floor = median(floors.map((f) => f.wall));
+  return { runs, runsRoot, wall, floor, floorSteps, npm: viaNpm - direct, parts };
 }
 
 export function startSection(result: StartResult): string {
@@ -99,6 +109,7 @@ hyperparameters and scores the test split (\`local/python/floor.py\`, median of 
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(", ")}) | |
 | ratio | ${ratio.toFixed(2)} × floor | ≤ 2 ×: ${verdict(ratio <= 2)} |
+| without npm's own start-up (\`node local/start.js\`) | ${seconds(result.wall - result.npm)}, ${((result.wall - result.npm) / result.floor).toFixed(2)} × floor | |
 
 Where the time goes (medians; stages as the run prints them):
 
