@@ -28,13 +28,26 @@ export interface ModelFault {
 }
 
 export class LocalHosting {
-  readonly worker = new PredictionWorker();
+  private started?: PredictionWorker;
   private readonly invocations = new Map<string, number>();
   private readonly loaded = new Set<string>();
   private readonly metrics = new Map<string, Map<string, VariantMetrics>>();
   private readonly faults = new Map<string, ModelFault>();
 
   constructor(private readonly world: LocalWorld) {}
+
+  /**
+   * The worker that serves this hosting's models, started on first use. A run starts it while data
+   * prep runs (warmUp), so importing XGBoost there does not compete with Node's start-up.
+   */
+  get worker(): PredictionWorker {
+    this.started ??= new PredictionWorker();
+    return this.started;
+  }
+
+  warmUp(): void {
+    void this.worker;
+  }
 
   /** Makes a model misbehave from now on (see ModelFault). */
   injectFault(model: string, fault: ModelFault): void {
@@ -214,6 +227,6 @@ export class LocalHosting {
   }
 
   stop(): void {
-    this.worker.stop();
+    this.started?.stop();
   }
 }

@@ -78,6 +78,7 @@ export const mlPipeline: Stage = {
     const definition = localDefinition();
     const adapters = localAdapters(ctx.world, ctx.hosting, ctx.features);
     ctx.log("ML pipeline (Step Functions definition from infra/ml/state-machine.ts):");
+    ctx.hosting.warmUp();
     const outcome = await execute(
       ctx,
       timedHandlers(ctx, handlersByState(definition, adapters.handlers)),
