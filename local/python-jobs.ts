@@ -122,9 +122,12 @@ async function startServer(candidates: string[]): Promise<JobServer> {
 export async function pythonJobs(): Promise<JobServer> {
   const candidates = pythonCandidates();
   const key = candidates.join("|");
-  if (current?.candidates === key) {
-    const server = await current.server.catch(() => undefined);
+  const known = current;
+  if (known?.candidates === key) {
+    const server = await known.server.catch(() => undefined);
     if (server?.usable) return server;
+    // Another caller may have started the next one while this one waited.
+    if (current !== known) return pythonJobs();
   }
   const server = startServer(candidates);
   current = { candidates: key, server };
