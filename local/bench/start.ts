@@ -59,8 +59,10 @@ function floorOnce(): { wall: number; steps: Record<string, number> } {
 
 export function startBench(runs: number): StartResult {
   const runsRoot = mkdtempSync(join(tmpdir(), "bench-start-"));
-  const starts = Array.from({ length: runs }, () => startOnce(runsRoot));
-  const floors = Array.from({ length: runs }, floorOnce);
+  // Interleaved, so that a burst of load on this shared machine weighs on both alike.
+  const pairs = Array.from({ length: runs }, () => ({ start: startOnce(runsRoot), floor: floorOnce() }));
+  const starts = pairs.map((pair) => pair.start);
+  const floors = pairs.map((pair) => pair.floor);
   const node = medianProcess(runs, process.execPath, ["-e", ""], { cwd: ROOT });
   // npm's own share: the same help screen through npm and straight from node.
   const viaNpm = medianProcess(runs, "npm", ["start", "-s", "--", "--help"], { cwd: ROOT });
@@ -100,7 +102,8 @@ export function startSection(result: StartResult): string {
 
 \`npm start -s -- --approve\` as a whole process (median of ${result.runs}), against its floor: one Python
 process that imports XGBoost, prepares the data with the pipeline's transform, trains with the config's
-hyperparameters and scores the test split (\`local/python/floor.py\`, median of ${result.runs}).
+hyperparameters and scores the test split (\`local/python/floor.py\`, median of ${result.runs}); each run of
+one is followed by a run of the other.
 
 | measure | value | target |
 |---|---|---|
