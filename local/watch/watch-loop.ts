@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { driftDecision, recentRuns } from "../../functions/lib/drift-cooldown";
 import { runLocalPipeline } from "../pipeline";
+import { pythonJobs } from "../python-jobs";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "../run-types";
 import { RunQueue, type QueuedRun } from "./run-queue";
 import { reasonFor, triggerGlobs, watchTargets, type WatchedPaths } from "./watched";
@@ -112,6 +113,8 @@ async function runOnce(options: WatchOptions, queue: RunQueue<RunRequest>, run: 
       log(String(error.stack));
   }
   log("Waiting for changes…");
+  // A run stops everything it started; the next one finds its Python already started (XGBoost imported).
+  pythonJobs().catch(() => undefined);
 }
 
 /** The local drift alarm: a released model whose monitoring found violations starts a drift run. */
