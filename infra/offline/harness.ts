@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { resolve, sep } from "node:path";
 import { DEFAULT_ACCOUNT_ID, offlineMocks } from "./mocks";
-import { keepTranspiledModules, withUnmappedStackTraces } from "./run-speed";
+import { withUnmappedStackTraces } from "./stack-traces";
+import { keepTranspiledModules } from "./transpile-cache";
 import { OfflineUsageError, parseOverrides, readStackFile } from "./stack-files";
 
 /** Runs a Pulumi program in-process under mocks and records every resource it declares. */
