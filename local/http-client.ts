@@ -14,8 +14,20 @@ export interface Answer {
   text: string;
 }
 
-/** POSTs `body` to `url` with `headers` over a kept-alive connection. */
+/**
+ * POSTs `body` to `url` with `headers` over a kept-alive connection. A server closes an idle
+ * connection after its keep-alive timeout; a request that went out on such a connection as it closed
+ * fails with ECONNRESET before the server read it, and is sent once more on a fresh one (the retry
+ * Node's http.Agent documentation gives for `request.reusedSocket`).
+ */
 export function post(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  return send(url, headers, body).catch((error: NodeJS.ErrnoException & { reused?: boolean }) => {
+    if (error.reused && error.code === "ECONNRESET") return send(url, headers, body);
+    throw error;
+  });
+}
+
+function send(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
   return new Promise((done, fail) => {
     const sent = request(
       url,
@@ -27,7 +39,7 @@ export function post(url: string, headers: Record<string, string>, body: string)
         response.on("error", fail);
       },
     );
-    sent.on("error", fail).end(body);
+    sent.on("error", (error) => fail(Object.assign(error, { reused: sent.reusedSocket }))).end(body);
   });
 }
 
