@@ -10,7 +10,10 @@ async function droppingServer(): Promise<{ server: Server; url: string; answered
   const server = createServer((req, res) => {
     const count = (seen.get(req.socket) ?? 0) + 1;
     seen.set(req.socket, count);
-    if (count === 2) return req.socket.destroy();
+    if (count === 2) {
+      req.socket.destroy();
+      return;
+    }
     req.resume().on("end", () => {
       answered++;
       res.end("ok");
