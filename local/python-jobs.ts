@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { trackChild } from "./lifecycle";
 import {
-  INSTALL_COMMAND,
-  LocalSetupError,
+  noXGBoost,
   PYTHON_DIR,
   pythonCandidates,
   pythonEnv,
@@ -109,9 +108,7 @@ async function startServer(candidates: string[]): Promise<JobServer> {
       tried.push(`${python}: ${(error as Error).message}`);
     }
   }
-  throw new LocalSetupError(
-    `Local mode trains with XGBoost, and no python3 here can import it (${tried.join("; ")}). Install it with:\n  ${INSTALL_COMMAND}`,
-  );
+  throw noXGBoost(tried);
 }
 
 /**

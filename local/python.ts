@@ -45,7 +45,12 @@ export function findPython(): { python: string; xgboost: string } {
       `${python}: ${probe.error ? "not found" : (probe.stderr.trim().split("\n").pop() ?? "failed")}`,
     );
   }
-  throw new LocalSetupError(
+  throw noXGBoost(tried);
+}
+
+/** The one message for a machine where no candidate Python can import XGBoost; `tried` says why each failed. */
+export function noXGBoost(tried: string[]): LocalSetupError {
+  return new LocalSetupError(
     `Local mode trains with XGBoost, and no python3 here can import it (${tried.join("; ")}). Install it with:\n  ${INSTALL_COMMAND}`,
   );
 }
