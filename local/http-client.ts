@@ -43,6 +43,15 @@ function send(url: string, headers: Record<string, string>, body: string): Promi
   });
 }
 
+/** A JSON body to a stage of the local API, with its API key. */
+export function postJson(api: { url: string; apiKey: string }, payload: unknown): Promise<Answer> {
+  return post(
+    api.url,
+    { "x-api-key": api.apiKey, "content-type": "application/json" },
+    JSON.stringify(payload),
+  );
+}
+
 /** The test suite's requests (functions/test-suite.ts) over the same client. */
 export const suiteFetch: SuiteFetch = async (url, init) => {
   const { status, text } = await post(url, init.headers, init.body);

@@ -7,12 +7,16 @@ const ROOT = join(__dirname, "..");
 /** Definitions the validator accepted, one empty file per definition and locked dependency set. */
 const VALIDATED_DIR = join(ROOT, "node_modules", ".cache", "mlops", "validated-definitions");
 
-/** The file that says `definition` passed, keyed with the locked dependencies (the validator's version). */
-export function validationMarker(definition: object): string {
-  const key = createHash("sha256")
+let lockDigest: string | undefined;
+/** The locked dependencies (the validator's version among them), read once per process. */
+const locked = () =>
+  (lockDigest ??= createHash("sha256")
     .update(readFileSync(join(ROOT, "package-lock.json")))
-    .update(JSON.stringify(definition))
-    .digest("hex");
+    .digest("hex"));
+
+/** The file that says `definition` passed, keyed with the locked dependencies. */
+export function validationMarker(definition: object): string {
+  const key = createHash("sha256").update(locked()).update(JSON.stringify(definition)).digest("hex");
   return join(VALIDATED_DIR, key);
 }
 

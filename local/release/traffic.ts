@@ -1,4 +1,4 @@
-import { post } from "../http-client";
+import { postJson } from "../http-client";
 
 /**
  * Production traffic for a canary: rows of the held-out test split sent through the prod API, a few
@@ -15,11 +15,7 @@ export async function sendTraffic(
   const worker = async () => {
     while (next < requests) {
       const row = rows[next++ % rows.length];
-      await post(
-        api.url,
-        { "x-api-key": api.apiKey, "content-type": "application/json" },
-        JSON.stringify({ features: row }),
-      );
+      await postJson(api, { features: row });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));

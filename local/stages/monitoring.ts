@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { MlPipelineConfig } from "../../config/schema";
-import { post } from "../http-client";
+import { postJson } from "../http-client";
 import { capturedRows, checkDrift } from "../monitor";
 import { testSplitRows, type Stage } from "../run-context";
 
@@ -21,11 +21,7 @@ export const monitoring: Stage = {
       .map((row) => row.slice(1))
       .map((features) => (ctx.options.simulateDrift ? skew(features, config) : features));
     for (let i = 0; i < traffic.length; i += 10) {
-      await post(
-        api.url,
-        { "x-api-key": api.apiKey, "content-type": "application/json" },
-        JSON.stringify({ instances: traffic.slice(i, i + 10) }),
-      );
+      await postJson(api, { instances: traffic.slice(i, i + 10) });
     }
     const statistics = JSON.parse(readFileSync(world.path(input.data.statisticsUri), "utf8"));
     const constraints = JSON.parse(readFileSync(world.path(input.data.constraintsUri), "utf8"));
