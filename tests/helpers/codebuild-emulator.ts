@@ -40,7 +40,7 @@ export function emulateBuild(
   options: { env?: Record<string, string>; failWhen?: RegExp } = {},
 ): EmulatedBuild {
   const dir = mkdtempSync(join(tmpdir(), "codebuild-"));
-  const calls = join(dir, "calls.jsonl");
+  const calls = join(dir, "calls.log");
   writeFileSync(calls, "");
   for (const program of STUBBED) {
     const stub = join(dir, program);
@@ -48,7 +48,9 @@ export function emulateBuild(
       stub,
       [
         "#!/usr/bin/env bash",
-        `"${process.execPath}" -e 'process.stdout.write(JSON.stringify({program: process.argv[1], args: process.argv.slice(2).join(" "), profile: process.env.AWS_PROFILE ?? "", accessKey: process.env.AWS_ACCESS_KEY_ID ?? "", mlopsPython: process.env.MLOPS_PYTHON ?? ""}) + "\\n")' ${program} "$@" >> ${calls}`,
+        // One record per call, fields split by ASCII's unit separator and ended by its record
+        // separator: bash's printf writes it, no process per call (builds make ~300 calls).
+        `printf '%s\\x1f%s\\x1f%s\\x1f%s\\x1f%s\\x1e' ${program} "$*" "$AWS_PROFILE" "$AWS_ACCESS_KEY_ID" "$MLOPS_PYTHON" >> ${calls}`,
         // The Pulumi installer is piped to sh; give it something harmless to run.
         ...(program === "curl" ? ['echo "exit 0"'] : []),
         // A stack's config values, so a build can read what it is about to change.
@@ -100,12 +102,14 @@ export function emulateBuild(
     .split(/\s+/)
     .filter(Boolean);
   return {
-    calls: readFileSync(calls, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as StubCall),
+    calls: readFileSync(calls, "utf8").split("\x1e").filter(Boolean).map(toStubCall),
     failedPhases,
     succeeded: failedPhases.length === 0,
     output: run.stdout + run.stderr,
   };
+}
+
+function toStubCall(record: string): StubCall {
+  const [program, args, profile, accessKey, mlopsPython] = record.split("\x1f");
+  return { program, args, profile, accessKey, mlopsPython };
 }
