@@ -54,9 +54,13 @@ export function watchAndRun(options: WatchOptions): Watching {
     configPath: options.run.configPath,
   };
   const { log } = options.run;
-  const queue: RunQueue<RunRequest> = new RunQueue((run) => runOnce(options, queue, run));
   const debounced = debouncer(options.debounceMs ?? 400, (reasons) =>
     queue.request(reasons.join(", "), { trigger: "local", dataPath: options.run.dataPath }, keepDrift),
+  );
+  // A run that starts reads the files as they are now: changes still inside their debounce window are
+  // part of it, not the reason for one more run after it.
+  const queue: RunQueue<RunRequest> = new RunQueue((run) =>
+    runOnce(options, queue, { ...run, reasons: [...run.reasons, ...debounced.take()] }),
   );
   const watchers: FSWatcher[] = watchTargets(watched).map(({ dir, recursive }) =>
     watch(dir, { recursive }, (_event, file) => {
@@ -79,15 +83,26 @@ export function watchAndRun(options: WatchOptions): Watching {
 const keepDrift = (waiting: RunRequest, incoming: RunRequest) =>
   waiting.trigger === "drift" ? waiting : incoming;
 
-/** Calls `flush` with the reasons gathered once no new one came for `ms`. */
-function debouncer(ms: number, flush: (reasons: string[]) => void): (reason: string) => void {
+interface Debouncer {
+  /** Records a reason; `flush` gets the reasons gathered once no new one came for the period. */
+  (reason: string): void;
+  /** The reasons not yet flushed, which will not be. */
+  take(): string[];
+}
+
+function debouncer(ms: number, flush: (reasons: string[]) => void): Debouncer {
   const reasons: string[] = [];
   let timer: NodeJS.Timeout | undefined;
-  return (reason) => {
+  const push = (reason: string) => {
     if (!reasons.includes(reason)) reasons.push(reason);
     clearTimeout(timer);
     timer = setTimeout(() => flush(reasons.splice(0)), ms);
   };
+  const take = () => {
+    clearTimeout(timer);
+    return reasons.splice(0);
+  };
+  return Object.assign(push, { take });
 }
 
 async function runOnce(options: WatchOptions, queue: RunQueue<RunRequest>, run: QueuedRun<RunRequest>) {
