@@ -67,7 +67,8 @@ export function rollbackStackFile(
   return { text: doc.toString(), plan: { from: current as string, to, runId } };
 }
 
-function main(argv: string[]): void {
+/** `npm run rollback -- --version N --run-id ID [--file F]`; throws what the process reports. */
+export function rollbackMain(argv: string[]): void {
   const program = new Command("rollback")
     .description("Point the prod stack at an earlier approved model package version")
     .requiredOption("--version <n>", "model package version to serve")
@@ -92,4 +93,4 @@ function main(argv: string[]): void {
   );
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) runCli(rollbackMain);

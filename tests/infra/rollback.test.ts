@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rollbackStackFile } from "../../infra/tools/rollback";
+import { failureOf } from "../../infra/tools/cli-support";
+import { rollbackMain, rollbackStackFile } from "../../infra/tools/rollback";
 
 const FILE = `# prod stack
 config:
@@ -59,6 +60,14 @@ describe("rollback", () => {
   });
 
   it("the npm script edits the file, and exits 2 with a message on bad input", () => {
+    const thrown = (run: () => void) => {
+      try {
+        run();
+      } catch (error) {
+        return error;
+      }
+      throw new Error("expected an error");
+    };
     const dir = mkdtempSync(join(tmpdir(), "rollback-"));
     const file = join(dir, "Pulumi.prod.yaml");
     writeFileSync(file, FILE);
@@ -84,8 +93,16 @@ describe("rollback", () => {
       /to {3}arn:aws:sagemaker:us-west-2:123456789012:model-package\/customer-churn-test\/6/,
     );
     assert.match(readFileSync(file, "utf8"), /customer-churn-test\/6/);
-    const bad = cli("--version", "six", "--run-id", "20261125-000000-1234567");
-    assert.equal(bad.status, 2);
+    // The error path in-process, as the process would end (the process is tested above).
+    const bad = failureOf(
+      thrown(() => rollbackMain(["--version", "six", "--run-id", "20261125-000000-1234567", "--file", file])),
+    );
+    assert.equal(bad.exitCode, 2);
     assert.match(bad.stderr, /^error: --version "six"/);
+    assert.match(
+      readFileSync(file, "utf8"),
+      /customer-churn-test\/6/,
+      "a refused rollback leaves the file alone",
+    );
   });
 });

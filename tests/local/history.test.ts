@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { historyCommand } from "../../local/history/command";
 import { writeRunIndex } from "../../local/history/index-page";
 import { historyTable, readRuns } from "../../local/history/records";
 import { runLocalPipeline } from "../../local/pipeline";
@@ -71,16 +72,22 @@ describe("run history: .runs/index.html and npm run runs", function () {
     assert.equal(table.status, 0, table.stderr);
     assert.equal(table.stdout.trim(), historyTable(readRuns(runsRoot)));
     assert.equal(table.stdout.trim().split("\n").length, 4);
-    const json = spawnSync("npm", ["run", "-s", "runs", "--", "--runs", runsRoot, "--json"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+    const json = runs("--runs", runsRoot, "--json");
+    assert.equal(json.code, 0);
     assert.deepEqual(JSON.parse(json.stdout), readRuns(runsRoot));
-    const missing = spawnSync("npm", ["run", "-s", "runs", "--", "--runs", join(runsRoot, "nope")], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(missing.status, 2);
+    const missing = runs("--runs", join(runsRoot, "nope"));
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no runs folder .*nope \(run npm start first, or give --runs DIR\)/);
   });
 });
+
+/** The command in-process (the process is tested once above): exit code, stdout, stderr. */
+function runs(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = historyCommand(argv, {
+    out: (line) => (stdout += `${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+  });
+  return { code, stdout, stderr };
+}

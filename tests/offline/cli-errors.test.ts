@@ -3,8 +3,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { policyCommand } from "../../policy/evaluator/command";
+import { asCli } from "../helpers/cli-in-process";
 
 const ROOT = join(__dirname, "..", "..");
+
+/** The policy command as its process would end (exit code, stderr), in-process. */
+const policy = (...argv: string[]) => asCli((write) => policyCommand(argv, write));
 
 /** A CLI as a user runs it: exit code and what it printed on stderr. */
 function cli(script: string, args: string[]) {
@@ -36,21 +41,21 @@ describe("CLI errors name the file and say what to fix", function () {
     );
   });
 
-  it("--program that does not exist: said plainly, with no require stack or internal paths", () => {
+  it("--program that does not exist: said plainly, with no require stack or internal paths", async () => {
     const missing = join(dir, "nope.ts");
-    const { status, stderr } = cli("policy/evaluator/cli.ts", ["--stack", "test", "--program", missing]);
-    assert.equal(status, 2);
+    const { code, stderr } = await policy("--stack", "test", "--program", missing);
+    assert.equal(code, 2);
     assert.equal(
       stderr.trim(),
       `error: --program ${missing}: no such module (give a .ts or .js file, or a folder with an index.ts)`,
     );
   });
 
-  it("--program that declares no resources is an error, not a green run over 0 resources", () => {
+  it("--program that declares no resources is an error, not a green run over 0 resources", async () => {
     const empty = join(dir, "empty.ts");
     writeFileSync(empty, "export {};\n");
-    const { status, stderr } = cli("policy/evaluator/cli.ts", ["--stack", "test", "--program", empty]);
-    assert.equal(status, 2);
+    const { code, stderr } = await policy("--stack", "test", "--program", empty);
+    assert.equal(code, 2);
     assert.match(stderr, /error: .*empty\.ts declares no resources when loaded/);
   });
 });

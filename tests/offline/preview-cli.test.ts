@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { previewCommand } from "../../infra/tools/preview-command";
+import { asCli } from "../helpers/cli-in-process";
 import { offline } from "../helpers/offline";
 
 const ROOT = join(__dirname, "..", "..");
@@ -13,7 +14,10 @@ async function previewed(...argv: string[]): Promise<string> {
   return stdout;
 }
 
-/** The CLI as a process, for exit codes and what reaches stderr. */
+/** The command as its process would end (exit code, stderr), in-process. */
+const asProcessWould = (...argv: string[]) => asCli((write) => previewCommand(argv, write));
+
+/** The CLI as a process, for its wiring. */
 function preview(...args: string[]) {
   const result = spawnSync(
     process.execPath,
@@ -113,8 +117,8 @@ describe("npm run preview:offline", function () {
     assert.equal(entries[0].type, "pulumi:pulumi:Stack");
   });
 
-  it("exits 2 with one line for an unknown stack", () => {
-    const { code, stdout, stderr } = preview("--stack", "nope");
+  it("exits 2 with one line for an unknown stack", async () => {
+    const { code, stdout, stderr } = await asProcessWould("--stack", "nope");
     assert.equal(code, 2);
     assert.equal(stdout, "");
     assert.equal(stderr.trim().split("\n").length, 1);
@@ -124,15 +128,15 @@ describe("npm run preview:offline", function () {
     );
   });
 
-  it("exits 2 naming the key, the value and what is allowed for bad config, without a stack trace", () => {
-    const { code, stderr } = preview("--stack", "test", "--config", "logRetentionDays=12");
+  it("exits 2 naming the key, the value and what is allowed for bad config, without a stack trace", async () => {
+    const { code, stderr } = await asProcessWould("--stack", "test", "--config", "logRetentionDays=12");
     assert.equal(code, 2);
     assert.match(stderr, /mlops:logRetentionDays = 12: must be one of 1, 3, 5/);
     assert.doesNotMatch(stderr, /\n\s+at /);
   });
 
-  it("exits 2 for a malformed --config", () => {
-    const { code, stderr } = preview("--stack", "test", "--config", "novalue");
+  it("exits 2 for a malformed --config", async () => {
+    const { code, stderr } = await asProcessWould("--stack", "test", "--config", "novalue");
     assert.equal(code, 2);
     assert.match(stderr, /--config "novalue": expected key=value/);
   });

@@ -1,0 +1,36 @@
+import { Command } from "commander";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { historyTable, readRuns } from "./records";
+
+/** Where the command's text goes: the process's stdout and stderr, or a test's strings. */
+export interface HistoryOutput {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** `npm run runs`: the run history in the terminal (`--json` for a JSON array); returns the exit code. */
+export function historyCommand(argv: string[], output: HistoryOutput): number {
+  const program = new Command("npm run runs --")
+    .description(
+      "List the local pipeline's runs: time, commit, trigger, data set, metrics, gate, model, outcome",
+    )
+    .option(
+      "--runs <dir>",
+      "where run directories live (as for npm start)",
+      join(__dirname, "..", "..", ".runs"),
+    )
+    .option("--json", "print a JSON array of runs")
+    .exitOverride();
+  program.parse(argv, { from: "user" });
+  const options = program.opts<{ runs: string; json?: boolean }>();
+  const runsRoot = resolve(options.runs);
+  if (!existsSync(runsRoot)) {
+    output.err(`error: no runs folder ${runsRoot} (run npm start first, or give --runs DIR)`);
+    return 2;
+  }
+  const records = readRuns(runsRoot);
+  if (options.json) output.out(JSON.stringify(records, null, 2));
+  else output.out(records.length ? historyTable(records) : `no runs in ${runsRoot}`);
+  return 0;
+}
