@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { builtOnce } from "./built-once";
 import { retrainingSchema } from "./retraining";
 import { TUNING_OBJECTIVES, tuningSchema } from "./tuning";
 import { hyperparameterProblem } from "./xgboost-hyperparameters";
@@ -306,7 +307,7 @@ export function oneHotGroups(features: readonly FeatureEntry[]): { name: string;
 
 /** Validates an already-parsed document; `source` names it in the error (a file path, "inline"). */
 export function parseMlPipelineConfig(document: unknown, source: string): MlPipelineConfig {
-  const result = buildMlPipelineConfigSchema().safeParse(document);
+  const result = builtOnce("ml-pipeline-config", buildMlPipelineConfigSchema).safeParse(document);
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, document);
   throw new ConfigValidationError(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { builtOnce } from "../config/built-once";
 
 /**
  * The test suite the Test stage runs against the test API: known rows from the held-out test split
@@ -69,16 +70,18 @@ export function percentile(values: number[], percent: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((percent / 100) * sorted.length) - 1)];
 }
 
-/** The API's answers; built on use, as handlers are serialized into Lambda archives. */
+/** The API's answers; built on first use, as handlers are serialized into Lambda archives. */
 const predictionResponse = () =>
-  z.object({
-    predictions: z
-      .array(
-        z.object({ class: z.union([z.literal(0), z.literal(1)]), probability: z.number().min(0).max(1) }),
-      )
-      .min(1),
-  });
-const errorResponse = () => z.object({ message: z.string().min(1) });
+  builtOnce("suite-prediction-response", () =>
+    z.object({
+      predictions: z
+        .array(
+          z.object({ class: z.union([z.literal(0), z.literal(1)]), probability: z.number().min(0).max(1) }),
+        )
+        .min(1),
+    }),
+  );
+const errorResponse = () => builtOnce("suite-error-response", () => z.object({ message: z.string().min(1) }));
 
 function readBody<T extends z.ZodType>(schema: T, text: string) {
   let json: unknown;

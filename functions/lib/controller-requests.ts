@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { builtOnce } from "../../config/built-once";
 import { NamedError } from "../../config/named-error";
 import { gateSchema } from "../../config/schema";
 import { describeIssues, showValue } from "../../config/validation";
@@ -53,8 +54,9 @@ export type Action = ControllerRequest["action"];
 export type RequestOf<A extends Action> = Extract<ControllerRequest, { action: A }>;
 
 /** The actions the controller knows, in the schema's order. */
-export const actionNames = (): Action[] =>
-  controllerRequestSchema().options.map((option) => option.shape.action.value);
+export const actionNames = (): Action[] => requestSchema().options.map((option) => option.shape.action.value);
+
+const requestSchema = () => builtOnce("controller-request", controllerRequestSchema);
 
 /** The typed request, or a BadRequest naming the action, each wrong field, its value and what is allowed. */
 export function parseControllerRequest(raw: unknown): ControllerRequest {
@@ -62,7 +64,7 @@ export function parseControllerRequest(raw: unknown): ControllerRequest {
   if (typeof action !== "string" || !actionNames().includes(action as Action)) {
     throw new BadRequest(`Unknown action ${showValue(action)}; expected one of ${actionNames().join(", ")}`);
   }
-  const result = controllerRequestSchema().safeParse(raw);
+  const result = requestSchema().safeParse(raw);
   if (result.success) return result.data;
   const problems = describeIssues(result.error.issues, raw);
   throw new BadRequest(`${action}: ${problems.join("; ")}`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { joinPath } from "../../config/validation";
+import { builtOnce } from "../../config/built-once";
 import { NamedError } from "../../config/named-error";
 
 /**
@@ -77,16 +78,9 @@ function payloadSchema({ featureCount, maxBatch }: PayloadLimits) {
 
 type PayloadSchema = ReturnType<typeof payloadSchema>;
 
-/**
- * The schema for these limits, built once per process. Building one took ~0.25 ms, most of a
- * request's own time; the cache lives on globalThis because a module-level one would be captured
- * when Pulumi serializes a handler, and a built schema cannot be serialized.
- */
-function schemaFor(limits: PayloadLimits): PayloadSchema {
-  const global = globalThis as { mlopsPayloadSchemas?: Record<string, PayloadSchema> };
-  global.mlopsPayloadSchemas ??= {};
-  return (global.mlopsPayloadSchemas[`${limits.featureCount}/${limits.maxBatch}`] ??= payloadSchema(limits));
-}
+/** The schema for these limits, built once per process (building one was most of a request's time). */
+const schemaFor = (limits: PayloadLimits): PayloadSchema =>
+  builtOnce(`prediction-payload/${limits.featureCount}/${limits.maxBatch}`, () => payloadSchema(limits));
 
 function parseJson(body: string | null): unknown {
   if (!body) throw new BadPayload(`the request body is empty; send ${USAGE}`);
