@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { acquireFileLock } from "./file-lock";
 import { PROJECT_ROOT, runOffline, type OfflineRun, type OfflineRunOptions } from "./harness";
 import { DEFAULT_ACCOUNT_ID } from "./mocks";
 import { readStackFile } from "./stack-files";
@@ -73,6 +74,16 @@ export async function cachedRunOffline(options: OfflineRunOptions): Promise<Offl
   const file = join(CACHE_DIR, `${cacheKey(options)}.json`);
   const cached = read(file);
   if (cached) return cached;
+  // One process runs a missing entry; others asking for it (parallel test workers) wait and read it.
+  const release = await acquireFileLock(`${file}.lock`, { pollMs: 50 });
+  try {
+    return read(file) ?? (await runAndStore(options, file));
+  } finally {
+    release();
+  }
+}
+
+async function runAndStore(options: OfflineRunOptions, file: string): Promise<OfflineRun> {
   const text = JSON.stringify(await runOffline(options));
   mkdirSync(CACHE_DIR, { recursive: true });
   // Written aside and renamed: a concurrent reader sees the whole file or none.

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT, type OfflineRun } from "../../infra/offline/harness";
@@ -61,6 +62,39 @@ describe("offline run cache", () => {
       assert.deepEqual(await cachedRunOffline(options), stored);
     } finally {
       rmSync(file);
+    }
+  });
+
+  it("an entry another live process is producing is waited for and read, not run again", async () => {
+    const options = { stack: "test", config: [`cacheProbe=${process.pid}-${Date.now()}`] };
+    const file = join(CACHE_DIR, `${cacheKey(options)}.json`);
+    const lock = `${file}.lock`;
+    const other = spawn("sleep", ["30"]);
+    mkdirSync(CACHE_DIR, { recursive: true });
+    writeFileSync(lock, JSON.stringify({ pid: other.pid, since: new Date().toISOString() }));
+    const produced: OfflineRun = {
+      project: "probe",
+      stack: "test",
+      preview: false,
+      resources: [],
+      outputs: {},
+    };
+    try {
+      const asked = cachedRunOffline(options);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The other process finishes: its entry appears and its lock goes.
+      writeFileSync(file, JSON.stringify(produced));
+      rmSync(lock);
+      assert.deepEqual(
+        await asked,
+        produced,
+        "read the other process's entry instead of running the program",
+      );
+      assert.equal(existsSync(lock), false, "the waiter released its lock");
+    } finally {
+      other.kill();
+      rmSync(file, { force: true });
+      rmSync(lock, { force: true });
     }
   });
 });
