@@ -38,8 +38,10 @@ const INSTALLS = join(ROOT, "node_modules", ".cache", "mlops", "pack-installs");
  * node_modules on a lockfile: the same lock installs the same tree. A changed lock installs afresh
  * and replaces the pack's older installs.
  */
+let npmVersion: string | undefined;
+
 function installFromOwnLock(packDir: string, name: string): string {
-  const npmVersion = execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
+  npmVersion ??= execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
   const key = createHash("sha256")
     .update(readFileSync(join(packDir, "package.json")))
     .update(readFileSync(join(packDir, "package-lock.json")))
