@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PredictionWorker } from "./python";
+import { PredictionWorker } from "./prediction-worker";
 import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./world";
 
 /**

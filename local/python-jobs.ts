@@ -25,10 +25,19 @@ interface Answer {
 }
 
 /**
+ * A long-lived child instead of a job (the prediction worker): it connects to the Unix socket at
+ * `connect` and uses it as its stdin and stdout; `name` is its process name (`ps -o comm`).
+ */
+export interface ServiceOptions {
+  connect: string;
+  name: string;
+}
+
+/**
  * A `local/python/job_server.py` process: Python with NumPy and XGBoost loaded, forking one child per
  * job. Its start is also the check that this Python can run local mode at all.
  */
-class JobServer {
+export class JobServer {
   readonly ready: Promise<Ready>;
   private readonly child;
   private readonly pending = new Map<
@@ -74,8 +83,11 @@ class JobServer {
     return !this.exited && !this.child.killed;
   }
 
-  /** Runs `script` as `__main__` with `args` in a process of its own, to completion. */
-  run(script: string, args: string[]): Promise<PythonResult> {
+  /**
+   * Runs `script` as `__main__` with `args` in a process of its own, to completion; with `service`,
+   * a long-lived child that talks over a socket (answered when it exits).
+   */
+  run(script: string, args: string[], service?: ServiceOptions): Promise<PythonResult> {
     if (!this.usable) return Promise.reject(new Error(this.exited ?? "the Python job server was stopped"));
     const id = this.next++;
     return new Promise((resolve, reject) => {
@@ -87,7 +99,7 @@ class JobServer {
           stderr: answer.stderr,
         });
       this.pending.set(id, { resolve: done, reject });
-      this.child.stdin!.write(`${JSON.stringify({ id, script, args })}\n`);
+      this.child.stdin!.write(`${JSON.stringify({ id, script, args, ...service })}\n`);
     });
   }
 }

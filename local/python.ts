@@ -1,7 +1,5 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { trackChild } from "./lifecycle";
 
 /** Debian ships XGBoost 1.7.4 (the version of SageMaker's xgboost:1.7-1 image) for its own python3. */
 export const INSTALL_COMMAND = "sudo apt-get install -y python3-xgboost";
@@ -71,63 +69,4 @@ export interface PythonResult {
  */
 export function pythonEnv(): NodeJS.ProcessEnv {
   return { OMP_NUM_THREADS: "1", OMP_WAIT_POLICY: "PASSIVE", ...process.env };
-}
-
-type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
-
-/** A long-lived Python process holding loaded models; requests are answered in order over pipes. */
-export class PredictionWorker {
-  private readonly child;
-  private readonly pending = new Map<number, Pending>();
-  private next = 1;
-  private exited?: string;
-
-  constructor() {
-    const { python } = findPython();
-    this.child = trackChild(
-      spawn(python, [join(PYTHON_DIR, "worker.py")], { stdio: ["pipe", "pipe", "pipe"], env: pythonEnv() }),
-    );
-    let stderr = "";
-    this.child.stderr!.on("data", (chunk) => (stderr += chunk));
-    createInterface({ input: this.child.stdout! }).on("line", (line) => {
-      const answer = JSON.parse(line) as { id: number; ok: boolean; result?: unknown; error?: string };
-      const waiting = this.pending.get(answer.id);
-      if (!waiting) return;
-      this.pending.delete(answer.id);
-      if (answer.ok) waiting.resolve(answer.result);
-      else waiting.reject(new Error(answer.error));
-    });
-    this.child.on("exit", (code, signal) => {
-      this.exited = `prediction worker exited (${signal ?? code})${stderr ? `: ${stderr.trim().split("\n").pop()}` : ""}`;
-      for (const waiting of this.pending.values()) waiting.reject(new Error(this.exited));
-      this.pending.clear();
-    });
-  }
-
-  private request<T>(body: Record<string, unknown>): Promise<T> {
-    if (this.exited) return Promise.reject(new Error(this.exited));
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.child.stdin!.write(`${JSON.stringify({ id, ...body })}\n`);
-    });
-  }
-
-  load(name: string, artifact: string): Promise<{ features: number }> {
-    return this.request({ op: "load", name, artifact });
-  }
-
-  /** One probability per row, as text (`\n`-separated), exactly as the model computed them. */
-  predict(name: string, csv: string): Promise<string> {
-    return this.request({ op: "predict", name, csv });
-  }
-
-  /** Predict requests answered so far, and the XGBoost calls that scored them (requests that arrive together share one). */
-  stats(): Promise<{ requests: number; calls: number }> {
-    return this.request({ op: "stats" });
-  }
-
-  stop(): void {
-    this.child.kill("SIGTERM");
-  }
 }

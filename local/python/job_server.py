@@ -11,6 +11,11 @@ its request: `{"id": 1, "code": 0, "signal": null, "stdout": "...", "stderr": ".
 concurrently (tuning trials). Only third-party libraries are preloaded: the project's own modules are
 imported by each job afresh, so an edited ETL or training script is what runs.
 
+A request with `"connect": "/path.sock"` is a long-lived service instead (the prediction worker): its
+child connects to that Unix socket and uses it as its stdin and stdout, so the Node process talks to it
+directly, and its request is answered when it exits (stdout empty, stderr as for a job). `"name"` sets
+the child's process name (`ps -o comm`), since a forked child keeps the server's command line.
+
 When stdin closes (the Node process ended, however it ended) the running jobs are killed and the
 server exits; a job whose server is killed gets SIGKILL from the kernel (PR_SET_PDEATHSIG).
 
@@ -24,6 +29,7 @@ import os
 import runpy
 import selectors
 import signal
+import socket
 import sys
 import tempfile
 import traceback
@@ -36,6 +42,7 @@ except Exception as error:  # noqa: BLE001 - any import failure means this Pytho
     sys.exit(1)
 
 PR_SET_PDEATHSIG = 1
+PR_SET_NAME = 15
 OUTPUT_DIR = tempfile.mkdtemp(prefix="mlops-jobs-")
 running = {}  # pid -> (request id, stdout path, stderr path)
 
@@ -71,17 +78,33 @@ def run_script(script, args):
     return 1
 
 
-def run_child(script, args, out_path, err_path):
+def connect_stdio(path, err_path):
+    """A service's stdin and stdout are the Unix socket its Node process listens on."""
+    channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    channel.connect(path)
+    for number in (0, 1):
+        os.dup2(channel.fileno(), number)
+    channel.close()
+    os.dup2(os.open(err_path, os.O_WRONLY), 2)
+
+
+def run_child(request, out_path, err_path):
     """In the forked child: dies with the server, writes to the job's files, never returns."""
     code = 1
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        redirect(out_path, err_path)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if request.get("name"):
+            libc.prctl(PR_SET_NAME, ctypes.c_char_p(request["name"].encode()[:15]))
+        if request.get("connect"):
+            connect_stdio(request["connect"], err_path)
+        else:
+            redirect(out_path, err_path)
         signal.set_wakeup_fd(-1)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for sig in (signal.SIGTERM, signal.SIGCHLD):
             signal.signal(sig, signal.SIG_DFL)
-        code = run_script(script, args)
+        code = run_script(request["script"], request.get("args", []))
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -95,7 +118,7 @@ def start(request):
         open(path, "wb").close()
     pid = os.fork()
     if pid == 0:
-        run_child(request["script"], request.get("args", []), out_path, err_path)
+        run_child(request, out_path, err_path)
     running[pid] = (request["id"], out_path, err_path)
 
 

@@ -7,6 +7,8 @@
 Answers one JSON line each: {"id": 1, "ok": true, "result": ...} or {"id": 1, "ok": false, "error": "..."}.
 Predictions come back as text, one probability per row, with 9 significant digits (float32 exact).
 Requests that arrive together are answered together (see predict_together); order is kept.
+Local mode forks it from the job server (XGBoost already imported) with a Unix socket as its stdin and
+stdout (local/prediction-worker.ts); run alone, it reads and writes its own stdin and stdout.
 """
 
 import importlib

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { LocalHosting } from "../../local/hosting";
 import { inProcessRuntime } from "../../local/runtime-server";
 import { stopAll } from "../../local/lifecycle";
-import { findPython, PredictionWorker, PYTHON_DIR, pythonEnv } from "../../local/python";
+import { PredictionWorker } from "../../local/prediction-worker";
+import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python";
 import { LocalWorld } from "../../local/world";
 
 const ROOT = join(__dirname, "..", "..");

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PREDICTION_WORKER_NAME } from "../../local/prediction-worker";
 import type { LocalRunResult } from "../../local/run-types";
 
 const ROOT = join(__dirname, "..", "..");
@@ -10,16 +11,18 @@ const ROOT = join(__dirname, "..", "..");
 interface Process {
   pid: number;
   ppid: number;
+  /** The process name; a child forked from the job server keeps its command line but may rename itself. */
+  comm: string;
   args: string;
 }
 
 /** Every process that has not ended (a zombie has: it only waits to be reaped). */
 function processes(): Process[] {
-  return spawnSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8" })
+  return spawnSync("ps", ["-eo", "pid=,ppid=,stat=,comm=,args="], { encoding: "utf8" })
     .stdout.split("\n")
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(line))
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null && !m[3].startsWith("Z"))
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[4] }));
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), comm: m[4], args: m[5] }));
 }
 
 /** The processes under `pid`: its children, theirs, and so on (a run's servers, workers and jobs). */
@@ -37,11 +40,11 @@ function descendantsOf(pid: number): Process[] {
 /** Those of `pids` still running. */
 const stillRunning = (pids: number[]) => processes().filter((p) => pids.includes(p.pid));
 
-/** The Python jobs (data prep, training) of a CLI: the children of its job server. */
+/** The Python jobs (data prep, training) of a CLI: the children of its job server but its prediction worker. */
 const jobsOf = (cliPid: number) => {
   const tree = descendantsOf(cliPid);
   const server = tree.find((p) => p.args.includes("job_server.py"));
-  return server ? tree.filter((p) => p.ppid === server.pid) : [];
+  return server ? tree.filter((p) => p.ppid === server.pid && p.comm !== PREDICTION_WORKER_NAME) : [];
 };
 
 /** A user's shell: without the test setup's switch for the SDK's Node-version warning. */
@@ -156,7 +159,12 @@ describe("signals and process hygiene", function () {
 
   it("a training process the OS kills is reported as killed, with the signal", async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), "oom-"));
-    const cli = startCli(runsRoot);
+    // Training long enough (~1–2 s) to be found running: the sample config's trains in ~0.1 s.
+    const config = JSON.parse(readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8"));
+    config.training.hyperparameters.num_round = 3000;
+    const configPath = join(runsRoot, "long-training.json");
+    writeFileSync(configPath, JSON.stringify(config));
+    const cli = startCli(runsRoot, ["--config", configPath]);
     await cli.until(/TrackExperiment/);
     // After data prep, the one job of the run's job server is the training job.
     assert.ok(await waitFor(() => jobsOf(cli.child.pid!).length === 1, 10_000), "the trainer started");
