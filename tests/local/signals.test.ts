@@ -77,6 +77,18 @@ const waitFor = async (check: () => boolean, ms: number) => {
   return check();
 };
 
+/**
+ * The sample config with training long enough (~1–2 s) to be caught running: its own trains in
+ * ~0.1 s, less than a test's polling can count on.
+ */
+function longTraining(dir: string): string {
+  const config = JSON.parse(readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8"));
+  config.training.hyperparameters.num_round = 3000;
+  const path = join(dir, "long-training.json");
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
 const onlyRun = (runsRoot: string): LocalRunResult => {
   const [run] = readdirSync(runsRoot).filter((name) => /^\d{8}-/.test(name));
   return JSON.parse(readFileSync(join(runsRoot, run, "result.json"), "utf8")) as LocalRunResult;
@@ -87,7 +99,7 @@ describe("signals and process hygiene", function () {
 
   it("SIGTERM during the ML pipeline: exit 143, the run recorded as interrupted in its stage, nothing left running", async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), "sigterm-"));
-    const cli = startCli(runsRoot);
+    const cli = startCli(runsRoot, ["--config", longTraining(runsRoot)]);
     await cli.until(/TrackExperiment/);
     const started = descendantsOf(cli.child.pid!).map((p) => p.pid);
     cli.child.kill("SIGTERM");
@@ -159,12 +171,7 @@ describe("signals and process hygiene", function () {
 
   it("a training process the OS kills is reported as killed, with the signal", async () => {
     const runsRoot = mkdtempSync(join(tmpdir(), "oom-"));
-    // Training long enough (~1–2 s) to be found running: the sample config's trains in ~0.1 s.
-    const config = JSON.parse(readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8"));
-    config.training.hyperparameters.num_round = 3000;
-    const configPath = join(runsRoot, "long-training.json");
-    writeFileSync(configPath, JSON.stringify(config));
-    const cli = startCli(runsRoot, ["--config", configPath]);
+    const cli = startCli(runsRoot, ["--config", longTraining(runsRoot)]);
     await cli.until(/TrackExperiment/);
     // After data prep, the one job of the run's job server is the training job.
     assert.ok(await waitFor(() => jobsOf(cli.child.pid!).length === 1, 10_000), "the trainer started");
