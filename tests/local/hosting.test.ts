@@ -110,14 +110,7 @@ describe("local hosting and monitoring", function () {
   it("Ctrl-C stops the run, its Python workers and its servers", async () => {
     const child = spawn(
       process.execPath,
-      [
-        "-r",
-        "ts-node/register/transpile-only",
-        join(ROOT, "local", "cli.ts"),
-        "--approve",
-        "--runs",
-        mkdtempSync(join(tmpdir(), "sigint-")),
-      ],
+      [join(ROOT, "local", "start.js"), "--approve", "--runs", mkdtempSync(join(tmpdir(), "sigint-"))],
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],
@@ -136,13 +129,18 @@ describe("local hosting and monitoring", function () {
       }, 20);
     });
     const { execSync } = await import("node:child_process");
-    // The worker processes the run started, recorded before the interrupt.
-    const workers = execSync(`ps -o pid= --ppid ${child.pid}`, { encoding: "utf8" })
+    // The processes the run started (the job server, the prediction worker forked from it, a job),
+    // recorded before the interrupt.
+    const tree = execSync("ps -eo pid=,ppid=", { encoding: "utf8" })
       .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-    assert.ok(workers.length > 0, "the run should have started a Python worker");
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/).map(Number));
+    const workers: number[] = [];
+    for (let parents = [child.pid!]; parents.length > 0;) {
+      parents = tree.filter(([, ppid]) => parents.includes(ppid)).map(([pid]) => pid);
+      workers.push(...parents);
+    }
+    assert.ok(workers.length >= 2, "the run started its job server and prediction worker");
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 130);

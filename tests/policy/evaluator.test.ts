@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { VPC_CONFIG } from "../helpers/offline";
 import { join } from "node:path";
+import { policyCommand } from "../../policy/evaluator/command";
+import { asCli } from "../helpers/cli-in-process";
 import { policy, policyProcess } from "../helpers/policy-command";
 
 const ROOT = join(__dirname, "..", "..");
@@ -97,9 +99,10 @@ describe("npm run policy (offline evaluator)", function () {
     );
   });
 
-  it("a bad stack, as a process: a usage error, one line on stderr, exit 2", () => {
-    const { code, stderr } = policyProcess("--stack", "nope");
+  it("a bad stack: a usage error, one line on stderr, exit 2", async () => {
+    // As the process ends (failureOf); the process's error path is the preview CLI's, tested as one.
+    const { code, stderr } = await asCli((write) => policyCommand(["--stack", "nope"], write));
     assert.equal(code, 2);
-    assert.match(stderr, /Unknown stack "nope"/);
+    assert.match(stderr, /^error: Unknown stack "nope".*\n$/);
   });
 });
