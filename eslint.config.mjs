@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   // Plain-Node CommonJS files: npm start's launcher (it is what makes TypeScript loadable) and mocha's config.
   {
-    files: ["local/start.js", ".mocharc.cjs", "tests/file-order.cjs"],
+    files: ["local/start.js", ".mocharc.cjs", "tests/file-order.cjs", "tests/typecheck.cjs"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {

@@ -15,6 +15,8 @@ export interface TestSuiteResult {
   alone: { phase: string; seconds: number }[];
   /** npm test's own phases; their sum is the total. */
   phases: { phase: string; seconds: number }[];
+  /** The type-check when an input changed: tsc itself, which the typecheck script skips otherwise. */
+  fullTypecheck: number;
   total: number;
 }
 
@@ -26,7 +28,11 @@ function timePhase(phase: string, runs: number): { phase: string; seconds: numbe
 export function testSuiteBench(runs: number): TestSuiteResult {
   const alone = STATIC_PHASES.map((phase) => timePhase(phase, runs));
   const phases = TEST_PHASES.map((phase) => timePhase(phase, runs));
-  return { runs, alone, phases, total: phases.reduce((sum, p) => sum + p.seconds, 0) };
+  const tsc = require.resolve("typescript/bin/tsc");
+  const fullTypecheck = median(
+    Array.from({ length: runs }, () => timeProcess(process.execPath, [tsc, "--noEmit"], { cwd: ROOT })),
+  );
+  return { runs, alone, phases, fullTypecheck, total: phases.reduce((sum, p) => sum + p.seconds, 0) };
 }
 
 export function testSuiteSection(result: TestSuiteResult): string {
@@ -35,10 +41,11 @@ export function testSuiteSection(result: TestSuiteResult): string {
 
 Each phase of \`npm test\` run as package.json runs it (median of ${result.runs}; a run takes minutes, so
 \`BENCH_TEST_RUNS\` sets how many), with the caches a working copy has after its first \`npm test\`: offline
-runs, the policy packs' installs, prettier's and eslint's caches, TypeScript's build info (all under
-\`node_modules/.cache\`). A fresh clone's first \`npm test\` fills them and takes longer. \`check\` runs the
-static phases at once (run-p; alone: ${alone} s); mocha runs the test files in parallel workers
-(\`.mocharc.cjs\`).
+runs, the policy packs' installs, prettier's and eslint's caches, the type-check's record of the inputs it
+last passed with (all under \`node_modules/.cache\`). A fresh clone's first \`npm test\` fills them and takes
+longer; after an edit, the type-check runs in full (\`tsc --noEmit\`, incremental: ${result.fullTypecheck.toFixed(1)} s
+here). \`check\` runs the static phases at once (run-p; alone: ${alone} s); mocha runs the test files in
+parallel workers (\`.mocharc.cjs\`).
 
 | phase | seconds |
 |---|---|
