@@ -78,12 +78,12 @@ const waitFor = async (check: () => boolean, ms: number) => {
 };
 
 /**
- * The sample config with training long enough (~1–2 s) to be caught running: its own trains in
+ * The sample config with training long enough (~0.7 s) to be caught running: its own trains in
  * ~0.1 s, less than a test's polling can count on.
  */
 function longTraining(dir: string): string {
   const config = JSON.parse(readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8"));
-  config.training.hyperparameters.num_round = 3000;
+  config.training.hyperparameters.num_round = 1000;
   const path = join(dir, "long-training.json");
   writeFileSync(path, JSON.stringify(config));
   return path;
