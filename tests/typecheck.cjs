@@ -29,19 +29,22 @@ function projectSources(root) {
   );
 }
 
-/** One digest of every input: each file's path, size and modification time. */
-function digestOf(root, files) {
-  const hash = createHash("sha256");
+/** Every input (the tsconfig, the lock file, the project's sources and `files`) with its stats. */
+function inputsOf(root, files) {
   const all = [
     join(root, "tsconfig.json"),
     join(root, "package-lock.json"),
     ...projectSources(root),
     ...files,
   ];
-  for (const file of [...new Set(all)].sort()) {
-    const stats = statSync(file, { throwIfNoEntry: false });
+  return [...new Set(all)].sort().map((file) => [file, statSync(file, { throwIfNoEntry: false })]);
+}
+
+/** One digest of the inputs: each file's path, size and modification time. */
+function digestOf(inputs) {
+  const hash = createHash("sha256");
+  for (const [file, stats] of inputs)
     hash.update(`${file}\0${stats ? `${stats.size}:${stats.mtimeMs}` : "missing"}\n`);
-  }
   return hash.digest("hex");
 }
 
@@ -56,10 +59,11 @@ function readStamp(path) {
 function typecheck(root) {
   const stampPath = join(root, "node_modules", ".cache", "mlops", "typecheck.json");
   const stamp = readStamp(stampPath);
-  if (stamp && stamp.digest === digestOf(root, stamp.files)) {
+  if (stamp && stamp.digest === digestOf(inputsOf(root, stamp.files))) {
     console.log(`typecheck: no input changed since the last passing check (${stamp.files.length} files)`);
     return 0;
   }
+  const started = Date.now();
   const run = spawnSync(process.execPath, [TSC, "--noEmit", "--listFiles", "-p", root], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -72,8 +76,11 @@ function typecheck(root) {
   if (diagnostics) process.stdout.write(`${diagnostics}\n`);
   if (run.stderr) process.stderr.write(run.stderr);
   if (run.status !== 0) return run.status ?? 1;
+  const inputs = inputsOf(root, files);
+  // A file edited while tsc ran may not be what it checked: no record, so the next run checks again.
+  if (inputs.some(([, stats]) => stats && stats.mtimeMs > started)) return 0;
   mkdirSync(join(root, "node_modules", ".cache", "mlops"), { recursive: true });
-  writeFileSync(stampPath, JSON.stringify({ digest: digestOf(root, files), files }));
+  writeFileSync(stampPath, JSON.stringify({ digest: digestOf(inputs), files }));
   return 0;
 }
 
