@@ -12,6 +12,7 @@ import { loadMlPipelineConfig } from "../../config/schema";
 import { driftDecision, recentRuns } from "../../functions/lib/drift-cooldown";
 import { runLocalPipeline } from "../pipeline";
 import { pythonJobs } from "../python-jobs";
+import { debouncer } from "./debouncer";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "../run-types";
 import { RunQueue, type QueuedRun } from "./run-queue";
 import { reasonFor, triggerGlobs, watchTargets, type WatchedPaths } from "./watched";
@@ -82,28 +83,6 @@ export function watchAndRun(options: WatchOptions): Watching {
 /** A drift run waiting is not replaced by a change: it trains on the newest data and code anyway. */
 const keepDrift = (waiting: RunRequest, incoming: RunRequest) =>
   waiting.trigger === "drift" ? waiting : incoming;
-
-interface Debouncer {
-  /** Records a reason; `flush` gets the reasons gathered once no new one came for the period. */
-  (reason: string): void;
-  /** The reasons not yet flushed, which will not be. */
-  take(): string[];
-}
-
-function debouncer(ms: number, flush: (reasons: string[]) => void): Debouncer {
-  const reasons: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const push = (reason: string) => {
-    if (!reasons.includes(reason)) reasons.push(reason);
-    clearTimeout(timer);
-    timer = setTimeout(() => flush(reasons.splice(0)), ms);
-  };
-  const take = () => {
-    clearTimeout(timer);
-    return reasons.splice(0);
-  };
-  return Object.assign(push, { take });
-}
 
 async function runOnce(options: WatchOptions, queue: RunQueue<RunRequest>, run: QueuedRun<RunRequest>) {
   const { log } = options.run;

@@ -13,6 +13,7 @@ import { stopAll } from "../../local/lifecycle";
 import { checkDrift, featureDistance, ksCriticalValue } from "../../local/monitor";
 import { startSageMaker } from "../../local/sagemaker-server";
 import { LocalWorld } from "../../local/world";
+import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -128,32 +129,18 @@ describe("local hosting and monitoring", function () {
         }
       }, 20);
     });
-    const { execSync } = await import("node:child_process");
     // The processes the run started (the job server, the prediction worker forked from it, a job),
     // recorded before the interrupt.
-    const tree = execSync("ps -eo pid=,ppid=", { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .map((line) => line.trim().split(/\s+/).map(Number));
-    const workers: number[] = [];
-    for (let parents = [child.pid!]; parents.length > 0;) {
-      parents = tree.filter(([, ppid]) => parents.includes(ppid)).map(([pid]) => pid);
-      workers.push(...parents);
-    }
+    const workers = descendantsOf(child.pid!).map((p) => p.pid);
     assert.ok(workers.length >= 2, "the run started its job server and prediction worker");
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
     assert.equal(code, 130);
     assert.match(errors, /Interrupted: stopping local services and workers/);
-    await new Promise((done) => setTimeout(done, 300));
-    // A worker that exited but was not reaped (a zombie under a container's init) is gone too.
-    const alive = workers.filter((pid) => {
-      try {
-        return !execSync(`ps -o stat= -p ${pid}`, { encoding: "utf8" }).trim().startsWith("Z");
-      } catch {
-        return false;
-      }
-    });
-    assert.deepEqual(alive, [], "every worker is gone");
+    // Gone: a worker that exited but was not reaped (a zombie under a container's init) counts as gone.
+    assert.ok(
+      await waitFor(() => stillRunning(workers).length === 0, 3000),
+      JSON.stringify(stillRunning(workers)),
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stopAll } from "../../local/lifecycle";
 import { PREDICTION_WORKER_NAME, PredictionWorker } from "../../local/prediction-worker";
 import { runPython } from "../../local/python-jobs";
+import { processes, stillRunning, waitFor } from "../helpers/processes";
 
 function script(dir: string, name: string, source: string): string {
   const path = join(dir, name);
@@ -63,22 +63,15 @@ describe("local mode's Python jobs (local/python/job_server.py)", () => {
   it("the prediction worker is forked from the job server, answers over its own socket, and ends with its input", async () => {
     const worker = new PredictionWorker();
     assert.deepEqual(await worker.stats(), { requests: 0, calls: 0 });
-    const ps = spawnSync("ps", ["-eo", "pid=,ppid=,comm=,args="], { encoding: "utf8" }).stdout;
-    const rows = ps.split("\n").map((line) => line.trim().split(/\s+/));
-    const server = rows.find(
-      ([, ppid, , ...args]) => Number(ppid) === process.pid && args.join(" ").includes("job_server.py"),
-    );
+    const server = processes().find((p) => p.ppid === process.pid && p.args.includes("job_server.py"));
     assert.ok(server, "this process runs a job server");
-    const forked = rows.filter(([, ppid, comm]) => ppid === server[0] && comm === PREDICTION_WORKER_NAME);
-    assert.equal(forked.length, 1, `one ${PREDICTION_WORKER_NAME} child of the job server:\n${ps}`);
+    const forked = processes().filter((p) => p.ppid === server.pid && p.comm === PREDICTION_WORKER_NAME);
+    assert.equal(forked.length, 1, `one ${PREDICTION_WORKER_NAME} child of the job server`);
     worker.stop();
     await assert.rejects(worker.stats(), /the prediction worker was stopped/);
-    const running = () =>
-      spawnSync("ps", ["-o", "stat=", "-p", forked[0][0]], { encoding: "utf8" })
-        .stdout.trim()
-        .replace(/^Z.*/, "");
-    for (let waited = 0; running() && waited < 3000; waited += 50)
-      await new Promise((r) => setTimeout(r, 50));
-    assert.equal(running(), "", "the worker exits once its input closes");
+    assert.ok(
+      await waitFor(() => stillRunning([forked[0].pid]).length === 0, 3000),
+      "the worker exits once its input closes",
+    );
   });
 });

@@ -1,44 +1,13 @@
 import { strict as assert } from "node:assert";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PREDICTION_WORKER_NAME } from "../../local/prediction-worker";
 import type { LocalRunResult } from "../../local/run-types";
+import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 
 const ROOT = join(__dirname, "..", "..");
-
-interface Process {
-  pid: number;
-  ppid: number;
-  /** The process name; a child forked from the job server keeps its command line but may rename itself. */
-  comm: string;
-  args: string;
-}
-
-/** Every process that has not ended (a zombie has: it only waits to be reaped). */
-function processes(): Process[] {
-  return spawnSync("ps", ["-eo", "pid=,ppid=,stat=,comm=,args="], { encoding: "utf8" })
-    .stdout.split("\n")
-    .map((line) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(line))
-    .filter((m): m is RegExpExecArray => m !== null && !m[3].startsWith("Z"))
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), comm: m[4], args: m[5] }));
-}
-
-/** The processes under `pid`: its children, theirs, and so on (a run's servers, workers and jobs). */
-function descendantsOf(pid: number): Process[] {
-  const all = processes();
-  const found: Process[] = [];
-  for (let parents = [pid]; parents.length > 0;) {
-    const children = all.filter((p) => parents.includes(p.ppid));
-    found.push(...children);
-    parents = children.map((p) => p.pid);
-  }
-  return found;
-}
-
-/** Those of `pids` still running. */
-const stillRunning = (pids: number[]) => processes().filter((p) => pids.includes(p.pid));
 
 /** The Python jobs (data prep, training) of a CLI: the children of its job server but its prediction worker. */
 const jobsOf = (cliPid: number) => {
@@ -71,11 +40,6 @@ function startCli(runsRoot: string, extra: string[] = []) {
   };
   return { child, output, exited, until };
 }
-
-const waitFor = async (check: () => boolean, ms: number) => {
-  for (let waited = 0; !check() && waited < ms; waited += 100) await new Promise((r) => setTimeout(r, 100));
-  return check();
-};
 
 /**
  * The sample config with training long enough (~0.7 s) to be caught running: its own trains in
