@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../lib/aws";
 import { list, resourceRule, statementsOf, type Props } from "../lib/rule";
 
 /** Actions another account may be given on a key: reading what was encrypted for it, nothing more. */

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../lib/aws";
 import { list, resourceRule, statementsOf } from "../lib/rule";
 
 export const kmsPrincipal = resourceRule(

@@ -1,4 +1,4 @@
-import type * as aws from "@pulumi/aws";
+import type * as aws from "../lib/aws";
 import { list, providerRule, type Props } from "../lib/rule";
 
 /** Provider inputs that are not strings reach policies JSON-encoded, whatever their declared type. */

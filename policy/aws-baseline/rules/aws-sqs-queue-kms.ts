@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../lib/aws";
 import { resourceRule } from "../lib/rule";
 
 export const sqsKms = resourceRule(

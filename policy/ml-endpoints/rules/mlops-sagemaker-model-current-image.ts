@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../lib/aws";
 import { resourceRule } from "../lib/rule";
 
 /** `sagemaker-xgboost:1` and the 0.90 images are long deprecated; 1.5-1 and later are current. */
