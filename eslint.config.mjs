@@ -55,10 +55,14 @@ export default tseslint.config(
     ["policy/**/*.ts"],
     ["**/local/**"],
     "policy/ may use infra/'s offline harness, never local/.",
+    // The CLI type-checks a pack as it loads it; the index drags every service into that check.
+    [{ name: "@pulumi/aws", message: "import the service's module through lib/aws (policy/shared/aws.ts)." }],
   ),
 );
 
 /** A no-restricted-imports rule for the files of one layer. */
-function restrictImports(files, group, message) {
-  return [{ files, rules: { "no-restricted-imports": ["error", { patterns: [{ group, message }] }] } }];
+function restrictImports(files, group, message, paths = []) {
+  return [
+    { files, rules: { "no-restricted-imports": ["error", { paths, patterns: [{ group, message }] }] } },
+  ];
 }
