@@ -1,5 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { NamedError } from "../config/named-error";
 import { describeIssues, showValue } from "../config/validation";
 import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../functions/lib/run-input";
 import { DEFAULT_TRIGGER_PATHS } from "../functions/lib/watched-paths";
@@ -355,16 +355,16 @@ export function configKeys(stack: StackName): string[] {
 }
 
 /**
- * A problem with the stack's configuration. It extends `RunError` so the Pulumi CLI prints only the
- * message, never a stack trace.
+ * A problem with the stack's configuration. The program raises it as Pulumi's `RunError`
+ * (current-stack-config.ts), so the Pulumi CLI prints only the message, never a stack trace; this
+ * module stays free of Pulumi's SDK for the tools that only validate config (watch mode, bootstrap).
  */
-export class StackConfigError extends pulumi.RunError {
+export class StackConfigError extends NamedError {
   constructor(
     message: string,
     readonly problems: string[],
   ) {
-    super(message);
-    this.name = "StackConfigError";
+    super("StackConfigError", message);
   }
 }
 
@@ -446,17 +446,4 @@ function isStringField(field: z.ZodType): boolean {
     inner = inner.unwrap() as z.ZodType;
   }
   return inner instanceof z.ZodString || inner instanceof z.ZodEmail;
-}
-
-let cached: StackConfig | undefined;
-
-/** Reads and validates the current stack's config once per program run. */
-export function stackConfig(): StackConfig {
-  if (!cached) cached = parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
-  return cached;
-}
-
-/** Forgets the cached config; the offline harness runs the program more than once per process. */
-export function resetStackConfig(): void {
-  cached = undefined;
 }

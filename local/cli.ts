@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
   pythonJobs().catch(() => undefined);
   pipeline = await import("./pipeline");
   if (options.watch) {
-    // Loaded only here: watching reads the stack config's schema, which needs Pulumi's SDK (~0.7 s).
+    // Loaded only here: a single run needs none of watch mode's modules.
     const { watchAndRun } = await import("./watch/watch-loop");
     watchAndRun({ run: runOptions, root: ROOT, onResult: report });
     return new Promise<number>(() => undefined); // until Ctrl-C
