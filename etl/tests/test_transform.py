@@ -1,6 +1,7 @@
 import copy
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -134,6 +135,22 @@ class PrepareSample(unittest.TestCase):
         for a, b in zip(whole.features, merged.features):
             self.assertEqual((a.count, a.low, a.high), (b.count, b.low, b.high))
             self.assertAlmostEqual(a.total, b.total, places=6)
+
+    def test_folding_rows_column_by_column_equals_adding_each_value(self):
+        # Past the sample's size (reservoir draws) and past a chunk (two folds), with a merge between.
+        rng = random.Random(7)
+        rows = [[rng.random() * 100, float(rng.randrange(4)), rng.choice([0.0, 1.0])] for _ in range(5000)]
+        folded = transform.DatasetStats(3)
+        one_by_one = [transform.FeatureStats() for _ in range(3)]
+        draws = random.Random("baseline")
+        for row in rows:
+            folded.add(row)
+            for stats, value in zip(one_by_one, row):
+                stats.add(value, draws)
+        for a, b in zip(one_by_one, folded.features):
+            self.assertEqual(vars(a), vars(b))
+        more = transform.DatasetStats(3).add(rows[0])
+        self.assertEqual(folded.merge(more).features[0].count, 5001)
 
 
 class Quarantine(unittest.TestCase):
