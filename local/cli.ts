@@ -122,7 +122,8 @@ setInterval(() => {
 }, 1000).unref();
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // The job server outlives a run for the next one in this process; there is none after this one.
+  (code) => stopAll().finally(() => process.exit(code)),
   async (error: unknown) => {
     await stopAll();
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);

@@ -226,7 +226,7 @@ export class LocalHosting {
     appendFileSync(file, `${JSON.stringify(record)}\n`);
   }
 
-  stop(): void {
-    this.started?.stop();
+  stop(): Promise<void> {
+    return this.started?.stop() ?? Promise.resolve();
   }
 }

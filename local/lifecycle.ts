@@ -2,14 +2,20 @@ import type { ChildProcess } from "node:child_process";
 import type { Server } from "node:http";
 
 /**
- * Everything local mode starts (Python workers, HTTP servers), so one call stops it all: at the end of
- * a run, on an error, and on Ctrl-C, leaving no process behind and no port taken.
+ * Everything local mode starts (Python workers, HTTP servers), so one call stops it: at the end of a
+ * run (`stopRun`), and on an error, Ctrl-C or the end of the process (`stopAll`), leaving no process
+ * behind and no port taken.
+ *
+ * One child may outlive the run that started it: the Python job server, while it runs nothing. It is
+ * Python with NumPy and XGBoost imported (~0.2 s of CPU to start) and keeps no state of a run, so the
+ * next run of the same process (watch mode, the bench, a test file) uses it instead of starting
+ * another. A job server still running a job when its run ends is stopped with the job.
  */
-const children = new Set<ChildProcess>();
+const children = new Map<ChildProcess, { idle?: () => boolean }>();
 const servers = new Set<Server>();
 
-export function trackChild(child: ChildProcess): ChildProcess {
-  children.add(child);
+export function trackChild(child: ChildProcess, options: { idle?: () => boolean } = {}): ChildProcess {
+  children.set(child, options);
   child.once("exit", () => children.delete(child));
   return child;
 }
@@ -20,9 +26,12 @@ export function trackServer(server: Server): Server {
   return server;
 }
 
-export async function stopAll(): Promise<void> {
-  for (const child of children) child.kill("SIGTERM");
-  children.clear();
+async function stop(keep: (child: ChildProcess) => boolean): Promise<void> {
+  for (const [child] of children) {
+    if (keep(child)) continue;
+    child.kill("SIGTERM");
+    children.delete(child);
+  }
   await Promise.all(
     [...servers].map(
       (server) =>
@@ -35,6 +44,18 @@ export async function stopAll(): Promise<void> {
   servers.clear();
 }
 
-export function running(): { children: number; servers: number } {
-  return { children: children.size, servers: servers.size };
+/** The end of a run: every server and child stops, except a job server with nothing to do. */
+export function stopRun(): Promise<void> {
+  return stop((child) => children.get(child)?.idle?.() === true);
+}
+
+/** Everything, kept job server included. */
+export function stopAll(): Promise<void> {
+  return stop(() => false);
+}
+
+/** What is running: busy children, servers, and idle children kept for the next run. */
+export function running(): { children: number; servers: number; idle: number } {
+  const idle = [...children.values()].filter((options) => options.idle?.() === true).length;
+  return { children: children.size - idle, servers: servers.size, idle };
 }

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { buildRunInput } from "../functions/lib/run-input";
 import { LocalHosting } from "./hosting";
-import { stopAll } from "./lifecycle";
+import { stopRun } from "./lifecycle";
 import { LocalSetupError } from "./python";
 import { pythonJobs } from "./python-jobs";
 import type { RunContext } from "./run-context";
@@ -154,8 +154,8 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunResult> {
     return result;
   } finally {
     current = undefined;
-    ctx.hosting.stop();
-    await stopAll();
+    await ctx.hosting.stop();
+    await stopRun();
     writeResult(result);
   }
 }

@@ -23,6 +23,8 @@ export class PredictionWorker {
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   private exited?: string;
+  /** Settles when the job server has answered for the worker: it has exited. */
+  private ended: Promise<unknown> = Promise.resolve();
 
   constructor() {
     this.channel = this.start();
@@ -40,6 +42,7 @@ export class PredictionWorker {
       connect: path,
       name: PREDICTION_WORKER_NAME,
     });
+    this.ended = ended.catch(() => undefined);
     ended.then(
       (end) => this.fail(`prediction worker exited (${end.signal ?? end.code})${lastLine(end.stderr)}`),
       (error: Error) => this.fail(`prediction worker exited: ${error.message}`),
@@ -97,13 +100,17 @@ export class PredictionWorker {
     return this.request({ op: "stats" });
   }
 
-  /** Ends the worker: its input closes, and it exits (the job server's stop ends it in any case). */
-  stop(): void {
+  /**
+   * Ends the worker: its input closes and it exits. Resolves once it has (the job server is then idle
+   * and can serve the next run), or after `waitMs`; the job server's own stop ends it in any case.
+   */
+  async stop(waitMs = 2000): Promise<void> {
     this.fail("the prediction worker was stopped");
-    this.channel.then(
-      (socket) => socket.end(),
-      () => undefined,
-    );
+    const socket = await this.channel.catch(() => undefined);
+    socket?.end();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((done) => (timer = setTimeout(done, waitMs).unref()));
+    await Promise.race([this.ended, late]).finally(() => clearTimeout(timer));
   }
 }
 

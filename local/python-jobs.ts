@@ -53,6 +53,7 @@ export class JobServer {
         stdio: ["pipe", "pipe", "pipe"],
         env: pythonEnv(),
       }),
+      { idle: () => this.usable && this.pending.size === 0 },
     );
     let stderr = "";
     this.child.stderr!.on("data", (chunk) => (stderr += chunk));
@@ -69,18 +70,43 @@ export class JobServer {
         this.pending.clear();
       });
     });
-    this.ready.catch(() => undefined);
+    this.ready.then(
+      () => this.holdProcess(),
+      () => undefined,
+    );
     lines.on("line", (line) => {
       const answer = JSON.parse(line) as Answer | Ready;
       if (!("id" in answer)) return;
       this.pending.get(answer.id)?.resolve(answer);
       this.pending.delete(answer.id);
+      this.holdProcess();
     });
   }
 
-  /** False once it has exited or been told to stop (stopAll at a run's end signals it before it exits). */
+  /**
+   * A server running jobs keeps this process alive, as any child would; an idle one does not, so a
+   * process whose work is done ends (and its server with it, on the closed input) without stopping it.
+   */
+  private holdProcess(): void {
+    const busy = this.pending.size > 0;
+    const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as unknown as ({
+      ref(): void;
+      unref(): void;
+    } | null)[];
+    for (const handle of handles) {
+      if (busy) handle?.ref();
+      else handle?.unref();
+    }
+  }
+
+  /** False once it has exited or been told to stop (stopRun signals it before it exits). */
   get usable(): boolean {
     return !this.exited && !this.child.killed;
+  }
+
+  /** Stops it, and with it any job it runs. */
+  stop(): void {
+    this.child.kill("SIGTERM");
   }
 
   /**
@@ -99,6 +125,7 @@ export class JobServer {
           stderr: answer.stderr,
         });
       this.pending.set(id, { resolve: done, reject });
+      this.holdProcess();
       this.child.stdin!.write(`${JSON.stringify({ id, script, args, ...service })}\n`);
     });
   }
@@ -137,6 +164,12 @@ export async function pythonJobs(): Promise<JobServer> {
     if (server?.usable) return server;
     // Another caller may have started the next one while this one waited.
     if (current !== known) return pythonJobs();
+  } else if (known) {
+    // Another interpreter was chosen (MLOPS_PYTHON changed): the kept server of the old one goes.
+    void known.server.then(
+      (server) => server.stop(),
+      () => undefined,
+    );
   }
   const server = startServer(candidates);
   current = { candidates: key, server };

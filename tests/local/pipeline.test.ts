@@ -89,7 +89,11 @@ describe("local mode, end to end", function () {
       (result.featureImportance?.length ?? 0) > 0 && result.featureImportance![0].gain > 0,
       "feature importance by name",
     );
-    assert.deepEqual(running(), { children: 0, servers: 0 }, "every worker and server is stopped");
+    assert.deepEqual(
+      running(),
+      { children: 0, servers: 0, idle: 1 },
+      "every worker and server is stopped; the idle job server is kept for the next run",
+    );
     const capture = readFileSync(
       join(
         result.runDir,

@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stopAll } from "../../local/lifecycle";
+import { running, stopAll, stopRun } from "../../local/lifecycle";
 import { PREDICTION_WORKER_NAME, PredictionWorker } from "../../local/prediction-worker";
-import { runPython } from "../../local/python-jobs";
+import { pythonJobs, runPython } from "../../local/python-jobs";
 import { processes, stillRunning, waitFor } from "../helpers/processes";
 
 function script(dir: string, name: string, source: string): string {
@@ -67,11 +67,24 @@ describe("local mode's Python jobs (local/python/job_server.py)", () => {
     assert.ok(server, "this process runs a job server");
     const forked = processes().filter((p) => p.ppid === server.pid && p.comm === PREDICTION_WORKER_NAME);
     assert.equal(forked.length, 1, `one ${PREDICTION_WORKER_NAME} child of the job server`);
-    worker.stop();
+    const stopped = worker.stop();
     await assert.rejects(worker.stats(), /the prediction worker was stopped/);
-    assert.ok(
-      await waitFor(() => stillRunning([forked[0].pid]).length === 0, 3000),
-      "the worker exits once its input closes",
-    );
+    await stopped;
+    assert.deepEqual(stillRunning([forked[0].pid]), [], "stop() resolves once the worker has exited");
+  });
+
+  it("an idle job server outlives its run for the next one; one still running a job stops with it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "jobs-"));
+    const server = await pythonJobs();
+    await runPython(script(dir, "quick.py", "print('done')\n"), []);
+    await stopRun();
+    assert.deepEqual(running(), { children: 0, servers: 0, idle: 1 });
+    assert.equal(await pythonJobs(), server, "the next run uses the same server");
+    const slow = runPython(script(dir, "slow.py", "import time\ntime.sleep(30)\n"), []);
+    assert.ok(await waitFor(() => running().children === 1, 3000), "the server is busy");
+    await stopRun();
+    assert.equal(server.usable, false, "a server with a job running is stopped at the run's end");
+    await assert.rejects(slow, /the Python job server exited/);
+    assert.notEqual(await pythonJobs(), server, "the next run starts another");
   });
 });
