@@ -15,10 +15,13 @@ import { LocalWorld } from "../../local/world";
 const ROOT = join(__dirname, "..", "..");
 const CONFIG = join(ROOT, "config", "ml-pipeline-config.json");
 
-/** The churn config with fewer canary requests, so each release takes seconds. */
+/**
+ * The churn config with fewer canary requests, so each release takes seconds, and a 200 ms latency
+ * limit (a healthy model answers in a few ms), so the simulated slow canary waits 350 ms, not 650.
+ */
 function fastConfig(): string {
   const config = JSON.parse(readFileSync(CONFIG, "utf8"));
-  config.release = { ...config.release, canaryRequests: 60, canaryPercent: 20 };
+  config.release = { ...config.release, canaryRequests: 60, canaryPercent: 20, maxModelLatencyMs: 200 };
   const path = join(mkdtempSync(join(tmpdir(), "release-cfg-")), "config.json");
   writeFileSync(path, JSON.stringify(config));
   return path;
@@ -87,10 +90,10 @@ describe("local release: the canary is judged like production, and only a passin
     const slow = await release(runsRoot, { simulateCanaryFault: "latency" });
     assert.equal(slow.outcome, "rolled-back");
     const canary = slow.canary!.variants.find((v) => v.name === "Canary")!;
-    assert.ok(canary.latencyMs.average > 500 && canary.latencyMs.p95 > 500, JSON.stringify(canary.latencyMs));
+    assert.ok(canary.latencyMs.average > 200 && canary.latencyMs.p95 > 200, JSON.stringify(canary.latencyMs));
     assert.match(
       slow.canary!.reasons.join(" "),
-      /average model latency \d+ ms > release\.maxModelLatencyMs 500 ms/,
+      /average model latency \d+ ms > release\.maxModelLatencyMs 200 ms/,
     );
     assert.deepEqual(slow.canary!.servingVersions, [1]);
     assert.equal(champion(runsRoot)?.version, 1);
