@@ -17,6 +17,8 @@ const servers = new Set<Server>();
 export function trackChild(child: ChildProcess, options: { idle?: () => boolean } = {}): ChildProcess {
   children.set(child, options);
   child.once("exit", () => children.delete(child));
+  // A program that could not start (not found) reports an error and may never report an exit.
+  child.once("error", () => child.pid === undefined && children.delete(child));
   return child;
 }
 

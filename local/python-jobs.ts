@@ -60,9 +60,11 @@ export class JobServer {
     const lines = createInterface({ input: this.child.stdout! });
     this.ready = new Promise<Ready>((resolve, reject) => {
       lines.once("line", (line) => resolve({ python, xgboost: (JSON.parse(line) as Ready).xgboost }));
-      this.child.on("error", (error: NodeJS.ErrnoException) =>
-        reject(new Error(error.code === "ENOENT" ? "not found" : error.message)),
-      );
+      this.child.on("error", (error: NodeJS.ErrnoException) => {
+        const message = error.code === "ENOENT" ? "not found" : error.message;
+        if (this.child.pid === undefined) this.exited = `the Python job server did not start: ${message}`;
+        reject(new Error(message));
+      });
       this.child.on("exit", (code, signal) => {
         this.exited = `the Python job server exited (${signal ?? code})${stderr ? `: ${lastLine(stderr)}` : ""}`;
         reject(new Error(lastLine(stderr) || `exit ${signal ?? code}`));
@@ -102,6 +104,11 @@ export class JobServer {
   /** False once it has exited or been told to stop (stopRun signals it before it exits). */
   get usable(): boolean {
     return !this.exited && !this.child.killed;
+  }
+
+  /** Its process id (a forked job's parent). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   /** Stops it, and with it any job it runs. */

@@ -208,6 +208,7 @@ describe("local mode, end to end", function () {
         (e: Error) =>
           e instanceof LocalSetupError && /sudo apt-get install -y python3-xgboost/.test(e.message),
       );
+      assert.equal(running().idle, 0, "a Python that never started is not kept for the next run");
     } finally {
       if (saved === undefined) delete process.env.MLOPS_PYTHON;
       else process.env.MLOPS_PYTHON = saved;

@@ -63,9 +63,13 @@ describe("local mode's Python jobs (local/python/job_server.py)", () => {
   it("the prediction worker is forked from the job server, answers over its own socket, and ends with its input", async () => {
     const worker = new PredictionWorker();
     assert.deepEqual(await worker.stats(), { requests: 0, calls: 0 });
-    const server = processes().find((p) => p.ppid === process.pid && p.args.includes("job_server.py"));
-    assert.ok(server, "this process runs a job server");
-    const forked = processes().filter((p) => p.ppid === server.pid && p.comm === PREDICTION_WORKER_NAME);
+    const { pid } = await pythonJobs();
+    const server = processes().find((p) => p.pid === pid);
+    assert.ok(
+      server && server.ppid === process.pid && server.args.includes("job_server.py"),
+      "this process runs a job server",
+    );
+    const forked = processes().filter((p) => p.ppid === pid && p.comm === PREDICTION_WORKER_NAME);
     assert.equal(forked.length, 1, `one ${PREDICTION_WORKER_NAME} child of the job server`);
     const stopped = worker.stop();
     await assert.rejects(worker.stats(), /the prediction worker was stopped/);
