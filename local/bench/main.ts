@@ -6,7 +6,7 @@ import { stopAll } from "../lifecycle";
 import { findPython } from "../python";
 import { archiveBench, archiveSection } from "./archives";
 import { inferenceBench, inferenceSection } from "./inference";
-import { previewBench, previewSection } from "./preview";
+import { previewBench, previewLoadBench, previewSection } from "./preview";
 import { startBench, startSection } from "./start";
 import { testSuiteBench, testSuiteSection } from "./test-suite";
 
@@ -18,7 +18,7 @@ import { testSuiteBench, testSuiteSection } from "./test-suite";
 
 const ROOT = resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? 1);
+const TEST_RUNS = Number(process.env.BENCH_TEST_RUNS ?? RUNS);
 
 function machine(): string {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
@@ -48,6 +48,7 @@ async function main() {
   console.log(`  p50 ${inference.api.p50.toFixed(2)} ms, 32 clients ${inference.api.rps32.toFixed(0)} req/s`);
   console.log("Offline preview per stack…");
   const previews = previewBench(RUNS);
+  const previewLoad = previewLoadBench(RUNS);
   for (const p of previews)
     console.log(`  ${p.stack}: cold ${p.cold.toFixed(2)} s, warm ${p.warm.toFixed(2)} s`);
   console.log("Lambda archives…");
@@ -59,7 +60,7 @@ async function main() {
     `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\nMachine: ${about}.\n`,
     startSection(start),
     inferenceSection(inference),
-    previewSection(previews, RUNS),
+    previewSection(previews, RUNS, previewLoad),
     testSuiteSection(tests),
     archiveSection(archives, RUNS),
   ].join("\n");

@@ -15,6 +15,18 @@ export interface PreviewRow {
   warm: number;
 }
 
+/** What every cold preview loads before its program runs: ts-node, Pulumi's SDK, the AWS provider. */
+const LOAD_ONLY = [
+  "-r",
+  "ts-node/register/transpile-only",
+  "-e",
+  'require("@pulumi/pulumi"); require("@pulumi/aws")',
+];
+
+export function previewLoadBench(runs: number): number {
+  return medianProcess(runs, process.execPath, LOAD_ONLY, { cwd: ROOT });
+}
+
 export function previewBench(runs: number): PreviewRow[] {
   const preview = (stack: string, cache: "on" | "off") =>
     medianProcess(runs, "npm", ["run", "-s", "preview:offline", "--", "--stack", stack], {
@@ -28,12 +40,16 @@ export function previewBench(runs: number): PreviewRow[] {
   });
 }
 
-export function previewSection(rows: PreviewRow[], runs: number): string {
+export function previewSection(rows: PreviewRow[], runs: number, load: number): string {
   return `## Offline preview per stack
 
 \`npm run -s preview:offline -- --stack <name>\` as a whole process, median of ${runs}: cold runs the
-Pulumi program under mocks (for prod, the referenced test stack's program too); warm reads the run
-from the offline-run cache, keyed by the program's sources and the run's inputs.
+Pulumi program under mocks (for prod, the referenced test stack's program too), as the first preview
+after an edit to the program does; warm reads the run from the offline-run cache, keyed by the
+program's sources and the run's inputs. Of a cold preview, ${seconds(load)} is loading ts-node, Pulumi's
+SDK and the AWS provider (a process that loads them and exits); the rest is the program under mocks,
+most of it Pulumi serializing each Lambda's closure (V8 inspector calls and TypeScript's parser over
+every captured function), which \`pulumi preview\` does too.
 
 | stack | cold | warm | warm ≤ 3 s |
 |---|---|---|---|

@@ -119,5 +119,23 @@ Where the time goes (medians; stages as the run prints them):
 | part | seconds |
 |---|---|
 ${result.parts.map((p) => `| ${p.part} | ${p.seconds.toFixed(2)} |`).join("\n")}
+
+${accountOf(result)}
 `;
+}
+
+const partsMatching = (result: StartResult, pattern: RegExp) =>
+  result.parts.filter((p) => pattern.test(p.part)).reduce((sum, p) => sum + p.seconds, 0);
+
+/** What the parts add up to against the 2 × budget: the share no run can skip, and the pipeline's own steps. */
+function accountOf(result: StartResult): string {
+  const fixed = partsMatching(result, /^(Node start-up|the launcher|npm itself)/);
+  const beyond = partsMatching(result, /^stage: (test|prod rollout|monitoring)$/);
+  const budget = 2 * result.floor;
+  return `Against the 2 × budget (${seconds(budget)}): npm, Node and loading local mode take ${seconds(fixed)}
+before any work (the loading is the AWS SDK clients the handlers call, the Step Functions interpreter
+that runs the state machine and zod, while Python imports XGBoost beside it); the test, canary and
+monitoring stages, which the floor does not do, take ${seconds(beyond)} (the test suite's requests, ${"`release.canaryRequests`"}
+through API → handler → SDK → endpoint, the monitoring traffic and its drift check). Those two alone
+are ${(((fixed + beyond) / result.floor) * 100).toFixed(0)} % of the floor.`;
 }

@@ -39,8 +39,8 @@ export function testSuiteSection(result: TestSuiteResult): string {
   const alone = result.alone.map((p) => `${p.phase} ${p.seconds.toFixed(1)}`).join(", ");
   return `## \`npm test\` by phase
 
-Each phase of \`npm test\` run as package.json runs it (median of ${result.runs}; a run takes minutes, so
-\`BENCH_TEST_RUNS\` sets how many), with the caches a working copy has after its first \`npm test\`: offline
+Each phase of \`npm test\` run as package.json runs it (median of ${result.runs}; \`BENCH_TEST_RUNS\` sets
+how many), with the caches a working copy has after its first \`npm test\`: offline
 runs, the policy packs' installs, prettier's and eslint's caches, the type-check's record of the inputs it
 last passed with (all under \`node_modules/.cache\`). A fresh clone's first \`npm test\` fills them and takes
 longer; after an edit, the type-check runs in full (\`tsc --noEmit\`, incremental: ${result.fullTypecheck.toFixed(1)} s
