@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { stopAll } from "./lifecycle";
@@ -10,6 +10,15 @@ import { writeRunIndex } from "./history/index-page";
 import { summary } from "./summary";
 
 const ROOT = resolve(__dirname, "..");
+
+const DEFAULT_DEBOUNCE_MS = 400;
+
+function debounceMs(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms > 60_000)
+    throw new InvalidArgumentError("give a whole number of milliseconds from 0 to 60000.");
+  return ms;
+}
 
 /** The pipeline's modules: loaded once the arguments are known, while Python starts (see main). */
 let pipeline: typeof import("./pipeline") | undefined;
@@ -29,6 +38,12 @@ async function main(argv: string[]): Promise<number> {
       "--watch",
       "keep running: a change to the code, the ML config or the data folder starts a run, and drift starts a retraining run",
     )
+    .option(
+      "--debounce <ms>",
+      "with --watch: how long changes must settle before they start a run",
+      debounceMs,
+      DEFAULT_DEBOUNCE_MS,
+    )
     .addOption(
       new Option(
         "--simulate-canary-fault <kind>",
@@ -46,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     simulateDrift?: boolean;
     simulateCanaryFault?: "errors" | "latency";
     watch?: boolean;
+    debounce: number;
   }>();
   if (options.approve && options.reject)
     throw new LocalUsageError("--approve and --reject cannot both be given");
@@ -67,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   if (options.watch) {
     // Loaded only here: a single run needs none of watch mode's modules.
     const { watchAndRun } = await import("./watch/watch-loop");
-    watchAndRun({ run: runOptions, root: ROOT, onResult: report });
+    watchAndRun({ run: runOptions, root: ROOT, onResult: report, debounceMs: options.debounce });
     return new Promise<number>(() => undefined); // until Ctrl-C
   }
   const result = await pipeline.runLocalPipeline(runOptions);

@@ -72,4 +72,16 @@ describe("npm start's launcher (local/start.js)", () => {
       `error: Cannot read the data file ${missing}: it does not exist (give another with --data)`,
     );
   });
+
+  it("names a bad --debounce value and what it may be, exit 2", () => {
+    const done = spawnSync(process.execPath, ["local/start.js", "--watch", "--debounce", "2s"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(done.status, 2, done.stderr);
+    assert.equal(
+      done.stderr.trim(),
+      "error: option '--debounce <ms>' argument '2s' is invalid. give a whole number of milliseconds from 0 to 60000.",
+    );
+  });
 });

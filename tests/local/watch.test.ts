@@ -6,6 +6,8 @@ import { join } from "node:path";
 import type { LocalRunResult } from "../../local/run-types";
 
 const ROOT = join(__dirname, "..", "..");
+/** `--debounce`: shorter than the 400 ms default, so the test's waits for quiet are too. */
+const DEBOUNCE_MS = 150;
 
 /** `npm start -- --watch` as a user runs it, with its own data folder and runs folder. */
 class WatchProcess {
@@ -20,7 +22,18 @@ class WatchProcess {
   ) {
     this.child = spawn(
       process.execPath,
-      ["local/start.js", "--watch", "--approve", "--data", dataFile, "--runs", runsRoot, ...extra],
+      [
+        "local/start.js",
+        "--watch",
+        "--debounce",
+        String(DEBOUNCE_MS),
+        "--approve",
+        "--data",
+        dataFile,
+        "--runs",
+        runsRoot,
+        ...extra,
+      ],
       { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1" }, stdio: ["ignore", "pipe", "pipe"] },
     );
     for (const stream of [this.child.stdout!, this.child.stderr!])
@@ -61,6 +74,8 @@ class WatchProcess {
 const RUN_STARTED = /^▶ (Run|Drift run) for /;
 const WAITING = /^Waiting for changes…/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Four debounce periods: a run that a change starts has printed its first line by then. */
+const QUIET = 4 * DEBOUNCE_MS;
 
 function setUp(): { dataFile: string; runsRoot: string } {
   const dir = mkdtempSync(join(tmpdir(), "watch-"));
@@ -83,17 +98,16 @@ describe("npm start -- --watch", function () {
       await watcher.until(/^Watching /);
       touch(dataFile);
       await watcher.until(RUN_STARTED);
-      // Two changes, each past the 400 ms debounce, while the run goes (~1.2 s here): the first waits
-      // as the next run; the second joins it, or, still inside its debounce window when that run
-      // starts, is part of it, since it reads the files as they are then.
+      // Two changes, each past the debounce, while the run goes (~1 s here): the first waits as the
+      // next run; the second joins it, or, still inside its debounce window when that run starts, is
+      // part of it, since it reads the files as they are then.
       touch(dataFile);
-      await sleep(500);
+      await sleep(DEBOUNCE_MS + 100);
       touch(dataFile);
       await watcher.until(WAITING, 2);
       assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
       writeFileSync(join(dataFile, "..", "notes.txt"), "not a data set");
-      // Three debounce periods: a run it started would have printed its first line by then.
-      await sleep(1200);
+      await sleep(QUIET);
       assert.equal(watcher.count(RUN_STARTED), 2, "a change to an unwatched path starts no run");
       assert.equal(watcher.count(/^ {2}result +Released model version/), 2);
     } finally {
@@ -130,7 +144,7 @@ describe("npm start -- --watch", function () {
       touch(dataFile);
       await watcher.until(/^▶ Drift run for drift: \d+ features drifted/);
       await watcher.until(WAITING, 2);
-      await sleep(1200);
+      await sleep(QUIET);
       assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
       const ledger = JSON.parse(readFileSync(join(runsRoot, "drift-ledger.json"), "utf8"));
       assert.equal(ledger.runs.length, 1);
