@@ -48,7 +48,7 @@ Pulumi program under mocks (for prod, the referenced test stack's program too), 
 after an edit to the program does; warm reads the run from the offline-run cache, keyed by the
 program's sources and the run's inputs. Of a cold preview, ${seconds(load)} is loading ts-node, Pulumi's
 SDK and the AWS provider (a process that loads them and exits); the rest is the program under mocks,
-most of it Pulumi serializing each Lambda's closure (V8 inspector calls and TypeScript's parser over
+much of it Pulumi serializing each Lambda's closure (V8 inspector calls and TypeScript's parser over
 every captured function), which \`pulumi preview\` does too.
 
 | stack | cold | warm | warm ≤ 3 s |
