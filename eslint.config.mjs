@@ -30,6 +30,11 @@ export default tseslint.config(
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
+  // The script that vendors AWS's API models (an ES module run by hand with Node).
+  {
+    files: ["local/aws/api-models/vendor.mjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
   // The direction of dependency (docs/architecture.md): config ← functions ← infra ← local, policy.
   ...restrictImports(
     ["config/**/*.ts"],

@@ -26,10 +26,10 @@ export const BUILD_RUNTIMES = { nodejs: 22, python: 3.11 } as const;
 
 /**
  * What `npm test` needs from Python: XGBoost 1.7.4, the version in SageMaker's xgboost:1.7-1 image
- * that local mode trains with (numpy below 2, which XGBoost 1.7 predates), and botocore, whose API
- * models the AWS contract tests read (the version Debian ships, so CI and CodeBuild read the same).
+ * that local mode trains with (numpy below 2, which XGBoost 1.7 predates). AWS's API models, which
+ * the contract tests and local mode read, are vendored in the repository (local/aws/api-models).
  */
-export const PYTHON_TEST_PACKAGES = ["xgboost==1.7.4", "numpy==1.26.4", "scipy==1.11.4", "botocore==1.29.27"];
+export const PYTHON_TEST_PACKAGES = ["xgboost==1.7.4", "numpy==1.26.4", "scipy==1.11.4"];
 
 const install = (runsTests: boolean) => [
   `curl -fsSL https://get.pulumi.com | sh -s -- --version "$${PULUMI_ENV.version}"`,

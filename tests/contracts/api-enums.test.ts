@@ -1,20 +1,17 @@
 import { EndpointStatus } from "@aws-sdk/client-sagemaker";
 import { strict as assert } from "node:assert";
 import { ENDPOINT_STATUS, endpointKind } from "../../functions/controller";
-import { loadApiModels } from "./api-models";
+import { apiModel } from "../../local/aws/api-model";
 
 /** Statuses an API lists that a classification table does not. */
 function unclassified(statuses: Iterable<string>, table: Record<string, string>): string[] {
   return [...new Set(statuses)].filter((s) => !(s in table)).sort();
 }
 
-/**
- * The endpoint statuses SageMaker can report: botocore's model and the JavaScript SDK's generated
- * enum (newer; it lists UpdateRollbackFailed, which the 2022 botocore does not).
- */
+/** The endpoint statuses SageMaker can report: the vendored API model and the JavaScript SDK's enum. */
 function endpointStatuses(): string[] {
-  const model = loadApiModels({ sagemaker: ["DescribeEndpoint"] }).sagemaker;
-  const shape = model.shapes[model.shapes.DescribeEndpointOutput.members!.EndpointStatus];
+  const model = apiModel("sagemaker");
+  const shape = model.shapes[model.shapes.DescribeEndpointOutput.members!.EndpointStatus.shape];
   return [...(shape.enum ?? []), ...Object.values(EndpointStatus)];
 }
 

@@ -1,11 +1,12 @@
-import { loadApiModels, shapeAt, type ApiModel, type Shape } from "./api-models";
+import { apiModel, shapeAt, type ApiModel } from "../../local/aws/api-model";
+import { validateShape } from "../../local/aws/validate";
 import {
   errorName,
   LAMBDA_TRANSIENT_ERRORS,
   parseResource,
   STATES_ERRORS,
   type Integration,
-} from "./step-functions";
+} from "../../local/aws/step-functions";
 
 /**
  * Checks every Task state of a state machine against the AWS API model of the operation it calls:
@@ -51,17 +52,6 @@ export function taskStates(definition: Definition): [string, State][] {
   return found;
 }
 
-/** The API operations a definition's Tasks call, grouped by service, for `loadApiModels`. */
-export function operationsUsed(definition: Definition): Record<string, string[]> {
-  const wanted: Record<string, Set<string>> = {};
-  for (const [, state] of taskStates(definition)) {
-    const integration = parseResource(String(state.Resource));
-    if ("problem" in integration) continue;
-    (wanted[integration.service] ??= new Set()).add(integration.operation).add(integration.result.operation);
-  }
-  return Object.fromEntries(Object.entries(wanted).map(([service, ops]) => [service, [...ops]]));
-}
-
 /**
  * The states a run with this execution input can reach. A Choice rule `{Variable: "$.x", IsPresent}`
  * is decided by the input (the workflow's optional branches: tuning, a serverless endpoint); every
@@ -95,7 +85,6 @@ export function reachableStates(definition: Definition, executionInput: Record<s
 }
 
 export function checkDefinition(definition: Definition, options: ContractOptions): string[] {
-  const models = loadApiModels(operationsUsed(definition));
   const problems: string[] = [];
   const reachable = definition.StartAt ? reachableStates(definition, options.executionInput) : undefined;
   for (const [name, state] of taskStates(definition)) {
@@ -105,14 +94,14 @@ export function checkDefinition(definition: Definition, options: ContractOptions
       problems.push(`${name}: ${integration.problem}`);
       continue;
     }
-    const model = models[integration.service];
-    const operation = model?.operations[integration.operation];
-    if (!model || !operation) {
+    const model = apiModel(integration.service);
+    const operation = model.operations[integration.operation];
+    if (!operation) {
       problems.push(`${name}: ${integration.service} has no API operation ${integration.operation}`);
       continue;
     }
     const check = new ParameterCheck(name, model, integration, options, problems);
-    if (operation.input) check.structure(state.Parameters ?? {}, operation.input, "Parameters");
+    if (operation.input) check.structure(state.Parameters ?? {}, operation.input.shape, "Parameters");
     checkResultSelector(name, state, model, integration, problems);
     checkPayload(name, state, options, problems);
     checkErrorNames(name, state, model, integration, options, problems);
@@ -141,7 +130,7 @@ class ParameterCheck {
       const dynamic = key.endsWith(".$");
       const memberName = dynamic ? key.slice(0, -2) : key;
       given.add(memberName);
-      const memberShape = shape.members?.[memberName];
+      const memberShape = shape.members?.[memberName]?.shape;
       if (!memberShape) {
         this.report(
           `${where}.${memberName}`,
@@ -173,7 +162,7 @@ class ParameterCheck {
       );
     }
     const prefix = "$$.Execution.Input.";
-    if (path.startsWith("States.Format(")) return this.value("formatted", shapeName, where);
+    if (path.startsWith("States.Format(")) return this.formatted(path, shapeName, where);
     if (!path.startsWith(prefix)) return;
     const resolved = resolve(this.options.executionInput, path.slice(prefix.length));
     if (resolved === undefined)
@@ -181,59 +170,44 @@ class ParameterCheck {
     this.value(resolved, shapeName, `${where} (${path})`);
   }
 
-  value(value: Json, shapeName: string, where: string): void {
-    const shape: Shape | undefined = this.model.shapes[shapeName];
-    if (!shape) return;
-    switch (shape.type) {
-      case "structure":
-        return this.structure(value, shapeName, where);
-      case "list":
-        if (!Array.isArray(value))
-          return this.report(where, `must be a list (${shapeName}), got ${show(value)}`);
-        if (shape.min !== undefined && value.length < shape.min)
-          this.report(where, `has ${value.length} items; ${shapeName} needs at least ${shape.min}`);
-        value.forEach((item, i) => this.value(item, shape.member!, `${where}[${i}]`));
-        return;
-      case "map":
-        if (!isObject(value)) return this.report(where, `must be a map (${shapeName}), got ${show(value)}`);
-        for (const [key, item] of Object.entries(value)) {
-          if (key.endsWith(".$")) this.dynamic(item, shape.value!, `${where}.${key}`);
-          else this.value(item, shape.value!, `${where}.${key}`);
-        }
-        return;
-      default:
-        return this.scalar(value, shape, shapeName, where);
-    }
+  /** A `States.Format` result is a string: its template's arguments are checked where they are read. */
+  private formatted(_path: string, shapeName: string, where: string): void {
+    const type = this.model.shapes[shapeName]?.type;
+    if (type !== "string") this.report(where, `is a formatted string, but ${shapeName} is ${type}`);
   }
 
-  private scalar(value: Json, shape: Shape, shapeName: string, where: string): void {
-    const type = shape.type as string;
-    const ok =
-      type === "string" || type === "blob"
-        ? typeof value === "string"
-        : type === "integer" || type === "long"
-          ? Number.isInteger(value)
-          : type === "boolean"
-            ? typeof value === "boolean"
-            : type === "timestamp"
-              ? typeof value === "string" || typeof value === "number"
-              : typeof value === "number";
-    if (!ok) return this.report(where, `must be ${type} (${shapeName}), got ${show(value)}`);
-    if (shape.enum && !shape.enum.includes(String(value)))
-      this.report(where, `is ${show(value)}; ${shapeName} allows ${shape.enum.join(", ")}`);
-    if (typeof value === "number") {
-      if (shape.min !== undefined && value < shape.min)
-        this.report(where, `is ${value}, below ${shapeName}'s minimum ${shape.min}`);
-      if (shape.max !== undefined && value > shape.max)
-        this.report(where, `is ${value}, above ${shapeName}'s maximum ${shape.max}`);
+  /**
+   * A literal, or a value read from the execution input: structures, lists and maps may hold paths
+   * (`.$` keys) and are walked here; plain data is checked whole against the API model, as the
+   * service would check it (types, enums, lengths, ranges, patterns).
+   */
+  value(value: Json, shapeName: string, where: string): void {
+    const shape = this.model.shapes[shapeName];
+    if (!shape) return;
+    if (!holdsPaths(value)) {
+      for (const v of validateShape(this.integration.service, shapeName, value))
+        this.report(where + (v.path ? ` at '${v.path}'` : ""), `is ${show(v.value)}: ${v.constraint}`);
+      return;
     }
-    if (typeof value === "string" && value !== "formatted") {
-      if (shape.max !== undefined && value.length > shape.max)
-        this.report(where, `is ${value.length} characters; ${shapeName} allows at most ${shape.max}`);
-      if (shape.min !== undefined && value.length < shape.min)
-        this.report(where, `is ${value.length} characters; ${shapeName} needs at least ${shape.min}`);
+    if (shape.type === "structure") return this.structure(value, shapeName, where);
+    if (shape.type === "list" && Array.isArray(value))
+      return value.forEach((item, i) => this.value(item, shape.member!.shape, `${where}[${i}]`));
+    if (shape.type === "map" && isObject(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.endsWith(".$")) this.dynamic(item, shape.value!.shape, `${where}.${key}`);
+        else this.value(item, shape.value!.shape, `${where}.${key}`);
+      }
+      return;
     }
+    this.report(where, `must be a ${shape.type} (${shapeName}), got ${show(value)}`);
   }
+}
+
+/** Whether a Parameters value has path fields (`"X.$": "$.y"`) anywhere inside. */
+function holdsPaths(value: Json): boolean {
+  if (Array.isArray(value)) return value.some(holdsPaths);
+  if (!isObject(value)) return false;
+  return Object.entries(value).some(([key, item]) => key.endsWith(".$") || holdsPaths(item));
 }
 
 function checkResultSelector(
@@ -247,8 +221,8 @@ function checkResultSelector(
   if (!selector) return;
   const operation = model.operations[integration.result.operation];
   const root = integration.result.member
-    ? shapeAt(model, operation.output!, [integration.result.member])
-    : operation.output;
+    ? shapeAt(model, operation.output!.shape, [integration.result.member])
+    : operation.output?.shape;
   for (const [key, path] of Object.entries(selector)) {
     if (!key.endsWith(".$") || typeof path !== "string" || !path.startsWith("$.")) continue;
     const steps = path
@@ -274,8 +248,8 @@ export function knownErrors(
   names.add(integration.baseError);
   const operations = new Set([integration.operation, integration.result.operation]);
   for (const op of operations) {
-    for (const shape of model.operations[op]?.errors ?? [])
-      names.add(errorName(integration.errorPrefix, shape));
+    for (const error of model.operations[op]?.errors ?? [])
+      names.add(errorName(integration.errorPrefix, error.shape));
   }
   if (integration.service === "lambda") {
     LAMBDA_TRANSIENT_ERRORS.forEach((e) => names.add(e));

@@ -8,8 +8,14 @@ import {
   prodAccount,
 } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
-import { authorize, denied, type IamRequest, type Policies, type PolicyDocument } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
+import {
+  authorize,
+  denied,
+  type IamRequest,
+  type Policies,
+  type PolicyDocument,
+} from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 
 /**
  * Production in its own account, evaluated as IAM evaluates a cross-account request: the caller's
@@ -45,15 +51,15 @@ const deployRole = prodDeployRole({
 
 describe("AWS contract: production in its own account (IAM evaluator, cross-account)", function () {
   this.timeout(180_000);
-  let pipeline: PreviewIam;
-  let prod: PreviewIam;
+  let pipeline: StackIam;
+  let prod: StackIam;
   let bucket: string;
   let key: string;
   let modelPackage: string;
 
   before(async () => {
-    pipeline = new PreviewIam(await offline({ stack: "test", config: MULTI_ACCOUNT }));
-    prod = new PreviewIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
+    pipeline = new StackIam(await offline({ stack: "test", config: MULTI_ACCOUNT }));
+    prod = new StackIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
     bucket = String(pipeline.run.outputs.stagingBucketName);
     key = String(pipeline.run.outputs.kmsKeyArn);
     modelPackage = `arn:aws:sagemaker:${REGION}:${PIPELINE_ACCOUNT}:model-package/customer-churn-test/3`;

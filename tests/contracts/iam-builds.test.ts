@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { DEPLOYER_PROFILE } from "../../infra/cicd/buildspecs";
 import { emulateBuild, type StubCall } from "../helpers/codebuild-emulator";
 import { offline } from "../helpers/offline";
-import { denied, type IamRequest } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
+import { denied, type IamRequest } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 
 /**
  * The CodeBuild roles against what their builds do: the `aws` commands each buildspec (as the
@@ -21,7 +21,7 @@ interface Project {
   sourceType: string;
 }
 
-function projects(preview: PreviewIam): Project[] {
+function projects(preview: StackIam): Project[] {
   return preview.ofType("aws:codebuild/project:Project").map((p) => {
     const inputs = p.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     return {
@@ -40,7 +40,7 @@ function projects(preview: PreviewIam): Project[] {
   });
 }
 
-const kmsVia = (preview: PreviewIam, service: string, key: string, actions: string[]) =>
+const kmsVia = (preview: StackIam, service: string, key: string, actions: string[]) =>
   actions.map((action) => ({
     action,
     resource: key,
@@ -53,7 +53,7 @@ const kmsVia = (preview: PreviewIam, service: string, key: string, actions: stri
 /** IAM requests of the `aws` commands a build ran with the CodeBuild role. */
 function cliRequests(
   call: StubCall,
-  preview: PreviewIam,
+  preview: StackIam,
   key: string,
 ): Omit<IamRequest, "principal" | "because">[] {
   const arg = (name: string) =>
@@ -79,7 +79,7 @@ function cliRequests(
   }
 }
 
-async function requestsOf(project: Project, preview: PreviewIam): Promise<IamRequest[]> {
+async function requestsOf(project: Project, preview: StackIam): Promise<IamRequest[]> {
   const group = preview.fn("mlops-pipeline-runner").environment.MODEL_PACKAGE_GROUP.toLowerCase();
   const repository = String(preview.ofType("aws:codecommit/repository:Repository")[0].inputs.repositoryName);
   const env = {
@@ -150,7 +150,7 @@ describe("AWS contract: the CodeBuild roles against their buildspecs (IAM evalua
   this.timeout(180_000);
 
   it("every build's aws commands, role assumption, logs, artifacts and source are allowed", async () => {
-    const preview = new PreviewIam(await offline({ stack: "test" }));
+    const preview = new StackIam(await offline({ stack: "test" }));
     const found = projects(preview);
     assert.equal(found.length, 3);
     for (const project of found) {
@@ -160,7 +160,7 @@ describe("AWS contract: the CodeBuild roles against their buildspecs (IAM evalua
   });
 
   it("the Deploy build approves the model it deployed (planted: without the grant it is denied)", async () => {
-    const preview = new PreviewIam(await offline({ stack: "test" }));
+    const preview = new StackIam(await offline({ stack: "test" }));
     const deploy = projects(preview).find((p) => p.name.includes("deploy-prod"))!;
     const requests = await requestsOf(deploy, preview);
     assert.ok(requests.some((r) => r.action === "sagemaker:UpdateModelPackage"));
@@ -179,7 +179,7 @@ describe("AWS contract: the CodeBuild roles against their buildspecs (IAM evalua
       () =>
         cliRequests(
           { program: "aws", args: "s3 cp a b", profile: "", accessKey: "", mlopsPython: "" },
-          {} as PreviewIam,
+          {} as StackIam,
           "k",
         ),
       /aws s3 cp has no IAM mapping/,

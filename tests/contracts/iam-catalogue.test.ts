@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import type { CapturedResource } from "../../infra/offline/harness";
 import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";
 import { offline, VPC_CONFIG } from "../helpers/offline";
-import { actionExists } from "./iam/evaluator";
+import { actionExists } from "../../local/aws/iam/evaluator";
 
 /**
  * Every action named in any policy the stacks declare (identity, trust, key, bucket, queue and VPC

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { offline } from "../helpers/offline";
-import { denied, type IamRequest } from "./iam/evaluator";
+import { denied, type IamRequest } from "../../local/aws/iam/evaluator";
 import { HANDLER_SCENARIOS, importedCommands } from "./iam/handler-scenarios";
-import { PreviewIam } from "./iam/preview";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 import {
   mockAllClients,
   type Mocks,
@@ -11,7 +11,7 @@ import {
   sentCommands,
   withEnvironment,
 } from "./iam/recorder";
-import { requestsFor, type SentCommand } from "./iam/sdk-requests";
+import { requestsFor, type SentCommand } from "../../local/aws/iam/sdk-requests";
 
 /**
  * Every AWS SDK command each Lambda handler sends must be allowed by that function's role as the
@@ -20,7 +20,7 @@ import { requestsFor, type SentCommand } from "./iam/sdk-requests";
 
 let mocks: Mocks;
 
-async function record(scenario: (typeof HANDLER_SCENARIOS)[number], preview: PreviewIam) {
+async function record(scenario: (typeof HANDLER_SCENARIOS)[number], preview: StackIam) {
   const fn = preview.fn(scenario.functionName);
   resetAll(mocks);
   await withEnvironment({ ...fn.environment, AWS_REGION: preview.region }, () =>
@@ -31,8 +31,8 @@ async function record(scenario: (typeof HANDLER_SCENARIOS)[number], preview: Pre
 }
 
 const previews = {
-  test: () => offline({ stack: "test" }).then((run) => new PreviewIam(run)),
-  prod: () => offline({ stack: "prod" }).then((run) => new PreviewIam(run)),
+  test: () => offline({ stack: "test" }).then((run) => new StackIam(run)),
+  prod: () => offline({ stack: "prod" }).then((run) => new StackIam(run)),
 };
 
 describe("AWS contract: each handler's SDK calls against its role (IAM evaluator)", function () {

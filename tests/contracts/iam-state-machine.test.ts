@@ -3,9 +3,9 @@ import { buildRunInput } from "../../functions/lib/run-input";
 import { sampleConfig } from "../helpers/sample-config";
 import { offline } from "../helpers/offline";
 import { taskStates, type Definition } from "./asl-contract";
-import { denied, type IamRequest } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
-import { resolveParameters, taskRequests } from "./iam/task-requests";
+import { denied, type IamRequest } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
+import { resolveParameters, taskRequests } from "../../local/aws/iam/task-requests";
 
 /**
  * The state machine's role against its own Task states: every API call, `.sync` follow-up, PassRole
@@ -18,8 +18,8 @@ interface Machine {
   definition: Definition;
 }
 
-async function machines(): Promise<{ preview: PreviewIam; machines: Machine[] }> {
-  const preview = new PreviewIam(await offline({ stack: "test" }));
+async function machines(): Promise<{ preview: StackIam; machines: Machine[] }> {
+  const preview = new StackIam(await offline({ stack: "test" }));
   const found = preview.ofType("aws:sfn/stateMachine:StateMachine").map((m) => ({
     arn: String(m.wire?.state.arn),
     roleArn: String(m.inputs.roleArn),
@@ -29,7 +29,7 @@ async function machines(): Promise<{ preview: PreviewIam; machines: Machine[] }>
 }
 
 /** A run that tunes: its input reaches every Task (both endpoint kinds read the same fields). */
-function sampleInput(preview: PreviewIam) {
+function sampleInput(preview: StackIam) {
   const runner = preview.fn("mlops-pipeline-runner").environment;
   return buildRunInput(
     sampleConfig({ tuning: true, serverless: true }),
@@ -44,7 +44,7 @@ function sampleInput(preview: PreviewIam) {
 }
 
 /** Every request the machine's role makes: per Task, plus its own execution encryption. */
-function requestsOf(machine: Machine, preview: PreviewIam): IamRequest[] {
+function requestsOf(machine: Machine, preview: StackIam): IamRequest[] {
   const input = sampleInput(preview);
   const tasks = taskStates(machine.definition);
   const configState = tasks.find(([, s]) => String(s.Resource).endsWith(":createEndpointConfig"))?.[1];

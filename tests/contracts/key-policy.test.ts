@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { KEY_USE, keyUsePrincipal, type KeyUser } from "../../infra/shared/service-principals";
 import { MULTI_ACCOUNT, PROD_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
-import { denied, type IamRequest, type PolicyDocument } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
+import { denied, type IamRequest, type PolicyDocument } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 
 /**
  * For every resource encrypted with the project key, the principal that must use the key (a service
@@ -16,7 +16,7 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
 
 /** A service using the key as itself, with the keys it sends. */
 function serviceUse(
-  preview: PreviewIam,
+  preview: StackIam,
   user: KeyUser,
   key: string,
   because: string,
@@ -40,7 +40,7 @@ function serviceUse(
 
 /** A role using the key through a service (`kms:ViaService`). */
 function roleUse(
-  preview: PreviewIam,
+  preview: StackIam,
   roleArn: string,
   service: string,
   key: string,
@@ -65,7 +65,7 @@ const state = (r: { wire?: { state: Record<string, unknown> }; inputs: Record<st
   (r.wire?.state ?? r.inputs) as Record<string, unknown>;
 
 /** Every use of a customer-managed key the stack's resources imply. */
-function keyUses(preview: PreviewIam, keyOf: (arn: string | undefined) => string | undefined): Request[] {
+function keyUses(preview: StackIam, keyOf: (arn: string | undefined) => string | undefined): Request[] {
   const requests: Request[] = [];
   const alarms = preview.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
   for (const topic of preview.ofType("aws:sns/topic:Topic")) {
@@ -137,14 +137,14 @@ function keyUses(preview: PreviewIam, keyOf: (arn: string | undefined) => string
 }
 
 async function previews() {
-  const test = new PreviewIam(await offline({ stack: "test" }));
-  const prod = new PreviewIam(await offline({ stack: "prod" }));
+  const test = new StackIam(await offline({ stack: "test" }));
+  const prod = new StackIam(await offline({ stack: "prod" }));
   return { test, prod };
 }
 
 /** The project key's policy (declared by the test stack) with one statement changed. */
 function withKeyPolicy(
-  preview: PreviewIam,
+  preview: StackIam,
   change: (statements: Record<string, unknown>[]) => Record<string, unknown>[],
 ) {
   return (r: Request) => {
@@ -194,7 +194,7 @@ describe("AWS contract: every user of the project key is allowed by the key poli
   });
 
   it("prod stack in its own account: its alarms and log groups use production's key, which allows them", async () => {
-    const prod = new PreviewIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
+    const prod = new StackIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
     const [key] = prod.keyArns();
     assert.equal(key.split(":")[4], PROD_ACCOUNT);
     const requests = keyUses(prod, (arn) => (arn === key ? key : undefined));

@@ -5,8 +5,8 @@ import { bootstrapTemplate, prodDeployRole } from "../../infra/bootstrap/prod-de
 import { prodBootstrap } from "../../infra/tools/bootstrap";
 import { MULTI_ACCOUNT, PROD_ACCOUNT, VPC, prodAccount } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
-import { actionExists, authorize, type PolicyDocument } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
+import { actionExists, authorize, type PolicyDocument } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 
 /**
  * The production account's deployment role that `npm run bootstrap` prints: it covers every resource
@@ -83,7 +83,7 @@ describe("AWS contract: the production account's deployment role (npm run bootst
 
   it("may act on each resource the prod stack declares, and on nothing of another project", async () => {
     const run = await offline({ stack: "prod", config: MULTI_ACCOUNT });
-    const preview = new PreviewIam(run);
+    const preview = new StackIam(run);
     const problems: string[] = [];
     let checked = 0;
     for (const resource of run.resources.filter((r) => r.custom && WITH_ARNS.includes(r.type))) {

@@ -153,7 +153,7 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
       [
         "a value outside an enum",
         (s) => (s.Train.Parameters.AlgorithmSpecification.TrainingInputMode = "Streaming"),
-        /TrainingInputMode is "Streaming"; TrainingInputMode allows Pipe, File/,
+        /TrainingInputMode is "Streaming": Member must satisfy enum value set: \[Pipe, File/,
       ],
       [
         "a structure where the API wants a list",
@@ -165,7 +165,7 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
         (s) =>
           (s.CreateEndpointConfig.Parameters.ProductionVariants[0]["InitialInstanceCount.$"] =
             "$$.Execution.Input.endpoint.name"),
-        /InitialInstanceCount \(\$\$\.Execution\.Input\.endpoint\.name\) must be integer/,
+        /InitialInstanceCount \(\$\$\.Execution\.Input\.endpoint\.name\) is "mlops-churn-test": Member must be an integer/,
       ],
       [
         "a path into the execution input that does not exist",
@@ -212,7 +212,7 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
         (s) =>
           (s.Tune.Parameters.HyperParameterTuningJobConfig["ParameterRanges.$"] =
             "$$.Execution.Input.tuning.objective"),
-        /Tune: .*ParameterRanges .*Type is not a member of ParameterRanges/,
+        /Tune: .*ParameterRanges .* at 'type' is "Maximize": Member is not in the API's ParameterRanges/,
         TUNING,
       ],
       [
@@ -222,7 +222,7 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
             MemorySizeInMB: 512,
             MaxConcurrency: 5,
           }),
-        /CreateServerlessEndpointConfig: .*MemorySizeInMB is 512, below ServerlessMemorySizeInMB's minimum 1024/,
+        /CreateServerlessEndpointConfig: .*ServerlessConfig at 'memorySizeInMB' is 512: Member must have value greater than or equal to 1024/,
         TUNING,
       ],
       [

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { ASSUME_ROLE, type AssumingService } from "../../infra/shared/service-principals";
 import { MULTI_ACCOUNT, PROD_ACCOUNT, THIRD_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
-import { authorize, type PolicyDocument } from "./iam/evaluator";
-import { PreviewIam } from "./iam/preview";
+import { authorize, type PolicyDocument } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 
 /**
  * Every role's trust policy, evaluated as AWS would when its service assumes the role: the service,
@@ -62,7 +62,7 @@ describe("AWS contract: every role can be assumed by its service, and only for t
   this.timeout(180_000);
 
   it("prod stack in its own account: its roles trust their services for that account", async () => {
-    const preview = new PreviewIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
+    const preview = new StackIam(await offline({ stack: "prod", config: MULTI_ACCOUNT }));
     assert.equal(preview.account, PROD_ACCOUNT);
     const roles = preview.roles();
     assert.ok(roles.some((r) => r.logicalName === "mlops-account-sagemaker-role"));
@@ -71,7 +71,7 @@ describe("AWS contract: every role can be assumed by its service, and only for t
 
   for (const stack of ["test", "prod"] as const) {
     it(`${stack} stack`, async () => {
-      const preview = new PreviewIam(await offline({ stack }));
+      const preview = new StackIam(await offline({ stack }));
       const roles = preview.roles();
       assert.ok(roles.length >= (stack === "test" ? 10 : 1));
       const services = new Set(roles.flatMap((r) => trustedServices(r.trust)));

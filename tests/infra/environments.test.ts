@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { OfflineRun } from "../../infra/offline/harness";
 import { reusedEndpointProblem } from "../../infra/environments/network";
-import { authorize, denied } from "../contracts/iam/evaluator";
-import { PreviewIam } from "../contracts/iam/preview";
+import { authorize, denied } from "../../local/aws/iam/evaluator";
+import { StackIam } from "../../local/aws/iam/stack-iam";
 import { auditIam } from "../helpers/iam-audit";
 import { offline, ofType, one, statements, VPC_CONFIG } from "../helpers/offline";
 
@@ -247,7 +247,7 @@ describe("ProdEnvironment (prod stack)", () => {
 
   it("with VPC mode in one account: the shared SageMaker role may create network interfaces in prod's subnets", async () => {
     const vpc = await offline({ stack: "prod", config: [VPC] });
-    const preview = new PreviewIam(vpc);
+    const preview = new StackIam(vpc);
     const role = String(test.outputs.sageMakerRoleArn);
     const access = one(vpc, "aws:iam/rolePolicy:RolePolicy", "mlops-sagemaker-vpc-access").inputs;
     assert.equal(access.role, role.split("/").pop());

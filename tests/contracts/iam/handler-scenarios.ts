@@ -30,7 +30,7 @@ import { handler as pipelineRunner } from "../../../functions/pipeline-runner";
 import { handler as pushFilter, type ReferenceEvent } from "../../../functions/push-filter";
 import { handler as testRunner } from "../../../functions/test-runner";
 import { ML_CONFIG_PATH } from "../../../infra/ml-pipeline-config";
-import type { PreviewIam } from "./preview";
+import type { StackIam } from "../../../local/aws/iam/stack-iam";
 import type { Mocks } from "./recorder";
 
 /**
@@ -44,7 +44,7 @@ export interface HandlerScenario {
   /** The function's logical name in the program. */
   functionName: string;
   stack: "test" | "prod";
-  run(mocks: Mocks, environment: Record<string, string>, preview: PreviewIam): Promise<void>;
+  run(mocks: Mocks, environment: Record<string, string>, preview: StackIam): Promise<void>;
 }
 
 const body = (text: string) => ({ Body: { transformToString: async () => text } }) as never;

@@ -6,7 +6,7 @@ import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
-import type { SentCommand } from "./sdk-requests";
+import type { SentCommand } from "../../../local/aws/iam/sdk-requests";
 
 /** Every SDK client a handler can use, mocked; each records the commands sent through it. */
 export function mockAllClients() {

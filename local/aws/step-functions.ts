@@ -1,7 +1,7 @@
 /**
  * How Step Functions calls AWS APIs, from its documentation: which Task `Resource` maps to which API
  * operation, which integration patterns each supports, what a `.sync` task returns, and which error
- * names a Task can see. The API operations themselves come from the API models (api-models.ts).
+ * names a Task can see. The API operations themselves come from the API models (api-model.ts).
  */
 
 export type Pattern = "request-response" | "sync" | "callback";
@@ -144,7 +144,9 @@ export function parseResource(resource: string): Integration | { problem: string
   const known = OPTIMIZED[service];
   const entry = known?.apis[api];
   if (!known || !entry)
-    return { problem: `${resource}: no optimized integration ${service}:${api} is known to this test` };
+    return {
+      problem: `${resource}: no optimized integration ${service}:${api} is known to local/aws/step-functions.ts`,
+    };
   if (pattern === "sync" && !entry.sync)
     return { problem: `${resource}: ${service}:${api} does not support .sync` };
   return {

@@ -6,7 +6,7 @@ import type { IamRequest, Policies, PolicyDocument } from "./evaluator";
  * policies and trust policy, each function's role and environment, key, bucket and queue policies,
  * and which key encrypts which resource.
  */
-export class PreviewIam {
+export class StackIam {
   readonly account: string;
   readonly region: string;
 
