@@ -1,20 +1,32 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomBytes } from "node:crypto";
-import { predict, type MicroserviceSettings } from "../functions/microservice";
+import { predict, settingsFromEnvironment, type MicroserviceSettings } from "../functions/microservice";
+import type { LocalAccount } from "./aws/account";
+import { actingAs, type Session } from "./aws/identity";
 import { listen, readBody } from "./http";
 
 /**
  * API Gateway stand-in: `POST /<stage>/predictions` with an API key, proxied to the same microservice
- * handler the cloud runs (its SageMaker Runtime client pointed at the local endpoints).
+ * handler the cloud runs, with the deployed function's settings and as its role (its SageMaker
+ * Runtime client pointed at the local endpoints).
  */
 export interface LocalApi {
   url: string;
-  /** Adds a stage; returns its prediction URL and API key. */
-  addStage(stage: string, settings: MicroserviceSettings): { url: string; apiKey: string };
+  /**
+   * Adds a stage served by a deployed function (its logical name in the program, e.g.
+   * `mlops-microservice`); returns its prediction URL and API key.
+   */
+  addStage(stage: string, functionName: string): { url: string; apiKey: string };
 }
 
-export async function startApi(): Promise<LocalApi> {
-  const stages = new Map<string, { settings: MicroserviceSettings; apiKey: string }>();
+interface ApiStage {
+  settings: MicroserviceSettings;
+  session: Session;
+  apiKey: string;
+}
+
+export async function startApi(account: LocalAccount): Promise<LocalApi> {
+  const stages = new Map<string, ApiStage>();
   const { url } = await listen(async (request, response) => {
     const match = /^\/([^/]+)\/predictions$/.exec(new URL(request.url ?? "/", "http://local").pathname);
     const stage = match ? stages.get(match[1]) : undefined;
@@ -34,14 +46,16 @@ export async function startApi(): Promise<LocalApi> {
       body: body.length ? body : null,
       path: request.url,
     } as APIGatewayProxyEvent;
-    const result = await predict(event, stage.settings);
+    const result = await actingAs(stage.session, () => predict(event, stage.settings));
     reply(result.statusCode, result.body);
   });
   return {
     url,
-    addStage(stage, settings) {
+    addStage(stage, functionName) {
       const apiKey = randomBytes(16).toString("hex");
-      stages.set(stage, { settings, apiKey });
+      const fn = account.deployedFunction(functionName);
+      const session = account.assume(fn.roleArn, "lambda.amazonaws.com", fn.name);
+      stages.set(stage, { settings: settingsFromEnvironment(fn.environment), session, apiKey });
       return { url: `${url}/${stage}/predictions`, apiKey };
     },
   };

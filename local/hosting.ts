@@ -89,8 +89,9 @@ export class LocalHosting {
   /**
    * Creates or updates an endpoint. As in SageMaker, a failed update leaves the endpoint in service
    * on its previous configuration with the failure reason set; a failed creation leaves it Failed.
+   * `refused` is why the models cannot be loaded (their role may not read them), if they cannot.
    */
-  async deploy(name: string, configName: string): Promise<Endpoint> {
+  async deploy(name: string, configName: string, refused?: string): Promise<Endpoint> {
     const config = this.world.endpointConfigs.get(configName);
     if (!config) throw new Error(`endpoint configuration ${configName} does not exist`);
     const previous = this.world.endpoints.get(name);
@@ -100,12 +101,14 @@ export class LocalHosting {
       status: previous ? "Updating" : "Creating",
     });
     try {
+      if (refused) throw new Error(refused);
       for (const variant of config.variants) await this.ensureLoaded(variant.model);
       const endpoint: Endpoint = { name, configName, status: "InService" };
       this.world.endpoints.set(name, endpoint);
       return endpoint;
     } catch (error) {
-      const failureReason = `could not load the model: ${error instanceof Error ? error.message : String(error)}`;
+      const message = error instanceof Error ? error.message : String(error);
+      const failureReason = refused ?? `could not load the model: ${message}`;
       const endpoint: Endpoint = previous
         ? { ...previous, status: "InService", failureReason }
         : { name, configName, status: "Failed", failureReason };

@@ -3,6 +3,11 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { buildRunInput } from "../functions/lib/run-input";
+import { settingsFromEnvironment } from "../functions/pipeline-runner";
+import { LocalAccount } from "./aws/account";
+import { stopUsingLocalServices } from "./aws/clients";
+import { localDeployment } from "./aws/deployment";
+import { SageMakerHosting } from "./aws/sagemaker-hosting";
 import { LocalHosting } from "./hosting";
 import { stopRun } from "./lifecycle";
 import { LocalSetupError } from "./python";
@@ -10,7 +15,7 @@ import { pythonJobs } from "./python-jobs";
 import type { RunContext } from "./run-context";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "./run-types";
 import { STAGES } from "./stages";
-import { LOCAL_BUCKET, LOCAL_CONFIG_KEY, sourceSnapshot } from "./stages/source";
+import { sourceSnapshot } from "./stages/source";
 import { writeReport } from "./report";
 import { acquireRunLock } from "./run-lock";
 import { LocalWorld } from "./world";
@@ -41,25 +46,28 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
       `Cannot read the data file ${dataPath}: it does not exist (give another with --data)`,
     );
   const config = readConfig(configPath);
-  await pythonJobs();
+  const [account] = await Promise.all([localAccount(options, config, configPath), pythonJobs()]);
   const commit = sourceSnapshot(resolve(__dirname, ".."), dataPath, configPath);
   const trigger = options.trigger ?? { source: "local" as const };
   const startedAt = new Date();
+  // The run input the deployed pipeline-runner would build, from its environment in the stack.
+  const runner = settingsFromEnvironment(account.deployedFunction("mlops-pipeline-runner").environment);
   const input = buildRunInput(
     config,
     { commitId: commit.id, source: trigger.source, alarm: trigger.alarm, startedAt },
     {
-      bucket: LOCAL_BUCKET,
-      configKey: LOCAL_CONFIG_KEY,
-      modelPackageGroupName: `${config.name}-local`,
-      image: `local/sagemaker-xgboost:${config.training.imageVersion}`,
+      bucket: runner.bucket,
+      configKey: runner.configKey,
+      modelPackageGroupName: runner.modelPackageGroupName,
+      image: `${runner.xgboostRepository}:${config.training.imageVersion}`,
     },
   );
   const runDir = join(options.runsRoot, input.runId);
   // Run ids are to the second (as in the cloud): a run that would reuse a folder starts a second later.
   if (existsSync(runDir)) return undefined;
   mkdirSync(runDir, { recursive: true });
-  const world = new LocalWorld(runDir, LOCAL_BUCKET, options.runsRoot);
+  const world = new LocalWorld(runDir, runner.bucket, options.runsRoot);
+  const hosting = new LocalHosting(world);
   const result: LocalRunResult = {
     ...{ outcome: "failed", exitCode: 1, runDir, runId: input.runId, message: "" },
     ...{ timings: [], input, commit, endpoints: {} },
@@ -74,9 +82,26 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
     features: expandFeatures(config.data.features),
     input,
     world,
-    hosting: new LocalHosting(world),
+    hosting,
+    account,
+    sageMaker: new SageMakerHosting(world, hosting, account),
     result,
   };
+}
+
+/**
+ * The account the run runs in: the stacks the program deploys for this ML config (offline, kept on
+ * disk; see aws/deployment.ts), as the options may change them.
+ */
+async function localAccount(options: LocalRunOptions, config: MlPipelineConfig, configPath: string) {
+  const deployment = await localDeployment(config, configPath, () =>
+    options.log(
+      "Deploying the test and prod stacks offline for this program and ML config (later runs reuse it)…",
+    ),
+  );
+  return options.changeDeployment
+    ? new LocalAccount(options.changeDeployment(deployment))
+    : new LocalAccount(deployment, deployment.key);
 }
 
 /** The run going on in this process and its stage, for a signal that ends it (see interruptRun). */
@@ -121,6 +146,18 @@ async function runStages(ctx: RunContext): Promise<void> {
   }
 }
 
+/**
+ * What AWS would have refused: a run that ended early says which call IAM refused first, with
+ * AWS's message, where the stage's own message does not already (a handler may have turned the
+ * denial into a 502 or a retry).
+ */
+function explainRefusals(result: LocalRunResult, refusals: string[]): void {
+  if (refusals.length === 0) return;
+  result.refusals = [...refusals];
+  if (result.outcome === "released" || result.message.includes(refusals[0])) return;
+  result.message = `${result.message}\nAWS refused: ${refusals[0]}`.trim();
+}
+
 /** Sets the run up in a folder of its own, waiting for the next second if this one's id is taken. */
 async function prepareUnique(options: LocalRunOptions): Promise<RunContext> {
   for (;;) {
@@ -154,8 +191,11 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunResult> {
     return result;
   } finally {
     current = undefined;
+    stopUsingLocalServices();
     await ctx.hosting.stop();
     await stopRun();
+    explainRefusals(result, ctx.account.refusals);
+    ctx.account.saveDecisions();
     writeResult(result);
   }
 }

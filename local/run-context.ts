@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import type { MlPipelineConfig } from "../config/schema";
 import type { RunInput } from "../functions/lib/run-input";
 import type { LocalApi } from "./api-server";
+import type { LocalAccount } from "./aws/account";
+import type { SageMakerHosting } from "./aws/sagemaker-hosting";
 import type { LocalHosting } from "./hosting";
 import type { LocalRunOptions, LocalRunResult } from "./run-types";
 import type { LocalWorld } from "./world";
@@ -16,6 +18,10 @@ export interface RunContext {
   readonly input: RunInput;
   readonly world: LocalWorld;
   readonly hosting: LocalHosting;
+  /** The deployed stacks' account: names, roles, policies, and the IAM decisions of every call. */
+  readonly account: LocalAccount;
+  /** SageMaker's hosting control plane (models, endpoint configurations, endpoints). */
+  readonly sageMaker: SageMakerHosting;
   readonly result: LocalRunResult;
   /** The API Gateway stand-in, once the services stage started it. */
   api?: LocalApi;

@@ -1,6 +1,7 @@
 import type { RunInput } from "../functions/lib/run-input";
 import type { SuiteReport } from "../functions/test-suite";
 import type { TuningRecord } from "./adapters";
+import type { Deployment } from "./aws/deployment";
 import type { DriftReport } from "./monitor";
 import type { CanaryReport } from "./release/canary";
 import type { ModelPackage } from "./world";
@@ -24,6 +25,11 @@ export interface LocalRunOptions {
   /** What started the run; a terminal run is `local`, watch mode's drift run is `drift`. */
   trigger?: { source: "local" | "drift"; alarm?: string };
   log: (line: string) => void;
+  /**
+   * Changes the deployed stacks before the run uses them, as a different program would have
+   * deployed them: the tests plant a narrower role policy this way and see the call it breaks.
+   */
+  changeDeployment?: (deployment: Deployment) => Deployment;
 }
 
 export interface StageTiming {
@@ -58,6 +64,8 @@ export interface LocalRunResult {
   dataPath: string;
   endpoints: { test?: string; prod?: string };
   failedState?: string;
+  /** Calls AWS would refuse that the run made (IAM denials), with AWS's message, in order. */
+  refusals?: string[];
 }
 
 /** A failure with a clear message (bad input, missing tools); exit code 2. */

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "./aws/deployment";
 
 /**
  * The local stand-in for the AWS state a run touches: objects live under the run directory, models,
@@ -7,8 +8,7 @@ import { dirname, join } from "node:path";
  * all runs (so versions count up and the champion is the last approved model).
  */
 
-export const LOCAL_ACCOUNT = "000000000000";
-export const LOCAL_REGION = "us-east-1";
+export { LOCAL_ACCOUNT, LOCAL_REGION };
 
 /** An ARN in local mode's account and region (`localArn("sagemaker", "endpoint/x")`). */
 export const localArn = (service: string, resource: string) =>
@@ -23,12 +23,28 @@ export interface Variant {
 export interface EndpointConfig {
   variants: Variant[];
   capture?: { samplingPercent: number; destination: string };
+  /** Serverless variants (ServerlessConfig) rather than instances. */
+  serverless?: boolean;
+  /** The key that encrypts the endpoint's storage (KmsKeyId). */
+  kmsKeyId?: string;
 }
+
+/** Every status SageMaker's DescribeEndpoint lists (the local stand-in reaches each of them). */
+export type EndpointStatus =
+  | "Creating"
+  | "Updating"
+  | "SystemUpdating"
+  | "RollingBack"
+  | "InService"
+  | "OutOfService"
+  | "Deleting"
+  | "Failed"
+  | "UpdateRollbackFailed";
 
 export interface Endpoint {
   name: string;
   configName: string;
-  status: "Creating" | "Updating" | "InService" | "Failed";
+  status: EndpointStatus;
   failureReason?: string;
 }
 
@@ -56,7 +72,10 @@ interface RegistryFile {
 
 export class LocalWorld {
   /** Models by name; `version` when the model serves a registered package. */
-  readonly models = new Map<string, { artifact: string; image: string; version?: number }>();
+  readonly models = new Map<
+    string,
+    { artifact: string; image: string; executionRoleArn?: string; version?: number }
+  >();
   readonly endpointConfigs = new Map<string, EndpointConfig>();
   readonly endpoints = new Map<string, Endpoint>();
   readonly experiments = new Set<string>();

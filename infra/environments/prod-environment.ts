@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { expandFeatures, type MlPipelineConfig } from "../../config/schema";
+import type { MlDeploymentSettings } from "../../config/deployment-settings";
+import { expandFeatures } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, type AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
@@ -33,8 +34,8 @@ export interface ProdEnvironmentArgs {
   readonly testStackName: string;
   /** Account, region and partition of the stack. */
   readonly ctx: AwsContext;
-  /** The validated ML pipeline config. */
-  readonly config: MlPipelineConfig;
+  /** What the stack deploys from the ML config (endpoint names and sizes, release thresholds, retraining). */
+  readonly config: MlDeploymentSettings;
   /** The approved model package version to serve. */
   readonly approvedModelPackageArn: string;
   /** The pipeline run that produced it; its data-quality baseline is what monitoring compares with. */

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { grantToProdRoles, prodPrincipalArns, type ProdAccount } from "../shared/cross-account";
 import { xgboostRepository } from "../shared/prebuilt-images";
 import { join } from "node:path";
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { handler as controllerHandler } from "../../functions/controller";
 import { handler as runnerHandler } from "../../functions/pipeline-runner";
 import { tuningJobPrefix } from "../../functions/lib/run-input";
@@ -26,8 +26,8 @@ import { pipelineDefinition } from "./state-machine";
 const ETL_DIR = join(__dirname, "..", "..", "etl");
 
 export interface MlPipelineArgs {
-  /** The validated ML pipeline config (`config/ml-pipeline-config.json`). */
-  readonly config: MlPipelineConfig;
+  /** What the stack deploys from the ML config (names, data layout, image version, release, retraining). */
+  readonly config: MlDeploymentSettings;
   /** Path of that config file; it is published to the staging bucket for the Glue job and the runner. */
   readonly configPath: string;
   /** Staging bucket for data, run outputs, scripts and the published config. */

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CicdBackbone } from "../cicd/backbone";
 import type { TestStackConfig } from "../stack-config";
 import { MlPipeline } from "../ml/ml-pipeline";
-import { ML_CONFIG_PATH, mlPipelineConfig } from "../ml-pipeline-config";
+import { mlConfigPath, mlPipelineConfig } from "../ml-pipeline-config";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
 import { driftFromProdAccount } from "../environments/drift-retraining";
@@ -23,7 +23,7 @@ export function testStack(
   });
   const pipeline = new MlPipeline("mlops", {
     config: ml,
-    configPath: ML_CONFIG_PATH,
+    configPath: mlConfigPath(),
     stagingBucket: storage.stagingBucket,
     key: storage.key,
     deadLetterQueue: storage.deadLetterQueue,

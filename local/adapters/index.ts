@@ -1,4 +1,7 @@
 import type { StateMachineDefinition } from "../../infra/ml/state-machine";
+import type { LocalAccount } from "../aws/account";
+import type { SageMakerHosting } from "../aws/sagemaker-hosting";
+import { checkTaskCall, type TaskCaller } from "../aws/task-calls";
 import type { LocalHosting } from "../hosting";
 import type { LocalWorld } from "../world";
 import { glueAdapters } from "./glue";
@@ -26,16 +29,22 @@ export interface Adapters {
   tunings: TuningRecord[];
 }
 
-export function localAdapters(world: LocalWorld, hosting: LocalHosting, featureNames: string[]): Adapters {
+export function localAdapters(
+  world: LocalWorld,
+  hosting: LocalHosting,
+  featureNames: string[],
+  account: LocalAccount,
+  sageMaker: SageMakerHosting,
+): Adapters {
   const trainingJobs = new Map<string, TrainingRecord>();
   const tunings: TuningRecord[] = [];
   return {
     handlers: {
-      ...glueAdapters(world),
-      ...lambdaAdapters(),
-      ...sageMakerJobAdapters(world, hosting, featureNames, trainingJobs),
-      ...sageMakerTuningAdapters(world, featureNames, trainingJobs, tunings),
-      ...sageMakerHostingAdapters(world, hosting),
+      ...glueAdapters(world, account),
+      ...lambdaAdapters(account),
+      ...sageMakerJobAdapters(world, hosting, featureNames, trainingJobs, account),
+      ...sageMakerTuningAdapters(world, featureNames, trainingJobs, tunings, account),
+      ...sageMakerHostingAdapters(sageMaker),
       ...sageMakerRegistryAdapters(world),
     },
     trainingJobs,
@@ -43,17 +52,27 @@ export function localAdapters(world: LocalWorld, hosting: LocalHosting, featureN
   };
 }
 
-/** Task handlers by state name (what the local runner wants), from each Task's Resource. */
-export function handlersByState(definition: StateMachineDefinition, byResource: Record<string, TaskHandler>) {
+/**
+ * Task handlers by state name (what the local runner wants), from each Task's Resource. Each call
+ * is first checked as Step Functions' call to the service would be: against the API model and,
+ * as the state machine's role, by IAM.
+ */
+export function handlersByState(
+  definition: StateMachineDefinition,
+  byResource: Record<string, TaskHandler>,
+  caller: TaskCaller,
+) {
   const byState: Record<string, TaskHandler> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== "Task") continue;
-    const handler = byResource[String(state.Resource)];
+    const resource = String(state.Resource);
+    const handler = byResource[resource];
     if (!handler)
-      throw new Error(
-        `State ${name} calls ${String(state.Resource)}, which has no local adapter in local/adapters/`,
-      );
-    byState[name] = handler;
+      throw new Error(`State ${name} calls ${resource}, which has no local adapter in local/adapters/`);
+    byState[name] = async (input) => {
+      checkTaskCall(resource, input, caller);
+      return handler(input);
+    };
   }
   return byState;
 }

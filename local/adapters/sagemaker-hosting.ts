@@ -1,68 +1,34 @@
-import type { LocalHosting } from "../hosting";
-import { localArn, type LocalWorld } from "../world";
-import { taskError, type TaskHandler, type TaskInput } from "./types";
+import type { SageMakerHosting } from "../aws/sagemaker-hosting";
+import { ServiceError } from "../aws/service-error";
+import { parseResource } from "../aws/step-functions";
+import { serviceFailure } from "../aws/task-calls";
+import type { TaskHandler, TaskInput } from "./types";
 
-function alreadyExists(kind: string, name: string) {
-  return taskError("SageMaker.ValidationException", `Cannot create already existing ${kind} "${name}".`);
-}
-
-function endpointConfig(world: LocalWorld, input: TaskInput) {
-  const name = String(input.EndpointConfigName);
-  if (world.endpointConfigs.has(name)) throw alreadyExists("endpoint configuration", name);
-  const capture = input.DataCaptureConfig?.EnableCapture
-    ? {
-        samplingPercent: Number(input.DataCaptureConfig.InitialSamplingPercentage),
-        destination: String(input.DataCaptureConfig.DestinationS3Uri),
+/**
+ * Models, endpoint configurations and endpoints, through SageMaker's local control plane: a service
+ * error reaches the state machine under the name Step Functions gives it for each integration.
+ */
+export function sageMakerHostingAdapters(sageMaker: SageMakerHosting): Record<string, TaskHandler> {
+  const task =
+    (resource: string, call: (input: TaskInput) => unknown): TaskHandler =>
+    async (input) => {
+      try {
+        return await call(input);
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        const integration = parseResource(resource);
+        if ("problem" in integration) throw error;
+        throw serviceFailure(integration, error.code, error.message, error.status);
       }
-    : undefined;
-  world.endpointConfigs.set(name, {
-    variants: (input.ProductionVariants as TaskInput[]).map((v) => ({
-      name: String(v.VariantName),
-      model: String(v.ModelName),
-      weight: Number(v.InitialVariantWeight ?? 1),
-    })),
-    capture,
-  });
-  return { EndpointConfigArn: localArn("sagemaker", `endpoint-config/${name.toLowerCase()}`) };
-}
-
-/** Models, endpoint configurations and endpoints, served by the local hosting. */
-export function sageMakerHostingAdapters(
-  world: LocalWorld,
-  hosting: LocalHosting,
-): Record<string, TaskHandler> {
-  const endpointArn = (name: string) => ({
-    EndpointArn: localArn("sagemaker", `endpoint/${name.toLowerCase()}`),
-  });
-  return {
-    "arn:aws:states:::sagemaker:createModel": async (input) => {
-      const name = String(input.ModelName);
-      if (world.models.has(name)) throw alreadyExists("model", name);
-      world.models.set(name, {
-        artifact: String(input.PrimaryContainer.ModelDataUrl),
-        image: String(input.PrimaryContainer.Image),
-      });
-      return { ModelArn: localArn("sagemaker", `model/${name.toLowerCase()}`) };
-    },
-    "arn:aws:states:::sagemaker:createEndpointConfig": async (input) => endpointConfig(world, input),
-    "arn:aws:states:::sagemaker:createEndpoint": async (input) => {
-      const name = String(input.EndpointName);
-      if (world.endpoints.has(name)) throw alreadyExists("endpoint", name);
-      await hosting.deploy(name, String(input.EndpointConfigName));
-      return endpointArn(name);
-    },
-    "arn:aws:states:::sagemaker:updateEndpoint": async (input) => {
-      const name = String(input.EndpointName);
-      if (!world.endpoints.has(name))
-        throw taskError("SageMaker.ValidationException", `Could not find endpoint "${name}".`);
-      await hosting.deploy(name, String(input.EndpointConfigName));
-      return endpointArn(name);
-    },
-    "arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint": async (input) => {
-      const name = String(input.EndpointName);
-      if (!world.endpoints.delete(name))
-        throw taskError("SageMaker.ValidationException", `Could not find endpoint "${name}".`);
-      return {};
-    },
+    };
+  const adapters: Record<string, (input: TaskInput) => unknown> = {
+    "arn:aws:states:::sagemaker:createModel": (input) => sageMaker.createModel(input),
+    "arn:aws:states:::sagemaker:createEndpointConfig": (input) => sageMaker.createEndpointConfig(input),
+    "arn:aws:states:::sagemaker:createEndpoint": (input) => sageMaker.createEndpoint(input),
+    "arn:aws:states:::sagemaker:updateEndpoint": (input) => sageMaker.updateEndpoint(input),
+    "arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint": (input) => sageMaker.deleteEndpoint(input),
   };
+  return Object.fromEntries(
+    Object.entries(adapters).map(([resource, call]) => [resource, task(resource, call)]),
+  );
 }

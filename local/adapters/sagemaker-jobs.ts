@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { filesUnder } from "../files";
+import type { LocalAccount } from "../aws/account";
+import { readObjectFile, readPrefix, writeObject, wrotePrefix } from "../aws/data-access";
+import { AccessDenied } from "../aws/iam/denial";
+import type { Session } from "../aws/identity";
 import type { LocalHosting } from "../hosting";
 import { PYTHON_DIR } from "../python";
 import { runPython } from "../python-jobs";
@@ -29,9 +32,30 @@ export interface TrainingRecord {
   outputDir: string;
 }
 
+/** The role a SageMaker job runs as, and the account that decides what it may do. */
+export interface JobAccess {
+  account: LocalAccount;
+  session: Session;
+}
+
+/**
+ * The job's S3 access as its role, before the job starts (its input channels listed and read, its
+ * output written); a refusal fails the job as SageMaker reports it ("ClientError: … AccessDenied").
+ */
+export function asJobRole(job: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (!(error instanceof AccessDenied)) throw error;
+    throw taskError("States.TaskFailed", `${job} failed: ClientError: AccessDenied: ${error.message}`);
+  }
+}
+
 /** What a training job is given: a Train Task's parameters, or one tuning trial's. */
 export interface TrainingRequest {
   name: string;
+  /** The job's execution role session. */
+  access: JobAccess;
   hyperparameters: Record<string, string>;
   trainUri: string;
   validationUri: string;
@@ -46,6 +70,12 @@ export async function runTrainingJob(
 ): Promise<TrainingRecord> {
   const outputUri = `${request.outputPath.replace(/\/?$/, "/")}${request.name}/output/`;
   const outputDir = world.path(outputUri);
+  const { account, session } = request.access;
+  asJobRole(`Training job ${request.name}`, () => {
+    readPrefix(account, world, session, request.trainUri);
+    readPrefix(account, world, session, request.validationUri);
+    writeObject(account, session, `${outputUri}model.tar.gz`);
+  });
   const done = await runPython(join(PYTHON_DIR, "train.py"), [
     ...["--train", world.path(request.trainUri), "--validation", world.path(request.validationUri)],
     ...["--hyperparameters", JSON.stringify(request.hyperparameters), "--output-dir", outputDir],
@@ -61,6 +91,7 @@ export async function runTrainingJob(
       "States.TaskFailed",
       `Training job ${request.name} failed: AlgorithmError: ${lastLine(done.stderr) || `exit code ${done.code}`}`,
     );
+  asJobRole(`Training job ${request.name}`, () => wrotePrefix(account, world, session, outputUri));
   const metrics = JSON.parse(readFileSync(join(outputDir, "metrics.json"), "utf8")) as {
     FinalMetricDataList: TrainingRecord["FinalMetricDataList"];
   };
@@ -82,16 +113,23 @@ export function channelUri(input: TaskInput, name: string): string {
   return String(channel.DataSource.S3DataSource.S3Uri);
 }
 
+/** SageMaker assumes the job's role for the job (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html). */
+export function jobAccess(account: LocalAccount, roleArn: unknown, job: string): JobAccess {
+  return { account, session: account.assume(String(roleArn), "sagemaker.amazonaws.com", job.slice(0, 64)) };
+}
+
 async function train(
   world: LocalWorld,
   input: TaskInput,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
+  account: LocalAccount,
 ) {
   const record = await runTrainingJob(
     world,
     {
       name: String(input.TrainingJobName),
+      access: jobAccess(account, input.RoleArn, String(input.TrainingJobName)),
       hyperparameters: input.HyperParameters as Record<string, string>,
       trainUri: channelUri(input, "train"),
       validationUri: channelUri(input, "validation"),
@@ -104,13 +142,21 @@ async function train(
 }
 
 /** Batch transform: every input file scored by the model, with the job's input and output filters. */
-async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskInput) {
+async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskInput, account: LocalAccount) {
   const model = String(input.ModelName);
-  await hosting.ensureLoaded(model);
-  const source = world.path(String(input.TransformInput.DataSource.S3DataSource.S3Uri));
-  const processing = (input.DataProcessing ?? {}) as Record<string, string>;
+  const job = `Transform job ${String(input.TransformJobName)}`;
+  const served = world.models.get(model);
+  if (!served) throw taskError("SageMaker.AmazonSageMakerException", `Could not find model "${model}".`);
+  const { session } = jobAccess(account, served.executionRoleArn, String(input.TransformJobName));
   const outputUri = String(input.TransformOutput.S3OutputPath).replace(/\/?$/, "/");
-  for (const file of filesUnder(source)) {
+  let files: string[] = [];
+  asJobRole(job, () => {
+    readObjectFile(account, world, session, served.artifact);
+    files = readPrefix(account, world, session, String(input.TransformInput.DataSource.S3DataSource.S3Uri));
+  });
+  await hosting.ensureLoaded(model);
+  const processing = (input.DataProcessing ?? {}) as Record<string, string>;
+  for (const file of files) {
     const rows = readFileSync(file, "utf8")
       .split("\n")
       .filter((line) => line.trim())
@@ -121,8 +167,10 @@ async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskIn
     const joined = rows.map((row, i) =>
       processing.JoinSource === "Input" ? [...row, scores[i]] : [scores[i]],
     );
+    const output = `${outputUri}${basename(file)}.out`;
+    asJobRole(job, () => writeObject(account, session, output));
     world.write(
-      `${outputUri}${basename(file)}.out`,
+      output,
       joined.map((row) => applyFilter(processing.OutputFilter, row).join(",")).join("\n") + "\n",
     );
   }
@@ -135,9 +183,11 @@ export function sageMakerJobAdapters(
   hosting: LocalHosting,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
+  account: LocalAccount,
 ): Record<string, TaskHandler> {
   return {
-    "arn:aws:states:::sagemaker:createTrainingJob.sync": (input) => train(world, input, featureNames, jobs),
+    "arn:aws:states:::sagemaker:createTrainingJob.sync": (input) =>
+      train(world, input, featureNames, jobs, account),
     "arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob": async (input) => {
       const record = jobs.get(String(input.TrainingJobName));
       if (!record)
@@ -147,6 +197,7 @@ export function sageMakerJobAdapters(
         );
       return record;
     },
-    "arn:aws:states:::sagemaker:createTransformJob.sync": (input) => transform(world, hosting, input),
+    "arn:aws:states:::sagemaker:createTransformJob.sync": (input) =>
+      transform(world, hosting, input, account),
   };
 }

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
+import type { LocalAccount } from "../aws/account";
 import type { LocalWorld } from "../world";
 import { localArn } from "../world";
-import { channelUri, runTrainingJob, type TrainingRecord } from "./sagemaker-jobs";
+import { channelUri, jobAccess, runTrainingJob, type TrainingRecord } from "./sagemaker-jobs";
 import { searchPoints, type SearchSpace } from "./tuning-search";
 import { taskError, type TaskHandler, type TaskInput } from "./types";
 
@@ -52,6 +53,7 @@ async function runTrial(
   trial: { name: string; point: Record<string, string>; objective: TuningRecord["objective"] },
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
+  account: LocalAccount,
 ): Promise<TuningTrial> {
   const { name, point, objective } = trial;
   try {
@@ -59,6 +61,7 @@ async function runTrial(
       world,
       {
         name,
+        access: jobAccess(account, definition.RoleArn, name),
         hyperparameters: { ...(definition.StaticHyperParameters as Record<string, string>), ...point },
         trainUri: channelUri(definition, "train"),
         validationUri: channelUri(definition, "validation"),
@@ -86,6 +89,7 @@ async function tune(
   input: TaskInput,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
+  account: LocalAccount,
 ): Promise<{ response: unknown; record: TuningRecord }> {
   const jobName = String(input.HyperParameterTuningJobName);
   const config = input.HyperParameterTuningJobConfig;
@@ -106,6 +110,7 @@ async function tune(
           { name: trialName(jobName, i + 1, point), point, objective },
           featureNames,
           jobs,
+          account,
         ),
     ),
     limits.MaxParallelTrainingJobs,
@@ -151,11 +156,12 @@ export function sageMakerTuningAdapters(
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
   tunings: TuningRecord[],
+  account: LocalAccount,
 ): Record<string, TaskHandler> {
   return {
     "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync": async (input) => {
       try {
-        const { response, record } = await tune(world, input, featureNames, jobs);
+        const { response, record } = await tune(world, input, featureNames, jobs, account);
         tunings.push(record);
         return response;
       } catch (error) {

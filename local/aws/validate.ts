@@ -1,4 +1,4 @@
-import { apiModel, operation, type ApiModel, type Shape } from "./api-model";
+import { apiModel, operationModel, type ApiModel, type Shape } from "./api-model";
 import { wholeValuePattern } from "./java-regex";
 
 /**
@@ -91,16 +91,25 @@ function constraintProblems(shape: Shape, value: unknown): string[] {
   return problems;
 }
 
+/** A member's path, spelled out only when a violation names it (most requests have none). */
+type Path = () => string;
+const at =
+  (parent: Path, step: string): Path =>
+  () => {
+    const head = parent();
+    return head ? `${head}.${step}` : step;
+  };
+
 class Validator {
   readonly violations: Violation[] = [];
 
   constructor(private readonly model: ApiModel) {}
 
-  private add(path: string, value: unknown, constraint: string): void {
-    this.violations.push({ path, value, constraint });
+  private add(path: Path, value: unknown, constraint: string): void {
+    this.violations.push({ path: path(), value, constraint });
   }
 
-  check(shapeName: string, value: unknown, path: string): void {
+  check(shapeName: string, value: unknown, path: Path): void {
     const shape = this.model.shapes[shapeName];
     if (!shape || value === undefined || value === null) return;
     if (shape.type === "structure") return this.structure(shape, shapeName, value, path);
@@ -118,13 +127,13 @@ class Validator {
     for (const problem of constraintProblems(shape, value)) this.add(path, value, problem);
     if (shape.type === "list")
       (value as unknown[]).forEach((item, i) =>
-        this.check(shape.member!.shape, item, `${path}.${i + 1}.member`),
+        this.check(shape.member!.shape, item, at(path, `${i + 1}.member`)),
       );
     if (shape.type === "map") this.map(shape, value as Record<string, unknown>, path);
   }
 
   /** AWS reports a map's bad keys and values once per map, each with the constraints they break. */
-  private map(shape: Shape, value: Record<string, unknown>, path: string): void {
+  private map(shape: Shape, value: Record<string, unknown>, path: Path): void {
     const keyShape = this.model.shapes[shape.key!.shape];
     const valueShape = this.model.shapes[shape.value!.shape];
     const keyProblems = new Set<string>();
@@ -132,7 +141,7 @@ class Validator {
     for (const [key, item] of Object.entries(value)) {
       constraintProblems(keyShape, key).forEach((p) => keyProblems.add(p));
       if (valueShape.type === "structure" || valueShape.type === "list" || valueShape.type === "map") {
-        this.check(shape.value!.shape, item, `${path}.${key}`);
+        this.check(shape.value!.shape, item, at(path, key));
         continue;
       }
       const wrong = item === null || item === undefined ? undefined : typeProblem(valueShape, item);
@@ -145,43 +154,42 @@ class Validator {
       this.add(path, value, `Map value must satisfy constraint: [${[...valueProblems].join(", ")}]`);
   }
 
-  private structure(shape: Shape, shapeName: string, value: unknown, path: string): void {
+  private structure(shape: Shape, shapeName: string, value: unknown, path: Path): void {
     if (!isPlainObject(value)) return this.add(path, value, `Member must be a structure (${shapeName})`);
-    const prefix = path ? `${path}.` : "";
     for (const required of shape.required ?? []) {
       const given = value[required];
       if (given === undefined || given === null)
-        this.add(`${prefix}${lowerFirst(required)}`, null, "Member must not be null");
+        this.add(at(path, lowerFirst(required)), null, "Member must not be null");
     }
     for (const [name, item] of Object.entries(value)) {
       const member = shape.members?.[name];
       if (!member) {
         this.add(
-          `${prefix}${lowerFirst(name)}`,
+          at(path, lowerFirst(name)),
           item,
           `Member is not in the API's ${shapeName} (its members: ${Object.keys(shape.members ?? {}).join(", ")})`,
         );
         continue;
       }
-      this.check(member.shape, item, `${prefix}${lowerFirst(name)}`);
+      this.check(member.shape, item, at(path, lowerFirst(name)));
     }
   }
 }
 
 /** Every constraint a request breaks, checked against the operation's input shape. */
 export function validateInput(service: string, operationName: string, input: unknown): Violation[] {
-  const model = apiModel(service);
-  const shape = operation(service, operationName).input?.shape;
+  const model = operationModel(service, operationName);
+  const shape = model.operations[operationName].input?.shape;
   if (!shape) return [];
   const validator = new Validator(model);
-  validator.check(shape, input ?? {}, "");
+  validator.check(shape, input ?? {}, () => "");
   return validator.violations;
 }
 
 /** A value against one shape of a service's model (the contract tests check run inputs this way). */
 export function validateShape(service: string, shapeName: string, value: unknown, path = ""): Violation[] {
   const validator = new Validator(apiModel(service));
-  validator.check(shapeName, value, path);
+  validator.check(shapeName, value, () => path);
   return validator.violations;
 }
 

@@ -5,10 +5,14 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { percentile } from "../../functions/test-suite";
 import { startApi } from "../api-server";
-import { useLocalServices } from "../clients";
+import { useLocalServices } from "../aws/clients";
 import { LocalHosting } from "../hosting";
 import { post as postRequest } from "../http-client";
-import { inProcessRuntime } from "../runtime-server";
+import { inProcessRuntime } from "../aws/runtime-server";
+import { LocalAccount } from "../aws/account";
+import { localDeployment } from "../aws/deployment";
+import { loadMlPipelineConfig } from "../../config/schema";
+import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 import { LocalWorld } from "../world";
 import { median, verdict } from "./measure";
 
@@ -90,17 +94,15 @@ export async function inferenceBench(modelArtifact: string, rounds: number): Pro
     "local-staging",
     mkdtempSync(join(tmpdir(), "bench-registry-")),
   );
+  // The test stack's microservice, as its role, in front of its endpoint serving the bench model.
+  const config = loadMlPipelineConfig(ML_CONFIG_PATH);
+  const account = new LocalAccount(await localDeployment(config, ML_CONFIG_PATH));
   world.models.set("bench", { artifact: modelArtifact, image: "local" });
   world.endpointConfigs.set("bench", { variants: [{ name: "AllTraffic", model: "bench", weight: 1 }] });
   const hosting = new LocalHosting(world);
-  useLocalServices({ runtime: inProcessRuntime(hosting) });
-  await hosting.deploy("bench", "bench");
-  const stage = (await startApi()).addStage("bench", {
-    endpointName: "bench",
-    featureCount: 69,
-    threshold: 0.5,
-    maxBatch: 100,
-  });
+  useLocalServices({ runtime: inProcessRuntime(hosting, account) });
+  await hosting.deploy(config.endpoints.test.name, "bench");
+  const stage = (await startApi(account)).addStage("bench", "mlops-microservice");
   const rows = readFileSync(join(ROOT, "sample-datasets", "customer-churn.csv"), "utf8")
     .trim()
     .split("\n")

@@ -1,22 +1,9 @@
 import { stateMachineFor } from "../state-machines";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pipelineDefinition } from "../../infra/ml/state-machine";
+import type { StateMachineDefinition } from "../../infra/ml/state-machine";
 import { handlersByState, localAdapters, type Adapters, type TaskHandler } from "../adapters";
 import type { RunContext, Stage } from "../run-context";
-import { localArn } from "../world";
-
-/** The state machine the cloud deploys, with local adapters behind its Task states. */
-function localDefinition() {
-  return pipelineDefinition({
-    glueJobName: "mlops-data-prep-local",
-    controllerFunctionArn: localArn("lambda", "function:mlops-controller-local"),
-    sageMakerRoleArn: localArn("iam", "role/mlops-sagemaker-local"),
-    kmsKeyArn: localArn("kms", "key/local"),
-    endpointPollSeconds: 1,
-    endpointMaxChecks: 20,
-  });
-}
 
 /** Each Task's handler, logging how long it took. */
 function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): Record<string, TaskHandler> {
@@ -75,13 +62,21 @@ function collectArtifacts(ctx: RunContext, adapters: Adapters): void {
 export const mlPipeline: Stage = {
   name: "ML pipeline",
   async run(ctx) {
-    const definition = localDefinition();
-    const adapters = localAdapters(ctx.world, ctx.hosting, ctx.features);
-    ctx.log("ML pipeline (Step Functions definition from infra/ml/state-machine.ts):");
+    // The definition the test stack deploys, run as the state machine's role.
+    const machine = ctx.account.stateMachine();
+    const definition = machine.definition as unknown as StateMachineDefinition;
+    const session = ctx.account.assume(machine.roleArn, "states.amazonaws.com", ctx.input.runId);
+    const adapters = localAdapters(ctx.world, ctx.hosting, ctx.features, ctx.account, ctx.sageMaker);
+    const caller = {
+      account: ctx.account,
+      session,
+      endpointConfigKey: (name: string) => ctx.world.endpointConfigs.get(name)?.kmsKeyId,
+    };
+    ctx.log("ML pipeline (the state machine the test stack deploys, from infra/ml/state-machine.ts):");
     ctx.hosting.warmUp();
     const outcome = await execute(
       ctx,
-      timedHandlers(ctx, handlersByState(definition, adapters.handlers)),
+      timedHandlers(ctx, handlersByState(definition, adapters.handlers, caller)),
       definition,
     );
     collectArtifacts(ctx, adapters);

@@ -2,7 +2,6 @@ import { judgeCanary, variantReport, type CanaryReport } from "../release/canary
 import { sendTraffic } from "../release/traffic";
 import { testSplitRows, type RunContext, type Stage } from "../run-context";
 import type { ModelPackage, Variant } from "../world";
-import { microserviceFor } from "./test";
 
 /**
  * Production's own endpoint, released as the cloud releases it: the champion (the newest Approved
@@ -72,7 +71,8 @@ async function runCanary(
       fault === "errors" ? { errorPercent: 50 } : { delayMs: config.release.maxModelLatencyMs + 150 },
     );
   hosting.resetMetrics(prod);
-  const api = ctx.api!.addStage("prod", microserviceFor(ctx, prod));
+  // The prod stack's microservice, with its settings and role.
+  const api = ctx.api!.addStage("prod", "mlops-prod-microservice");
   ctx.prodApi = api;
   result.endpoints.prod = prod;
   const rows = testSplitRows(ctx).map((row) => row.slice(1));

@@ -1,20 +1,24 @@
 import { startApi } from "../api-server";
-import { useLocalServices } from "../clients";
+import { useLocalServices } from "../aws/clients";
+import { inProcessRuntime } from "../aws/runtime-server";
+import { startS3 } from "../aws/s3-server";
+import { startSageMaker } from "../aws/sagemaker-server";
 import type { Stage } from "../run-context";
-import { inProcessRuntime } from "../runtime-server";
-import { startS3 } from "../s3-server";
-import { startSageMaker } from "../sagemaker-server";
 
 /** Local stand-ins for the AWS APIs the handlers call, on free loopback ports. */
 export const startServices: Stage = {
   name: "start local services",
   async run(ctx) {
     const [s3, sagemaker, api] = await Promise.all([
-      startS3(ctx.world),
-      startSageMaker(ctx.world),
-      startApi(),
+      startS3(ctx.world, ctx.account),
+      startSageMaker(ctx.world, ctx.account, ctx.sageMaker),
+      startApi(ctx.account),
     ]);
-    useLocalServices({ s3: s3.url, sagemaker: sagemaker.url, runtime: inProcessRuntime(ctx.hosting) });
+    useLocalServices({
+      s3: s3.url,
+      sagemaker: sagemaker.url,
+      runtime: inProcessRuntime(ctx.hosting, ctx.account),
+    });
     ctx.api = api;
     return "continue";
   },

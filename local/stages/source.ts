@@ -3,10 +3,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Stage } from "../run-context";
 
-/** Where local mode keeps what the cloud keeps in the staging bucket. */
-export const LOCAL_BUCKET = "local-staging";
-export const LOCAL_CONFIG_KEY = "config/ml-pipeline-config.json";
-
 /**
  * What the run builds: the git commit of the work tree (and whether it has uncommitted changes), or
  * outside git a hash of the data and config.
@@ -28,16 +24,16 @@ export function sourceSnapshot(
   return { id: hash, dirty: true };
 }
 
-/** The data set and the config land where the cloud's data trigger and runner would find them. */
+/**
+ * The data set and the config land where the cloud's data trigger and runner find them: the data
+ * uploaded under the staging prefix, the config where the test stack publishes it.
+ */
 export const source: Stage = {
   name: "source",
   async run(ctx) {
-    const { world, config, options } = ctx;
-    world.write(
-      world.uri(`${config.data.stagingPrefix}${config.data.fileName}`),
-      readFileSync(options.dataPath),
-    );
-    world.write(world.uri(LOCAL_CONFIG_KEY), readFileSync(options.configPath));
+    const { world, input, options } = ctx;
+    world.write(input.data.rawUri, readFileSync(options.dataPath));
+    world.write(input.data.configUri, readFileSync(options.configPath));
     return "continue";
   },
 };

@@ -1,21 +1,16 @@
-import type { MicroserviceSettings } from "../../functions/microservice";
 import { describeReport, runSuite, type KnownCase } from "../../functions/test-suite";
 import { suiteFetch } from "../http-client";
-import { testSplitRows, type RunContext, type Stage } from "../run-context";
+import { testSplitRows, type Stage } from "../run-context";
 
 /** The local machine's latency budget for the suite (the cloud's comes from mlops:testSuite). */
 const LATENCY_BUDGET_MS = 250;
-
-/** The microservice settings of a stage of the local API. */
-export function microserviceFor(ctx: RunContext, endpointName: string): MicroserviceSettings {
-  return { endpointName, featureCount: ctx.features.length, threshold: 0.5, maxBatch: 100 };
-}
 
 /** The Test stage: the test runner's own suite against the test API and the test endpoint. */
 export const testStage: Stage = {
   name: "test",
   async run(ctx) {
-    const api = ctx.api!.addStage("test", microserviceFor(ctx, ctx.config.endpoints.test.name));
+    // The test stack's microservice, with its settings and role.
+    const api = ctx.api!.addStage("test", "mlops-microservice");
     const cases: KnownCase[] = testSplitRows(ctx)
       .slice(0, 20)
       .map((row, i) => ({

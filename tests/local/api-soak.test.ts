@@ -6,8 +6,10 @@ import { connect } from "node:net";
 import { startApi } from "../../local/api-server";
 import { HttpError, listen, readBody } from "../../local/http";
 import { stopAll } from "../../local/lifecycle";
+import { defaultAccount } from "../helpers/local-account";
 
-const FEATURES = 4;
+/** The deployed test microservice's feature count (the churn config's 69 features). */
+const FEATURES = 69;
 let runtime: AwsClientStub<SageMakerRuntimeClient>;
 
 /** One request over a fresh connection: status and body, or the error the socket ended with. */
@@ -66,15 +68,11 @@ describe("the local API under load and rude clients", function () {
   });
 
   it("5,000 requests, 32 in flight, 1 in 50 hanging up mid-body: the server stays up and answers every other one correctly", async () => {
-    const api = await startApi();
-    const { url, apiKey } = api.addStage("soak", {
-      endpointName: "e",
-      featureCount: FEATURES,
-      threshold: 0.5,
-      maxBatch: 10,
-    });
-    const good = JSON.stringify({ features: [1, 2, 3, 4] });
-    const bad = JSON.stringify({ features: [1, 2, "x", 4] });
+    const api = await startApi(await defaultAccount());
+    const { url, apiKey } = api.addStage("soak", "mlops-microservice");
+    const row = Array.from({ length: FEATURES }, (_, i) => i);
+    const good = JSON.stringify({ features: row });
+    const bad = JSON.stringify({ features: row.map((v, i) => (i === 2 ? "x" : v)) });
     const tally = { ok: 0, rejected: 0, rude: 0, wrong: [] as string[] };
     let next = 0;
     const worker = async () => {
@@ -103,13 +101,8 @@ describe("the local API under load and rude clients", function () {
   });
 
   it("a body over the limit is a 413 and one too slow a 408, each with a message", async () => {
-    const api = await startApi();
-    const { url, apiKey } = api.addStage("limits", {
-      endpointName: "e",
-      featureCount: FEATURES,
-      threshold: 0.5,
-      maxBatch: 10,
-    });
+    const api = await startApi(await defaultAccount());
+    const { url, apiKey } = api.addStage("limits", "mlops-microservice");
     const huge = await post(url, apiKey, "", { "content-length": String(20 * 1024 * 1024) }).catch(
       (e: Error) => ({
         status: 0,

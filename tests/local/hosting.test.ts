@@ -1,18 +1,19 @@
-import { S3Client } from "@aws-sdk/client-s3";
-import { SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { handler as controller } from "../../functions/controller";
-import { configureClients } from "../../functions/lib/clients";
 import { applyFilter, localAdapters } from "../../local/adapters";
+import { stopUsingLocalServices, useLocalServices } from "../../local/aws/clients";
+import { actingAs } from "../../local/aws/identity";
+import { SageMakerHosting } from "../../local/aws/sagemaker-hosting";
+import { startSageMaker } from "../../local/aws/sagemaker-server";
 import { LocalHosting } from "../../local/hosting";
 import { stopAll } from "../../local/lifecycle";
 import { checkDrift, featureDistance, ksCriticalValue } from "../../local/monitor";
-import { startSageMaker } from "../../local/sagemaker-server";
 import { LocalWorld } from "../../local/world";
+import { defaultAccount } from "../helpers/local-account";
 import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 
 const ROOT = join(__dirname, "..", "..");
@@ -23,48 +24,61 @@ describe("local hosting and monitoring", function () {
 
   it("an endpoint whose model cannot load is Failed, and the controller reports SageMaker's reason", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hosting-"));
-    writeFileSync(join(dir, "broken.tar.gz"), "not a tarball");
-    const world = new LocalWorld(dir, "b", dir);
-    world.models.set("broken", { artifact: join(dir, "broken.tar.gz"), image: "local" });
-    world.endpointConfigs.set("c1", { variants: [{ name: "AllTraffic", model: "broken", weight: 1 }] });
+    const account = await defaultAccount();
+    const stack = account.deployment.test.outputs;
+    const world = new LocalWorld(dir, String(stack.stagingBucketName), dir);
+    const artifact = world.uri("runs/x/model/model.tar.gz");
+    world.write(artifact, "not a tarball");
     const hosting = new LocalHosting(world);
-    const sagemaker = await startSageMaker(world);
-    configureClients({
-      sagemaker: new SageMakerClient({
-        endpoint: sagemaker.url,
-        region: "us-east-1",
-        credentials: { accessKeyId: "x", secretAccessKey: "y" },
-      }),
-      s3: new S3Client({ region: "us-east-1" }),
+    const sageMaker = new SageMakerHosting(world, hosting, account);
+    sageMaker.createModel({
+      ModelName: "broken",
+      PrimaryContainer: { Image: "img", ModelDataUrl: artifact },
+      ExecutionRoleArn: String(stack.sageMakerRoleArn),
     });
-    const endpoint = await hosting.deploy("e", "c1");
-    assert.equal(endpoint.status, "Failed");
+    sageMaker.createEndpointConfig({
+      EndpointConfigName: "c1",
+      ProductionVariants: [{ VariantName: "AllTraffic", ModelName: "broken", InitialInstanceCount: 1 }],
+    });
+    const sagemaker = await startSageMaker(world, account, sageMaker);
+    useLocalServices({ sagemaker: sagemaker.url });
+    const endpointName = String(account.deployedFunction("mlops-microservice").environment.ENDPOINT_NAME);
+    await sageMaker.createEndpoint({ EndpointName: endpointName, EndpointConfigName: "c1" });
+    assert.equal(world.endpoints.get(endpointName)?.status, "Failed");
+    // The controller, as its role, against the local SageMaker.
+    const fn = account.deployedFunction("mlops-controller");
+    const session = account.assume(fn.roleArn, "lambda.amazonaws.com", fn.name);
+    const call = (request: Record<string, unknown>) => actingAs(session, () => controller(request));
     await assert.rejects(
-      controller({ action: "checkEndpoint", endpointName: "e", expectedConfigName: "c1" }),
+      call({ action: "checkEndpoint", endpointName, expectedConfigName: "c1" }),
       (e: Error) =>
-        e.name === "EndpointFailed" && /Endpoint e is Failed: could not load the model/.test(e.message),
+        e.name === "EndpointFailed" &&
+        new RegExp(`Endpoint ${endpointName} is Failed: could not load the model`).test(e.message),
     );
-    assert.deepEqual(await controller({ action: "findEndpoint", endpointName: "nope" }), {
-      exists: false,
-      status: "Missing",
-      action: "create",
-    });
+    const { handlers } = localAdapters(world, hosting, [], account, sageMaker);
     // The workflow's recovery, against the local stand-ins: recreate, delete, confirm it is gone.
-    assert.deepEqual(await controller({ action: "findEndpoint", endpointName: "e" }), {
+    assert.deepEqual(await call({ action: "findEndpoint", endpointName }), {
       exists: true,
       status: "Failed",
       action: "recreate",
     });
-    const { handlers } = localAdapters(world, hosting, []);
-    await handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: "e" });
-    assert.deepEqual(await controller({ action: "checkEndpointDeleted", endpointName: "e" }), {
-      deleted: true,
+    await handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: endpointName });
+    assert.deepEqual(await call({ action: "checkEndpointDeleted", endpointName }), { deleted: true });
+    assert.deepEqual(await call({ action: "findEndpoint", endpointName }), {
+      exists: false,
+      status: "Missing",
+      action: "create",
     });
+    // An SDK integration reports a service error SageMaker does not model under its base name.
     await assert.rejects(
-      handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: "e" }),
+      handlers["arn:aws:states:::aws-sdk:sagemaker:deleteEndpoint"]({ EndpointName: endpointName }),
       (e: Error) =>
-        e.name === "SageMaker.ValidationException" && /Could not find endpoint "e"/.test(e.message),
+        e.name === "SageMaker.SageMakerException" &&
+        /Could not find endpoint ".*endpoint\/mlops-churn-test"\..*Error Code: ValidationException/.test(
+          e.message,
+        ),
     );
+    stopUsingLocalServices();
     hosting.stop();
   });
 

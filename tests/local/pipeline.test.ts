@@ -98,7 +98,7 @@ describe("local mode, end to end", function () {
       join(
         result.runDir,
         "s3",
-        "local-staging",
+        result.input!.data.rawUri.split("/")[2],
         "capture",
         "mlops-churn-prod",
         "mlops-churn-prod",
@@ -163,7 +163,7 @@ describe("local mode, end to end", function () {
         join(
           tolerated.runDir,
           "s3",
-          "local-staging",
+          tolerated.input!.data.rawUri.split("/")[2],
           "runs",
           tolerated.runId!,
           "data",

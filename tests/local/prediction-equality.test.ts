@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalHosting } from "../../local/hosting";
-import { inProcessRuntime } from "../../local/runtime-server";
+import { inProcessRuntime } from "../../local/aws/runtime-server";
+import { defaultAccount } from "../helpers/local-account";
 import { stopAll } from "../../local/lifecycle";
 import { PredictionWorker } from "../../local/prediction-worker";
 import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python";
@@ -87,18 +88,23 @@ describe("local endpoint predictions", function () {
     world.models.set("m", { artifact: join(dir, "model", "model.tar.gz"), image: "local" });
     world.endpointConfigs.set("c", { variants: [{ name: "AllTraffic", model: "m", weight: 1 }] });
     const hosting = new LocalHosting(world);
-    assert.equal((await hosting.deploy("e", "c")).status, "InService");
+    // The endpoint the test stack's microservice calls, called with that function's role.
+    const account = await defaultAccount();
+    const fn = account.deployedFunction("mlops-microservice");
+    const endpointName = String(fn.environment.ENDPOINT_NAME);
+    assert.equal((await hosting.deploy(endpointName, "c")).status, "InService");
+    const session = account.assume(fn.roleArn, "lambda.amazonaws.com", fn.name);
     const client = new SageMakerRuntimeClient({
       endpoint: "http://runtime.sagemaker.local",
-      requestHandler: inProcessRuntime(hosting),
-      region: "us-east-1",
-      credentials: { accessKeyId: "x", secretAccessKey: "y" },
+      requestHandler: inProcessRuntime(hosting, account),
+      region: account.region,
+      credentials: session,
     });
     const actual: number[] = [];
     for (let i = 0; i < rows.length; i += 50) {
       const response = await client.send(
         new InvokeEndpointCommand({
-          EndpointName: "e",
+          EndpointName: endpointName,
           ContentType: "text/csv",
           Body: new TextEncoder().encode(rows.slice(i, i + 50).join("\n")),
         }),

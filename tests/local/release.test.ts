@@ -38,9 +38,10 @@ function release(runsRoot: string, overrides: Partial<LocalRunOptions> = {}) {
   });
 }
 
-const champion = (runsRoot: string) =>
-  new LocalWorld(runsRoot, "local-staging", runsRoot).champion("customer-churn-local");
-const registry = (runsRoot: string) => new LocalWorld(runsRoot, "local-staging", runsRoot).packages();
+/** The test stack's model group (the registry is shared by runs; the bucket does not matter here). */
+const GROUP = "customer-churn-test";
+const champion = (runsRoot: string) => new LocalWorld(runsRoot, "b", runsRoot).champion(GROUP);
+const registry = (runsRoot: string) => new LocalWorld(runsRoot, "b", runsRoot).packages();
 
 describe("local release: the canary is judged like production, and only a passing model becomes champion", function () {
   this.timeout(180_000);

@@ -168,6 +168,12 @@ const COMMANDS: Record<string, Builder> = {
   ],
 };
 
+/** The call's text members, for messages (a body of megabytes is left out). */
+function summary(input: Record<string, unknown>): string {
+  const texts = Object.entries(input).filter(([, value]) => typeof value === "string" && value.length < 300);
+  return JSON.stringify(Object.fromEntries(texts)).slice(0, 120);
+}
+
 /** The IAM requests a sent command makes, as `principal`; an unknown command is an error to fix here. */
 export function requestsFor(principal: string, sent: SentCommand, stack: StackIam): IamRequest[] {
   const key = `${sent.service}.${sent.operation}`;
@@ -178,7 +184,7 @@ export function requestsFor(principal: string, sent: SentCommand, stack: StackIa
     );
   return build(sent.input as Record<string, string>, stack).map((r) => ({
     principal,
-    because: `${key} ${JSON.stringify(sent.input).slice(0, 120)}`,
+    because: `${key} ${summary(sent.input)}`,
     ...r,
   }));
 }

@@ -1,21 +1,20 @@
-import { listen, readBody } from "./http";
-import { localArn, type LocalWorld } from "./world";
+import { listen, readBody } from "../http";
+import { localArn, type LocalWorld } from "../world";
+import type { LocalAccount } from "./account";
+import { AccessDenied } from "./iam/denial";
+import { requestsFor } from "./iam/sdk-requests";
+import { accessKeyOf } from "./identity";
+import type { SageMakerHosting } from "./sagemaker-hosting";
+import { ServiceError } from "./service-error";
+import { validateInput, validationMessage } from "./validate";
 
 /**
  * A local SageMaker control plane for the calls the controller makes (experiments, endpoint status,
  * model registry), speaking the service's JSON protocol so the real SDK client works unchanged.
+ * Each request is validated against the API model and authorized as its signer before it is served.
  */
 
-class ServiceError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-type Handler = (world: LocalWorld, input: Record<string, unknown>) => unknown;
+type Handler = (world: LocalWorld, input: Record<string, unknown>, hosting: SageMakerHosting) => unknown;
 
 const OPERATIONS: Record<string, Handler> = {
   CreateExperiment: (world, input) => {
@@ -31,23 +30,7 @@ const OPERATIONS: Record<string, Handler> = {
     world.trials.add(name);
     return { TrialArn: localArn("sagemaker", `experiment-trial/${name.toLowerCase()}`) };
   },
-  DescribeEndpoint: (world, input) => {
-    const endpoint = world.endpoints.get(String(input.EndpointName));
-    if (!endpoint)
-      throw new ServiceError(
-        "ValidationException",
-        `Could not find endpoint "${String(input.EndpointName)}".`,
-      );
-    return {
-      EndpointName: endpoint.name,
-      EndpointArn: localArn("sagemaker", `endpoint/${endpoint.name.toLowerCase()}`),
-      EndpointConfigName: endpoint.configName,
-      EndpointStatus: endpoint.status,
-      FailureReason: endpoint.failureReason,
-      CreationTime: Date.now() / 1000,
-      LastModifiedTime: Date.now() / 1000,
-    };
-  },
+  DescribeEndpoint: (_world, input, hosting) => hosting.describeEndpoint(input),
   ListModelPackages: (world, input) => {
     const group = String(input.ModelPackageGroupName);
     const list = world
@@ -87,7 +70,38 @@ const OPERATIONS: Record<string, Handler> = {
   },
 };
 
-export async function startSageMaker(world: LocalWorld) {
+/** Checks who calls and what, then serves: ValidationException, AccessDeniedException, or the answer. */
+function call(
+  services: { world: LocalWorld; account: LocalAccount; hosting: SageMakerHosting },
+  operation: string,
+  input: Record<string, unknown>,
+  authorization: string | undefined,
+) {
+  const { world, account, hosting } = services;
+  const handler = OPERATIONS[operation];
+  if (!handler)
+    throw new ServiceError("UnknownOperationException", `${operation || "(none)"} is not supported locally`);
+  const violations = validateInput("sagemaker", operation, input);
+  if (violations.length > 0) throw new ServiceError("ValidationException", validationMessage(violations));
+  const session = account.sessionOf(accessKeyOf(authorization));
+  if (!session)
+    throw new ServiceError(
+      "UnrecognizedClientException",
+      "The security token included in the request is invalid.",
+    );
+  try {
+    account.authorize(
+      session,
+      requestsFor(session.roleArn, { service: "SageMaker", operation, input }, account.iam),
+    );
+  } catch (error) {
+    if (error instanceof AccessDenied) throw new ServiceError("AccessDeniedException", error.message);
+    throw error;
+  }
+  return handler(world, input, hosting);
+}
+
+export async function startSageMaker(world: LocalWorld, account: LocalAccount, hosting: SageMakerHosting) {
   return listen(async (request, response) => {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.replace(/^SageMaker\./, "");
@@ -96,16 +110,11 @@ export async function startSageMaker(world: LocalWorld) {
       response.end(JSON.stringify(body));
     };
     try {
-      const handler = OPERATIONS[operation];
-      if (!handler)
-        throw new ServiceError(
-          "UnknownOperationException",
-          `${operation || "(none)"} is not supported locally`,
-        );
       const text = (await readBody(request)).toString("utf8");
-      reply(200, handler(world, text ? (JSON.parse(text) as Record<string, unknown>) : {}));
+      const input = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      reply(200, call({ world, account, hosting }, operation, input, request.headers.authorization));
     } catch (error) {
-      const type = error instanceof ServiceError ? error.type : "InternalFailure";
+      const type = error instanceof ServiceError ? error.code : "InternalFailure";
       reply(400, { __type: type, message: error instanceof Error ? error.message : String(error) });
     }
   });
