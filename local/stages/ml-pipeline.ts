@@ -22,7 +22,24 @@ function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): 
   );
 }
 
-async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, definition: object) {
+/**
+ * Every retry without the cloud's wait: locally a service is as ready after 100 ms as after 60 s
+ * (endpoint checks) or 20 s (a throttled call), and a refused call retried by a catch-all rule
+ * would otherwise hold a run for the rule's whole backoff.
+ */
+function retryIntervals(definition: StateMachineDefinition): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(definition.States)
+      .filter(([, state]) => Array.isArray(state.Retry))
+      .map(([name]) => [name, 100]),
+  );
+}
+
+async function execute(
+  ctx: RunContext,
+  handlers: Record<string, TaskHandler>,
+  definition: StateMachineDefinition,
+) {
   const machine = stateMachineFor(definition);
   const execution = machine.run(ctx.input as never, {
     overrides: {
@@ -30,7 +47,7 @@ async function execute(ctx: RunContext, handlers: Record<string, TaskHandler>, d
       // Local CreateEndpoint and DeleteEndpoint return once the endpoint is in service or gone, so the
       // Wait states still run, as in the cloud, but the check that follows them need not be delayed.
       waitTimeOverrides: { WaitForEndpoint: 0, WaitForDeletion: 0 },
-      retryIntervalOverrides: { CheckEndpoint: 100, FindEndpoint: 100, CheckEndpointDeleted: 100 },
+      retryIntervalOverrides: retryIntervals(definition),
     },
   });
   try {
