@@ -1,6 +1,6 @@
 import "./promise-with-resolvers";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { buildRunInput } from "../functions/lib/run-input";
 import { settingsFromEnvironment } from "../functions/pipeline-runner";
@@ -52,9 +52,12 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
   const startedAt = new Date();
   // The run input the deployed pipeline-runner would build, from its environment in the stack.
   const runner = settingsFromEnvironment(account.deployedFunction("mlops-pipeline-runner").environment);
+  // The data set lands under its own name, as an upload would: the run trains on that object and
+  // its lineage names it.
+  const dataKey = `${config.data.stagingPrefix}${basename(dataPath)}`;
   const input = buildRunInput(
     config,
-    { commitId: commit.id, source: trigger.source, alarm: trigger.alarm, startedAt },
+    { commitId: commit.id, source: trigger.source, alarm: trigger.alarm, startedAt, dataKey },
     {
       bucket: runner.bucket,
       configKey: runner.configKey,

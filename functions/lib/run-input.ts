@@ -1,5 +1,6 @@
 import { type MlPipelineConfig } from "../../config/schema";
 import { TUNABLE_HYPERPARAMETERS, TUNING_OBJECTIVES, type TuningConfig } from "../../config/tuning";
+import { metadataValue } from "./model-metadata";
 
 /**
  * The input of one ML pipeline run. Every `$$.Execution.Input` path in the state machine reads from
@@ -84,7 +85,15 @@ export interface RunInput {
   gate: MlPipelineConfig["gate"];
   /** Serverless endpoints do not support network isolation, so a model served by one runs without. */
   model: { name: string; networkIsolation: boolean };
-  registry: { groupName: string; description: string };
+  registry: {
+    groupName: string;
+    description: string;
+    /**
+     * The run's lineage as the model package's CustomerMetadataProperties hold it: each value in
+     * the form SageMaker accepts whatever the data key or alarm name is (see model-metadata.ts).
+     */
+    metadata: { commitId: string; runId: string; dataUri: string; trigger: string; triggerAlarm: string };
+  };
   endpoint: {
     name: string;
     configName: string;
@@ -186,6 +195,13 @@ export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env
     registry: {
       groupName: env.modelPackageGroupName,
       description: `${config.name} from commit ${trigger.commitId} (${trigger.source}${trigger.alarm ? ` on alarm ${trigger.alarm}` : ""}, run ${runId})`,
+      metadata: {
+        commitId: metadataValue(trigger.commitId),
+        runId: metadataValue(runId),
+        dataUri: metadataValue(uri(dataKey)),
+        trigger: metadataValue(trigger.source),
+        triggerAlarm: metadataValue(trigger.alarm ?? "none"),
+      },
     },
     endpoint: {
       name: endpoint.name,

@@ -328,13 +328,15 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
         },
         DriftCheckBaselines: { ModelDataQuality: dataQuality() },
         MetadataProperties: { ...fromInput({ CommitId: "commitId" }), "GeneratedBy.$": "$.training.jobArn" },
+        // Lineage in the form SageMaker's metadata pattern accepts, whatever the data key or alarm
+        // name holds (functions/lib/model-metadata.ts); the raw data key would fail here, after training.
         CustomerMetadataProperties: {
           ...fromInput({
-            commitId: "commitId",
-            runId: "runId",
-            dataUri: "data.rawUri",
-            trigger: "triggerSource",
-            triggerAlarm: "triggerAlarm",
+            commitId: "registry.metadata.commitId",
+            runId: "registry.metadata.runId",
+            dataUri: "registry.metadata.dataUri",
+            trigger: "registry.metadata.trigger",
+            triggerAlarm: "registry.metadata.triggerAlarm",
           }),
           "trainingJob.$": "$.training.jobName",
           "testAuc.$": "States.Format('{}', $.evaluation.testAuc)",

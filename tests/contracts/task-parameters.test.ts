@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as controller from "../../functions/controller";
 import { parseControllerRequest } from "../../functions/lib/controller-requests";
+import { parseMlPipelineConfig } from "../../config/schema";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
 import { offline, ofType } from "../helpers/offline";
@@ -28,7 +29,10 @@ const BRANCHES = [
   { tuning: true, serverless: false },
 ];
 
-function sampleInput(branch = { tuning: false, serverless: true }) {
+/** A branch of the workflow, and optionally the data key the run trains on. */
+type Branch = { tuning: boolean; serverless: boolean; dataKey?: string };
+
+function sampleInput(branch: Branch = { tuning: false, serverless: true }) {
   const config = sampleConfig(branch);
   return buildRunInput(
     config,
@@ -36,6 +40,7 @@ function sampleInput(branch = { tuning: false, serverless: true }) {
       commitId: "0123456789abcdef0123456789abcdef01234567",
       source: "push",
       startedAt: new Date("2026-11-29T10:00:00Z"),
+      dataKey: branch.dataKey,
     },
     {
       bucket: "mlops-staging-0a1b2c3",
@@ -65,7 +70,7 @@ function controllerAccepts(payload: unknown): string | undefined {
   }
 }
 
-const options = (branch?: (typeof BRANCHES)[number]): ContractOptions => ({
+const options = (branch?: Branch): ContractOptions => ({
   executionInput: sampleInput(branch),
   functionErrors: { [CONTROLLER_ARN]: controllerErrors },
   functionPayloads: { [CONTROLLER_ARN]: controllerAccepts },
@@ -132,9 +137,50 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
     }
   });
 
+  describe("worst-case run inputs: data keys and names as long and as odd as the config and S3 allow", () => {
+    /** S3 keys may hold any UTF-8 up to 1,024 bytes; a pipeline variable carries up to 1,000 characters. */
+    const KEYS = [
+      "datasets/churn (copy), 2025.csv",
+      "datasets/données clients – Q1 ✓.csv",
+      "datasets/it's 50% off! [final] {v2} #3 & more.csv",
+      `datasets/${"deep/".repeat(150)}${"x".repeat(230)}.csv`.slice(0, 1000),
+    ];
+    const ALARM = "Drift (prod, churn) – data quality, sévère";
+    const longest = (branch: Branch) => {
+      const doc = JSON.parse(JSON.stringify(sampleConfig(branch))) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      doc.name = "a".repeat(47) + "z";
+      doc.experiment.name = "e".repeat(48);
+      doc.endpoints.test.name = "t".repeat(48);
+      doc.endpoints.prod.name = "p".repeat(48);
+      return parseMlPipelineConfig(doc, "worst case");
+    };
+    for (const branch of BRANCHES)
+      for (const dataKey of KEYS) {
+        it(`${JSON.stringify(branch)}: ${dataKey.slice(0, 48)}${dataKey.length > 48 ? `… (${dataKey.length} characters)` : ""}`, () => {
+          const input = buildRunInput(
+            longest(branch),
+            {
+              commitId: "0123456789abcdef0123456789abcdef01234567",
+              source: "drift",
+              alarm: ALARM,
+              startedAt: new Date("2026-12-31T23:59:59Z"),
+              dataKey,
+            },
+            {
+              bucket: "mlops-staging-bucket-0a1b2c3",
+              configKey: "config/ml-pipeline-config.json",
+              modelPackageGroupName: `${"a".repeat(47)}z-test`,
+              image: "246618743249.dkr.ecr.us-west-2.amazonaws.com/sagemaker-xgboost:1.7-1",
+            },
+          ) as unknown as Record<string, unknown>;
+          assert.deepEqual(checkDefinition(definition(), { ...options(branch), executionInput: input }), []);
+        });
+      }
+  });
+
   describe("catches a planted defect of each kind", () => {
     const TUNING = { tuning: true, serverless: true };
-    const cases: [string, (s: EditableStates) => void, RegExp, (typeof BRANCHES)[number]?][] = [
+    const cases: [string, (s: EditableStates) => void, RegExp, Branch?][] = [
       [
         "an unknown member",
         (s) => (s.Train.Parameters.AlgorithmSpecification.TrainingImages = "x"),
@@ -224,6 +270,14 @@ describe("AWS contract: Task parameters against the AWS API models", function ()
           }),
         /CreateServerlessEndpointConfig: .*ServerlessConfig at 'memorySizeInMB' is 512: Member must have value greater than or equal to 1024/,
         TUNING,
+      ],
+      [
+        "a raw data key in the model's lineage metadata (breaks SageMaker's pattern for odd keys)",
+        (s) =>
+          (s.RegisterModel.Parameters.CustomerMetadataProperties["dataUri.$"] =
+            "$$.Execution.Input.data.rawUri"),
+        /RegisterModel: Parameters\.CustomerMetadataProperties\.dataUri.* is "s3:\/\/.*churn \(copy\)\.csv": Member must satisfy regular expression pattern/,
+        { tuning: false, serverless: true, dataKey: "datasets/churn (copy).csv" },
       ],
       [
         "a controller payload value of the wrong kind",
