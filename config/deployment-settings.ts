@@ -12,7 +12,11 @@ export interface MlDeploymentSettings {
   experiment: MlPipelineConfig["experiment"];
   data: Pick<MlPipelineConfig["data"], "features" | "stagingPrefix" | "fileName">;
   training: Pick<MlPipelineConfig["training"], "imageVersion">;
-  endpoints: MlPipelineConfig["endpoints"];
+  /** The test endpoint's name only: the pipeline deploys it each run from the ML config. */
+  endpoints: {
+    test: Pick<MlPipelineConfig["endpoints"]["test"], "name">;
+    prod: MlPipelineConfig["endpoints"]["prod"];
+  };
   release: MlPipelineConfig["release"];
   retraining: MlPipelineConfig["retraining"];
 }
@@ -27,7 +31,7 @@ export function mlDeploymentSettings(config: MlPipelineConfig): MlDeploymentSett
       fileName: config.data.fileName,
     },
     training: { imageVersion: config.training.imageVersion },
-    endpoints: config.endpoints,
+    endpoints: { test: { name: config.endpoints.test.name }, prod: config.endpoints.prod },
     release: config.release,
     retraining: config.retraining,
   };

@@ -5,6 +5,7 @@ import {
   DescribeEndpointCommand,
   DescribeModelPackageCommand,
   ListModelPackagesCommand,
+  type DescribeEndpointCommandOutput,
   type EndpointStatus,
 } from "@aws-sdk/client-sagemaker";
 import { s3, sagemaker } from "./lib/clients";
@@ -285,6 +286,20 @@ async function describeEndpoint(name: string) {
 const reason = (described: { FailureReason?: string }) =>
   described.FailureReason ?? "no failure reason given";
 
+/**
+ * "You cannot convert your instance-based, real-time endpoint to a serverless endpoint. If you try
+ * to update your real-time endpoint to serverless, you receive a ValidationError message. You can
+ * convert a serverless endpoint to real-time" (SageMaker guide, Serverless Inference, feature
+ * exclusions: https://docs.aws.amazon.com/sagemaker/latest/dg/serverless-endpoints.html).
+ */
+function cannotUpdateTo(
+  described: DescribeEndpointCommandOutput,
+  kind: "instance" | "serverless" | undefined,
+) {
+  const serverlessNow = (described.ProductionVariants ?? []).some((v) => v.CurrentServerlessConfig);
+  return kind === "serverless" && !serverlessNow;
+}
+
 /** How to deploy to an endpoint: create it, update it, or recreate a broken one. */
 export async function findEndpoint(
   request: RequestOf<"findEndpoint">,
@@ -295,6 +310,10 @@ export async function findEndpoint(
   const status = described.EndpointStatus ?? "Unknown";
   switch (endpointKind(status)) {
     case "ready":
+      if (cannotUpdateTo(described, request.kind)) {
+        logger().warn("Replacing an instance endpoint with a serverless one", { endpoint: name });
+        return { exists: true, status, action: "recreate" };
+      }
       return { exists: true, status, action: "update" };
     case "broken":
       logger().warn("Recreating a broken endpoint", { endpoint: name, status, reason: reason(described) });

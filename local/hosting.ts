@@ -82,7 +82,7 @@ export class LocalHosting {
     if (this.loaded.has(model)) return;
     const entry = this.world.models.get(model);
     if (!entry) throw new Error(`model ${model} does not exist`);
-    await this.worker.load(model, this.world.path(entry.artifact));
+    await this.worker.load(model, entry.artifactPath);
     this.loaded.add(model);
   }
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./aws/deployment";
+import { LocalUsageError } from "./run-types";
 
 /**
  * The local stand-in for the AWS state a run touches: objects live under the run directory, models,
@@ -9,6 +10,18 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from "./aws/deployment";
  */
 
 export { LOCAL_ACCOUNT, LOCAL_REGION };
+
+/**
+ * An endpoint as a new run finds it: one its run left creating or updating (Ctrl-C) ended as
+ * SageMaker ends a failed one, Failed if it was being created, in service on its previous
+ * configuration if it was being updated.
+ */
+function settled(endpoint: Endpoint): Endpoint {
+  const failureReason = "its local run ended while the endpoint was changing";
+  if (endpoint.status === "Creating") return { ...endpoint, status: "Failed", failureReason };
+  if (endpoint.status === "Updating") return { ...endpoint, status: "InService", failureReason };
+  return endpoint;
+}
 
 /** An ARN in local mode's account and region (`localArn("sagemaker", "endpoint/x")`). */
 export const localArn = (service: string, resource: string) =>
@@ -23,8 +36,8 @@ export interface Variant {
 export interface EndpointConfig {
   variants: Variant[];
   capture?: { samplingPercent: number; destination: string };
-  /** Serverless variants (ServerlessConfig) rather than instances. */
-  serverless?: boolean;
+  /** The variants' ServerlessConfig, when they are serverless rather than on instances. */
+  serverless?: { MemorySizeInMB: number; MaxConcurrency: number };
   /** The key that encrypts the endpoint's storage (KmsKeyId). */
   kmsKeyId?: string;
 }
@@ -70,26 +83,98 @@ interface RegistryFile {
   packages: ModelPackage[];
 }
 
+export interface Model {
+  artifact: string;
+  /** Where the artifact is on this machine (a later run serves a model from its own run's folder). */
+  artifactPath: string;
+  image: string;
+  executionRoleArn?: string;
+  /** The registered package version the model serves, if any. */
+  version?: number;
+}
+
+/** A map whose every change is written through (SageMaker's hosting outlives a run). */
+class SavedMap<V> extends Map<string, V> {
+  private save?: () => void;
+
+  constructor(entries: [string, V][], save: () => void) {
+    super(entries);
+    this.save = save;
+  }
+
+  override set(key: string, value: V): this {
+    super.set(key, value);
+    this.save?.();
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    const deleted = super.delete(key);
+    this.save?.();
+    return deleted;
+  }
+}
+
+interface HostingFile {
+  models: [string, Model][];
+  endpointConfigs: [string, EndpointConfig][];
+  endpoints: [string, Endpoint][];
+}
+
 export class LocalWorld {
   /** Models by name; `version` when the model serves a registered package. */
-  readonly models = new Map<
-    string,
-    { artifact: string; image: string; executionRoleArn?: string; version?: number }
-  >();
-  readonly endpointConfigs = new Map<string, EndpointConfig>();
-  readonly endpoints = new Map<string, Endpoint>();
+  readonly models: Map<string, Model>;
+  readonly endpointConfigs: Map<string, EndpointConfig>;
+  /**
+   * Endpoints, their configurations and models outlive the run that made them, as in SageMaker: the
+   * next run finds the test endpoint and updates it (kept in the runs folder, beside the registry).
+   */
+  readonly endpoints: Map<string, Endpoint>;
   readonly experiments = new Set<string>();
   readonly trials = new Set<string>();
   private readonly registryPath: string;
+  private readonly hostingPath: string;
 
   constructor(
     /** The run's directory; objects live under `<runDir>/s3/<bucket>/<key>`. */
     readonly runDir: string,
     readonly bucket: string,
-    /** Shared by runs: the model registry file. */
+    /** Shared by runs: the model registry and SageMaker's hosting. */
     registryDir: string,
   ) {
     this.registryPath = join(registryDir, "model-registry.json");
+    this.hostingPath = join(registryDir, "sagemaker-hosting.json");
+    const saved = this.readHosting();
+    const save = () => this.saveHosting();
+    this.models = new SavedMap(saved.models, save);
+    this.endpointConfigs = new SavedMap(saved.endpointConfigs, save);
+    this.endpoints = new SavedMap(
+      saved.endpoints.map(([name, e]) => [name, settled(e)]),
+      save,
+    );
+  }
+
+  private readHosting(): HostingFile {
+    if (!existsSync(this.hostingPath)) return { models: [], endpointConfigs: [], endpoints: [] };
+    try {
+      return JSON.parse(readFileSync(this.hostingPath, "utf8")) as HostingFile;
+    } catch (error) {
+      throw new LocalUsageError(
+        `${this.hostingPath} is not readable (${(error as Error).message}); it holds local SageMaker's endpoints between runs: delete it to start with none`,
+        { cause: error },
+      );
+    }
+  }
+
+  private saveHosting(): void {
+    const hosting: HostingFile = {
+      models: [...this.models],
+      endpointConfigs: [...this.endpointConfigs],
+      endpoints: [...this.endpoints],
+    };
+    mkdirSync(dirname(this.hostingPath), { recursive: true });
+    writeFileSync(`${this.hostingPath}.${process.pid}.tmp`, JSON.stringify(hosting));
+    renameSync(`${this.hostingPath}.${process.pid}.tmp`, this.hostingPath);
   }
 
   /** `s3://bucket/key` → the local file that holds that object; an absolute path is kept as it is. */

@@ -42,7 +42,12 @@ export function controllerRequestSchema() {
       gate: gateSchema(),
       modelPackageGroupName: text,
     }),
-    z.strictObject({ action: z.literal("findEndpoint"), endpointName: text }),
+    z.strictObject({
+      action: z.literal("findEndpoint"),
+      endpointName: text,
+      /** What the new configuration runs on; an execution of an older definition sends none. */
+      kind: z.enum(["instance", "serverless"]).optional(),
+    }),
     z.strictObject({ action: z.literal("checkEndpoint"), endpointName: text, expectedConfigName: text }),
     z.strictObject({ action: z.literal("checkEndpointDeleted"), endpointName: text }),
   ]);

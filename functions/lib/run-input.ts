@@ -96,6 +96,8 @@ export interface RunInput {
   };
   endpoint: {
     name: string;
+    /** What the new configuration runs on: SageMaker cannot update an instance endpoint to serverless. */
+    kind: "instance" | "serverless";
     configName: string;
     instanceType: string;
     initialInstanceCount: number;
@@ -205,6 +207,7 @@ export function buildRunInput(config: MlPipelineConfig, trigger: RunTrigger, env
     },
     endpoint: {
       name: endpoint.name,
+      kind: endpoint.serverless ? "serverless" : "instance",
       configName: resourceName(endpoint.name, runId),
       instanceType: endpoint.instanceType,
       initialInstanceCount: endpoint.initialInstanceCount,

@@ -392,17 +392,22 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
         },
       ],
     }),
-    FindEndpoint: controller("findEndpoint", fromInput({ endpointName: "endpoint.name" }), {
-      Comment: "create, update, or recreate a Failed endpoint; wait while one is busy",
-      ResultSelector: { "action.$": "$.Payload.action", "status.$": "$.Payload.status" },
-      ResultPath: "$.existingEndpoint",
-      Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
-      Catch: [
-        catchTo("EndpointDeploymentTimedOut", ["EndpointPending"]),
-        catchTo("EndpointDeploymentFailed"),
-      ],
-      Next: "EndpointAction",
-    }),
+    FindEndpoint: controller(
+      "findEndpoint",
+      fromInput({ endpointName: "endpoint.name", kind: "endpoint.kind" }),
+      {
+        Comment:
+          "create, update, or recreate a Failed endpoint or one SageMaker cannot update to this kind; wait while one is busy",
+        ResultSelector: { "action.$": "$.Payload.action", "status.$": "$.Payload.status" },
+        ResultPath: "$.existingEndpoint",
+        Retry: [waitWhilePending(), retryTransient(LAMBDA_TRANSIENT)],
+        Catch: [
+          catchTo("EndpointDeploymentTimedOut", ["EndpointPending"]),
+          catchTo("EndpointDeploymentFailed"),
+        ],
+        Next: "EndpointAction",
+      },
+    ),
     EndpointAction: {
       Type: "Choice",
       Choices: [

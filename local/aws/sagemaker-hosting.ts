@@ -47,6 +47,7 @@ export class SageMakerHosting {
     const container = input.PrimaryContainer as Input;
     this.world.models.set(name, {
       artifact: String(container.ModelDataUrl),
+      artifactPath: this.world.path(String(container.ModelDataUrl)),
       image: String(container.Image),
       executionRoleArn: String(input.ExecutionRoleArn),
     });
@@ -74,7 +75,8 @@ export class SageMakerHosting {
             destination: String(capture.DestinationS3Uri),
           }
         : undefined,
-      serverless: variants.some((v) => v.ServerlessConfig !== undefined),
+      serverless: variants.find((v) => v.ServerlessConfig !== undefined)
+        ?.ServerlessConfig as EndpointConfig["serverless"],
       kmsKeyId: typeof input.KmsKeyId === "string" ? input.KmsKeyId : undefined,
     });
     return { EndpointConfigArn: this.arn("endpoint-config", name) };
@@ -138,10 +140,18 @@ export class SageMakerHosting {
     const name = String(input.EndpointName);
     const endpoint = this.world.endpoints.get(name);
     if (!endpoint) throw this.notFound("endpoint", "endpoint", name);
+    const config = this.world.endpointConfigs.get(endpoint.configName);
     return {
       EndpointName: endpoint.name,
       EndpointArn: this.arn("endpoint", endpoint.name),
       EndpointConfigName: endpoint.configName,
+      ProductionVariants: (config?.variants ?? []).map((v) => ({
+        VariantName: v.name,
+        CurrentWeight: v.weight,
+        ...(config?.serverless
+          ? { CurrentServerlessConfig: config.serverless }
+          : { CurrentInstanceCount: 1 }),
+      })),
       EndpointStatus: endpoint.status,
       FailureReason: endpoint.failureReason,
       CreationTime: Date.now() / 1000,

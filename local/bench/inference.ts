@@ -97,7 +97,7 @@ export async function inferenceBench(modelArtifact: string, rounds: number): Pro
   // The test stack's microservice, as its role, in front of its endpoint serving the bench model.
   const config = loadMlPipelineConfig(ML_CONFIG_PATH);
   const account = new LocalAccount(await localDeployment(config, ML_CONFIG_PATH));
-  world.models.set("bench", { artifact: modelArtifact, image: "local" });
+  world.models.set("bench", { artifact: modelArtifact, artifactPath: modelArtifact, image: "local" });
   world.endpointConfigs.set("bench", { variants: [{ name: "AllTraffic", model: "bench", weight: 1 }] });
   const hosting = new LocalHosting(world);
   useLocalServices({ runtime: inProcessRuntime(hosting, account) });

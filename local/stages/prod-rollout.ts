@@ -18,7 +18,8 @@ const PRIMARY = "Primary";
 function servedModel(ctx: RunContext, pkg: ModelPackage): string {
   const name = `${ctx.config.endpoints.prod.name}-v${pkg.version}`;
   ctx.world.models.set(name, {
-    artifact: pkg.modelDataPath,
+    artifact: pkg.modelDataUrl,
+    artifactPath: pkg.modelDataPath,
     image: ctx.input.training.image,
     version: pkg.version,
   });

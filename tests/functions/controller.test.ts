@@ -229,6 +229,29 @@ describe("controller", () => {
       });
     });
 
+    it("findEndpoint: an instance endpoint going serverless is recreated (SageMaker refuses that update); the reverse is updated", async () => {
+      const instance = { VariantName: "AllTraffic", CurrentInstanceCount: 1 };
+      const serverless = {
+        VariantName: "AllTraffic",
+        CurrentServerlessConfig: { MemorySizeInMB: 2048, MaxConcurrency: 5 },
+      };
+      const find = (variant: object, kind: string) => {
+        sagemaker
+          .on(DescribeEndpointCommand)
+          .resolves({ EndpointStatus: "InService", ProductionVariants: [variant] } as never);
+        return handler({ action: "findEndpoint", endpointName: "e", kind });
+      };
+      assert.equal(((await find(instance, "serverless")) as { action: string }).action, "recreate");
+      assert.equal(((await find(serverless, "instance")) as { action: string }).action, "update");
+      assert.equal(((await find(serverless, "serverless")) as { action: string }).action, "update");
+      assert.equal(((await find(instance, "instance")) as { action: string }).action, "update");
+      await rejects(
+        handler({ action: "findEndpoint", endpointName: "e", kind: "gpu" }),
+        "BadRequest",
+        /kind/,
+      );
+    });
+
     it("findEndpoint: a Failed, rolled-back-failed or out-of-service endpoint is recreated", async () => {
       for (const status of ["Failed", "UpdateRollbackFailed", "OutOfService"]) {
         sagemaker.on(DescribeEndpointCommand).resolves({ EndpointStatus: status } as never);

@@ -85,7 +85,11 @@ describe("local endpoint predictions", function () {
     const expected = direct.stdout.trim().split("\n").map(Number);
 
     const world = new LocalWorld(dir, "bucket", dir);
-    world.models.set("m", { artifact: join(dir, "model", "model.tar.gz"), image: "local" });
+    world.models.set("m", {
+      artifact: join(dir, "model", "model.tar.gz"),
+      artifactPath: join(dir, "model", "model.tar.gz"),
+      image: "local",
+    });
     world.endpointConfigs.set("c", { variants: [{ name: "AllTraffic", model: "m", weight: 1 }] });
     const hosting = new LocalHosting(world);
     // The endpoint the test stack's microservice calls, called with that function's role.
