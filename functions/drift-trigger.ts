@@ -66,23 +66,34 @@ const alarmChange = () =>
     state: z.object({ value: z.string(), timestamp: z.string().optional() }),
   });
 
-/** The ledger: when each recent drift run started. A missing ledger means none. */
+/**
+ * The ledger: when each recent drift run started; none before the first drift run. Whether it
+ * exists is asked with a listing of its key: S3 answers a GetObject of a missing key with 404 only
+ * to a caller that may list the bucket, and 403 AccessDenied to any other (GetObject, Permissions:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html), and this role may list only
+ * the data prefix and the ledger's own key.
+ */
 async function readLedger(settings: DriftTriggerSettings): Promise<Date[]> {
+  const listed = await s3().send(
+    new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: settings.ledgerKey, MaxKeys: 1 }),
+  );
+  if (!listed.Contents?.some((object) => object.Key === settings.ledgerKey)) return [];
+  const object = await s3().send(new GetObjectCommand({ Bucket: settings.bucket, Key: settings.ledgerKey }));
+  const parsed = z
+    .object({ runs: z.array(z.object({ startedAt: z.iso.datetime() })) })
+    .safeParse(safeJson((await object.Body?.transformToString("utf-8")) ?? "{}"));
+  if (!parsed.success) {
+    logger().warn("Drift ledger unreadable; counting no earlier runs", { key: settings.ledgerKey });
+    return [];
+  }
+  return parsed.data.runs.map((run) => new Date(run.startedAt));
+}
+
+function safeJson(text: string): unknown {
   try {
-    const object = await s3().send(
-      new GetObjectCommand({ Bucket: settings.bucket, Key: settings.ledgerKey }),
-    );
-    const parsed = z
-      .object({ runs: z.array(z.object({ startedAt: z.iso.datetime() })) })
-      .safeParse(JSON.parse((await object.Body?.transformToString("utf-8")) ?? "{}"));
-    if (!parsed.success) {
-      logger().warn("Drift ledger unreadable; counting no earlier runs", { key: settings.ledgerKey });
-      return [];
-    }
-    return parsed.data.runs.map((run) => new Date(run.startedAt));
-  } catch (error) {
-    if ((error as { name?: string }).name === "NoSuchKey") return [];
-    throw error;
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 

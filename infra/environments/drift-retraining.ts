@@ -120,6 +120,14 @@ export class DriftRetraining extends pulumi.ComponentResource {
             Resource: bucketArn,
             Condition: { StringLike: { "s3:prefix": [`${args.dataPrefix}*`] } },
           },
+          // The trigger lists the ledger's key before reading it: S3 answers a missing key 403, not
+          // 404, to a caller that may not list (functions/drift-trigger.ts, readLedger).
+          {
+            Sid: "FindLedger",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            Condition: { StringEquals: { "s3:prefix": DRIFT_LEDGER_KEY } },
+          },
           {
             Sid: "ReadLedger",
             Action: "s3:GetObject",

@@ -39,6 +39,15 @@ export const BEHAVIOURS = {
     quote:
       'Most access denied error messages appear in the format User user-arn is not authorized to perform action on "resource-arn" because context',
   },
+  codePipelineVariables: {
+    service: "codepipeline",
+    rule: "StartPipelineExecution overrides the variables a V2 pipeline declares (1-50, names [A-Za-z0-9@\\-_]+, values 1-1,000 characters); the rest take their declared defaults",
+    source: "https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_StartPipelineExecution.html",
+    quote:
+      "A list that overrides pipeline variables for a pipeline execution that's being started. Variable names must match [A-Za-z0-9@\\-_]+, and the values can be anything except an empty string.",
+    observed:
+      "Pipeline-level variables are V2-only (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipeline-types-planning.html); AWS documents no message for an undeclared variable or a V1 pipeline, so the stand-in's wording is its own",
+  },
 } as const satisfies Record<string, Behaviour>;
 
 export type BehaviourId = keyof typeof BEHAVIOURS;

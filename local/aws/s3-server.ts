@@ -52,20 +52,32 @@ function existingObject(account: LocalAccount, call: Call): Buffer {
   throw new S3Error("NoSuchKey", "The specified key does not exist.", S3_MISSING_KEY.withList);
 }
 
+/** A page of keys under the prefix, in order, after the continuation token's key. */
 function list(call: Call): string {
   const prefix = String(call.input.Prefix ?? "");
+  const maxKeys = Number(call.input.MaxKeys ?? 1000);
+  const after = call.input.ContinuationToken
+    ? Buffer.from(String(call.input.ContinuationToken), "base64url").toString("utf8")
+    : "";
   const bucketDir = join(call.root, call.bucket);
-  const keys = filesUnder(bucketDir)
-    .map((f) => relative(bucketDir, f).split(sep).join("/"))
-    .filter((k) => k.startsWith(prefix))
-    .sort();
+  const matching = existsSync(bucketDir)
+    ? filesUnder(bucketDir)
+        .map((f) => relative(bucketDir, f).split(sep).join("/"))
+        .filter((k) => k.startsWith(prefix) && k > after)
+        .sort()
+    : [];
+  const keys = matching.slice(0, maxKeys);
+  const truncated = matching.length > keys.length;
+  const next = truncated
+    ? `<NextContinuationToken>${Buffer.from(keys[keys.length - 1]).toString("base64url")}</NextContinuationToken>`
+    : "";
   const contents = keys
     .map((k) => {
       const stats = statSync(join(bucketDir, k));
       return `<Contents><Key>${xml(k)}</Key><LastModified>${stats.mtime.toISOString()}</LastModified><Size>${stats.size}</Size></Contents>`;
     })
     .join("");
-  return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xml(call.bucket)}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${contents}</ListBucketResult>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xml(call.bucket)}</Name><Prefix>${xml(prefix)}</Prefix><KeyCount>${keys.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`;
 }
 
 type Answer = { status: number; body?: string | Buffer; headers?: Record<string, string | number> };

@@ -64,7 +64,27 @@ describe("drift trigger", () => {
         { Key: "datasets/notes.txt", Size: 10, LastModified: new Date("2026-11-29T01:00:00Z") },
       ],
     });
+    s3.on(ListObjectsV2Command, { Prefix: "drift/ledger.json" }).resolves({ Contents: [] });
     s3.on(PutObjectCommand).resolves({});
+  });
+
+  /** A ledger in the bucket: its key is listed, and reading it gives these runs. */
+  const withLedger = (...startedAt: string[]) => {
+    s3.on(ListObjectsV2Command, { Prefix: "drift/ledger.json" }).resolves({
+      Contents: [{ Key: "drift/ledger.json" }],
+    });
+    s3.on(GetObjectCommand).resolves(ledger(...startedAt) as never);
+  };
+
+  it("a first drift run (no ledger yet) looks for the ledger by listing its key, never reading a missing one", async () => {
+    await retrainOnDrift(alarm(), settings, NOW);
+    const lookups = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix);
+    assert.ok(lookups.includes("drift/ledger.json"));
+    assert.equal(
+      s3.commandCalls(GetObjectCommand).length,
+      0,
+      "GetObject of a missing key is 403 to this role",
+    );
   });
 
   it("starts the pipeline with trigger drift, the alarm and the newest data set, and records the run", async () => {
@@ -88,7 +108,7 @@ describe("drift trigger", () => {
   });
 
   it("does not start a second run within the cooldown, and says when the next may start", async () => {
-    s3.on(GetObjectCommand).resolves(ledger(hoursAgo(2)) as never);
+    withLedger(hoursAgo(2));
     const outcome = await retrainOnDrift(alarm(), settings, NOW);
     assert.equal(outcome.decision, "ignored");
     assert.match(
@@ -99,10 +119,10 @@ describe("drift trigger", () => {
   });
 
   it("stops at the daily cap, and forgets runs older than a day", async () => {
-    s3.on(GetObjectCommand).resolves(ledger(hoursAgo(20), hoursAgo(8)) as never);
+    withLedger(hoursAgo(20), hoursAgo(8));
     const capped = await retrainOnDrift(alarm(), settings, NOW);
     assert.match((capped as { reason: string }).reason, /^daily cap: 2 drift runs in the last 24 hours/);
-    s3.on(GetObjectCommand).resolves(ledger(hoursAgo(30), hoursAgo(8)) as never);
+    withLedger(hoursAgo(30), hoursAgo(8));
     const started = await retrainOnDrift(alarm(), settings, NOW);
     assert.equal(started.decision, "started");
     const runs = JSON.parse(String(s3.commandCalls(PutObjectCommand)[0].args[0].input.Body)).runs;
