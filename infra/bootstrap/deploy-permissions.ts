@@ -290,9 +290,14 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
   },
 };
 
-/** Reading the approved package in the pipeline account's registry, to create the model from it. */
+/**
+ * Creating the prod model from the approved package in the pipeline account's registry: the
+ * provider reads the package, and CreateModel with another account's package is authorized as
+ * sagemaker:CreateModel on that package (the group's policy must allow it too; see
+ * infra/ml/ml-pipeline.ts, shareModelsWithProd).
+ */
 export const READ_APPROVED_PACKAGE: DeployGrant = {
-  actions: ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup"],
+  actions: ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:CreateModel"],
   resources: (s) => [
     `arn:${s.partition}:sagemaker:${s.region}:${s.pipelineAccount}:model-package/*`,
     `arn:${s.partition}:sagemaker:${s.region}:${s.pipelineAccount}:model-package-group/*`,

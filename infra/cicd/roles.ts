@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { arn, type AwsContext } from "../shared/aws-context";
+import { arn, modelGroupArns, type AwsContext } from "../shared/aws-context";
 import { kmsUseVia, logWriting, type Statement } from "../shared/iam";
 
 /** Permission sets of the backbone's roles, each scoped to the exact resources it touches. */
@@ -47,7 +47,7 @@ export function recordReleases(ctx: AwsContext, modelPackageGroupName: pulumi.In
   return {
     Sid: "RecordReleasesInRegistry",
     Action: "sagemaker:UpdateModelPackage",
-    Resource: pulumi.interpolate`arn:${ctx.partition}:sagemaker:${ctx.region}:${ctx.accountId}:model-package/${pulumi.output(modelPackageGroupName).apply((g) => g.toLowerCase())}/*`,
+    Resource: modelGroupArns(ctx, modelPackageGroupName).packages,
   };
 }
 

@@ -7,7 +7,7 @@ import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { handler as controllerHandler } from "../../functions/controller";
 import { handler as runnerHandler } from "../../functions/pipeline-runner";
 import { tuningJobPrefix } from "../../functions/lib/run-input";
-import { arn, type AwsContext } from "../shared/aws-context";
+import { arn, modelGroupArns, type AwsContext } from "../shared/aws-context";
 import { policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction, functionName } from "../shared/lambda";
 import { logGroup } from "../shared/log-group";
@@ -313,9 +313,12 @@ export class MlPipeline extends pulumi.ComponentResource {
 }
 
 /**
- * The prod account's deployment and SageMaker roles may see the group and its packages, to create a
- * model from an approved one; nothing else (no registering, approving or deleting).
- * https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram-discover.html
+ * The prod account's deployment and SageMaker roles may see the group and its packages and create a
+ * model from an approved one; nothing else (no registering, approving or deleting). CreateModel with
+ * a package of another account is authorized as sagemaker:CreateModel on that package, by the
+ * group's policy as well as the caller's ("Deploy a Model Version from a Different Account":
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-deploy-xaccount.html, whose group
+ * policy grants sagemaker:CreateModel on model-package/<group>/*).
  */
 function shareModelsWithProd(
   name: string,
@@ -324,7 +327,7 @@ function shareModelsWithProd(
   ctx: AwsContext,
   parent: pulumi.Resource,
 ): aws.sagemaker.ModelPackageGroupPolicy {
-  const packages = pulumi.interpolate`${arn(ctx, "sagemaker", "model-package/")}${group.modelPackageGroupName}/*`;
+  const packages = modelGroupArns(ctx, group.modelPackageGroupName).packages;
   return new aws.sagemaker.ModelPackageGroupPolicy(
     `${name}-prod-access`,
     {
@@ -340,8 +343,11 @@ function shareModelsWithProd(
               "sagemaker:DescribeModelPackageGroup",
               "sagemaker:DescribeModelPackage",
               "sagemaker:ListModelPackages",
+              "sagemaker:CreateModel",
             ],
-            Resource: [group.arn, packages],
+            Resource: pulumi
+              .all([group.arn, packages])
+              .apply(([groupArn, versions]) => [groupArn, ...versions]),
           },
         ),
       ]),

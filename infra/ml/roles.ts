@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { arn, type AwsContext } from "../shared/aws-context";
+import { arn, modelGroupArns, type AwsContext } from "../shared/aws-context";
 import { kmsUseVia, passRole, stateMachineKeyUse, type Statement } from "../shared/iam";
 import { sageMakerJobTelemetry } from "../shared/sagemaker-access";
 
@@ -25,6 +25,12 @@ export interface MlNames {
 const sm = (names: MlNames, resource: string) => arn(names.ctx, "sagemaker", resource);
 const objects = (names: MlNames, ...prefixes: string[]) =>
   prefixes.map((p) => pulumi.interpolate`${names.bucketArn}/${p}*`);
+
+/** The model group and its packages, by its name as written and lowercased (see modelGroupArns). */
+function modelGroupResources(names: MlNames) {
+  const { group, packages } = modelGroupArns(names.ctx, names.modelPackageGroupName);
+  return pulumi.all([packages, group]).apply(([versions, groups]) => [...versions, ...groups]);
+}
 
 function listUnder(names: MlNames, prefixes: string[]): Statement {
   return {
@@ -84,10 +90,7 @@ export function stateMachineStatements(names: MlNames, sageMakerRoleArn: pulumi.
     {
       Sid: "RegisterModels",
       Action: ["sagemaker:CreateModelPackage", "sagemaker:AddTags"],
-      Resource: [
-        sm(names, `model-package/${names.modelPackageGroupName.toLowerCase()}/*`),
-        sm(names, `model-package-group/${names.modelPackageGroupName.toLowerCase()}`),
-      ],
+      Resource: modelGroupResources(names),
     },
     {
       Sid: "DeployTestEndpoint",
@@ -249,7 +252,7 @@ export function controllerStatements(names: MlNames): Statement[] {
     {
       Sid: "ReadProductionModel",
       Action: "sagemaker:DescribeModelPackage",
-      Resource: sm(names, `model-package/${names.modelPackageGroupName.toLowerCase()}/*`),
+      Resource: modelGroupArns(names.ctx, names.modelPackageGroupName).packages,
     },
     // ListModelPackages has no resource-level permissions; the group is named in the request.
     { Sid: "FindProductionModel", Action: "sagemaker:ListModelPackages", Resource: "*" },

@@ -28,3 +28,19 @@ export function awsContext(region: string, provider?: aws.Provider): AwsContext 
 export function arn(ctx: AwsContext, service: string, resource: pulumi.Input<string>, region = ctx.region) {
   return pulumi.interpolate`arn:${ctx.partition}:${service}:${region}:${ctx.accountId}:${resource}`;
 }
+
+/**
+ * ARN patterns of a model group and its package versions, with the group's name as written and in
+ * lower case. SageMaker's examples show package ARNs lowercased (Model Registry, "View lineage";
+ * this project's registry answers so), while an AccessDenied seen on AWS named a package in the
+ * case its group was created with (aws-samples/ml-edge-getting-started#18): a policy names both, so
+ * a group whose name has capitals is reached either way. For a lowercase name they are one.
+ */
+export function modelGroupArns(ctx: AwsContext, groupName: pulumi.Input<string>) {
+  const both = (make: (name: string) => pulumi.Input<string>) =>
+    pulumi.output(groupName).apply((name) => pulumi.all([...new Set([name, name.toLowerCase()])].map(make)));
+  return {
+    group: both((name) => arn(ctx, "sagemaker", `model-package-group/${name}`)),
+    packages: both((name) => arn(ctx, "sagemaker", `model-package/${name}/*`)),
+  };
+}

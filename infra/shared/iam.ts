@@ -12,7 +12,7 @@ export interface Statement {
   Effect?: "Allow" | "Deny";
   Action: string | string[];
   /** Required in identity policies; absent in trust policies. */
-  Resource?: Inputs<string>;
+  Resource?: Inputs<string> | pulumi.Output<string[]>;
   Principal?: pulumi.Input<Record<string, Inputs<string>>> | "*";
   Condition?: pulumi.Input<Record<string, Record<string, Inputs<string>>>>;
 }

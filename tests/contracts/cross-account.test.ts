@@ -10,6 +10,7 @@ import {
 import { offline } from "../helpers/offline";
 import {
   authorize,
+  decide,
   denied,
   type IamRequest,
   type Policies,
@@ -107,10 +108,43 @@ describe("AWS contract: production in its own account (IAM evaluator, cross-acco
         prodAccount.deployRoleArn,
         "sagemaker:DescribeModelPackage",
         modelPackage,
-        "CreateModel from the package",
+        "CreateModel from the package: the provider reads it",
       ),
     ];
     assert.deepEqual(await denied(requests, policiesFor), []);
+  });
+
+  it("the deploy role creates the prod model from the approved package, allowed by both accounts' policies", () => {
+    // CreateModel with another account's package is authorized on the package: the guide's group
+    // policy grants sagemaker:CreateModel on model-package/<group>/* ("Deploy a Model Version from a
+    // Different Account"), though the Service Authorization Reference lists only `model` for
+    // CreateModel, so the evaluator's catalogue check is skipped for this one decision.
+    const create = request(
+      prodAccount.deployRoleArn,
+      "sagemaker:CreateModel",
+      modelPackage,
+      "CreateModel from the package",
+    );
+    assert.equal(decide(create, policiesFor(create)), "Allowed");
+    const group = policiesFor(create).resource as PolicyDocument;
+    const withoutCreate = {
+      ...group,
+      Statement: (group.Statement as Record<string, unknown>[]).map((s) => ({
+        ...s,
+        Action: (s.Action as string[]).filter((a) => a !== "sagemaker:CreateModel"),
+      })),
+    };
+    assert.notEqual(
+      decide(create, { ...policiesFor(create), resource: withoutCreate }),
+      "Allowed",
+      "planted: a group policy without CreateModel (the defect) refuses it",
+    );
+    const identityWithout = { identity: [{ Statement: [] }], resource: group };
+    assert.notEqual(
+      decide(create, identityWithout),
+      "Allowed",
+      "the deploy role's own policy must allow it too",
+    );
   });
 
   it("and nothing beyond: no training data, no direct key use, no encryption, no registry changes", async () => {

@@ -35,7 +35,7 @@ describe("Production in its own account", function () {
       run = await offline({ stack: "test", config: MULTI_ACCOUNT });
     });
 
-    it("the model package group lets the prod roles describe and list its packages, nothing more", () => {
+    it("the model package group lets the prod roles describe and list its packages and create models from them, nothing more", () => {
       const policy = one(run, "aws:sagemaker/modelPackageGroupPolicy:ModelPackageGroupPolicy").inputs;
       const grant = statement(policy.resourcePolicy, "ProdAccountDeploysApprovedModels");
       assert.deepEqual(grant.Principal, { AWS: `arn:aws:iam::${PROD_ACCOUNT}:root` });
@@ -43,6 +43,7 @@ describe("Production in its own account", function () {
         "sagemaker:DescribeModelPackageGroup",
         "sagemaker:DescribeModelPackage",
         "sagemaker:ListModelPackages",
+        "sagemaker:CreateModel",
       ]);
       assert.deepEqual(grant.Condition, { ArnEquals: { "aws:PrincipalArn": prodRoles } });
     });
