@@ -285,6 +285,12 @@ const prodStack = z.strictObject({
     .describe(
       "blue/green traffic shifting of the prod endpoint; the ML config's release section says what rolls it back",
     ),
+  manageApiGatewayAccount: z
+    .boolean()
+    .optional()
+    .describe(
+      "this stack sets API Gateway's account-wide CloudWatch role (default: when production has its own account, where no other stack does)",
+    ),
   apiCanaryPercent: z
     .number()
     .min(0)

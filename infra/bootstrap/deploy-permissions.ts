@@ -22,6 +22,8 @@ export interface DeployGrant {
   readonly resources: (scope: DeployScope) => string[];
   /** Actions IAM authorizes on no resource at all (creating a key, listing): granted on `*`. */
   readonly unscoped?: readonly string[];
+  /** A condition the scoped actions are granted under. */
+  readonly condition?: (scope: DeployScope) => Record<string, Record<string, string | string[]>>;
 }
 
 const inAccount = (service: string, resource: string) => (s: DeployScope) => [
@@ -68,10 +70,25 @@ const BUCKET: DeployGrant = {
 const API_GATEWAY: DeployGrant = {
   actions: ["apigateway:GET", "apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
   resources: (s) =>
-    ["/restapis", "/restapis/*", "/apikeys", "/apikeys/*", "/usageplans", "/usageplans/*", "/tags/*"].map(
-      (path) => `arn:${s.partition}:apigateway:${s.region}::${path}`,
-    ),
+    [
+      "/restapis",
+      "/restapis/*",
+      "/apikeys",
+      "/apikeys/*",
+      "/usageplans",
+      "/usageplans/*",
+      "/tags/*",
+      // The account's CloudWatch Logs role, which the prod API's logging needs (apigateway/account).
+      "/account",
+    ].map((path) => `arn:${s.partition}:apigateway:${s.region}::${path}`),
 };
+
+/**
+ * SageMaker authorizes tags sent with a Create call as sagemaker:AddTags on the new resource, and the
+ * provider lists them after every create, read and update and changes them with AddTags and
+ * DeleteTags (provider-calls/sagemaker.ts).
+ */
+const SAGEMAKER_TAGS = ["sagemaker:AddTags", "sagemaker:ListTags", "sagemaker:DeleteTags"];
 
 /** By the provider's resource type token. */
 /** Dead-letter queues of production's rules (the drift alarm's forwarding). */
@@ -140,7 +157,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": BUCKET,
   "aws:s3/bucketVersioning:BucketVersioning": BUCKET,
   "aws:sagemaker/model:Model": {
-    actions: ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:DeleteModel"],
+    actions: ["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:DeleteModel", ...SAGEMAKER_TAGS],
     resources: inAccount("sagemaker", "model/*"),
   },
   "aws:sagemaker/endpointConfiguration:EndpointConfiguration": {
@@ -148,6 +165,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "sagemaker:CreateEndpointConfig",
       "sagemaker:DescribeEndpointConfig",
       "sagemaker:DeleteEndpointConfig",
+      ...SAGEMAKER_TAGS,
     ],
     resources: inAccount("sagemaker", "endpoint-config/*"),
   },
@@ -157,6 +175,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "sagemaker:DescribeEndpoint",
       "sagemaker:UpdateEndpoint",
       "sagemaker:DeleteEndpoint",
+      ...SAGEMAKER_TAGS,
     ],
     resources: (s) => [
       ...inAccount("sagemaker", "endpoint/*")(s),
@@ -168,6 +187,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "sagemaker:CreateDataQualityJobDefinition",
       "sagemaker:DescribeDataQualityJobDefinition",
       "sagemaker:DeleteDataQualityJobDefinition",
+      ...SAGEMAKER_TAGS,
     ],
     resources: inAccount("sagemaker", "data-quality-job-definition/*"),
   },
@@ -177,6 +197,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "sagemaker:DescribeMonitoringSchedule",
       "sagemaker:UpdateMonitoringSchedule",
       "sagemaker:DeleteMonitoringSchedule",
+      ...SAGEMAKER_TAGS,
     ],
     resources: inAccount("sagemaker", "monitoring-schedule/*"),
   },
@@ -197,6 +218,9 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "lambda:UntagResource",
       "lambda:ListTags",
     ],
+    // A function in a VPC: "your user needs ec2:DescribeSecurityGroups, ec2:DescribeSubnets,
+    // ec2:DescribeVpcs" (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+    unscoped: ["ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs"],
     resources: (s) => inAccount("lambda", `function:${s.prefix}-*`)(s),
   },
   "aws:lambda/permission:Permission": {
@@ -266,6 +290,7 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
     ],
     resources: (s) => inAccount("sns", `${s.prefix}-*`)(s),
   },
+  "aws:apigateway/account:Account": API_GATEWAY,
   "aws:apigateway/apiKey:ApiKey": API_GATEWAY,
   "aws:apigateway/deployment:Deployment": API_GATEWAY,
   "aws:apigateway/integration:Integration": API_GATEWAY,
@@ -284,7 +309,12 @@ export const DEPLOY_PERMISSIONS: Record<string, DeployGrant> = {
       "ec2:CreateTags",
       "ec2:DeleteTags",
     ],
-    unscoped: ["ec2:DescribeVpcEndpoints", "ec2:DescribeVpcEndpointServices", "ec2:DescribePrefixLists"],
+    unscoped: [
+      "ec2:DescribeVpcEndpoints",
+      "ec2:DescribeVpcEndpointServices",
+      "ec2:DescribePrefixLists",
+      "ec2:DescribeNetworkInterfaces",
+    ],
     // Creating an endpoint is authorized on the endpoint, the VPC, its subnets and security groups.
     resources: inAccount("ec2", "*"),
   },
@@ -304,5 +334,29 @@ export const READ_APPROVED_PACKAGE: DeployGrant = {
   ],
 };
 
+/**
+ * The project key, used by Lambda and SageMaker for the caller: Lambda creates a grant and encrypts
+ * with a function's customer managed key ("kms:CreateGrant, kms:Encrypt – To configure a customer
+ * managed key on a function",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html), and the
+ * provider's read decrypts the environment GetFunction returns; SageMaker creates a grant for an
+ * endpoint's volumes as the caller of CreateEndpoint and UpdateEndpoint (CreateEndpointConfig,
+ * KmsKeyId). Only through those two services.
+ */
+export const SERVICE_KEY_USE: DeployGrant = {
+  actions: ["kms:CreateGrant", "kms:Encrypt", "kms:Decrypt"],
+  resources: inAccount("kms", "key/*"),
+  condition: (s) => ({
+    StringEquals: {
+      "kms:ViaService": [`lambda.${s.region}.amazonaws.com`, `sagemaker.${s.region}.amazonaws.com`],
+    },
+  }),
+};
+
 /** Services the deployment role may hand this project's roles to. */
-export const PASSED_TO = ["sagemaker.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com"] as const;
+export const PASSED_TO = [
+  "sagemaker.amazonaws.com",
+  "lambda.amazonaws.com",
+  "events.amazonaws.com",
+  "apigateway.amazonaws.com",
+] as const;

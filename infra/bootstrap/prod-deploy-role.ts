@@ -1,5 +1,11 @@
 import type { ProdAccount } from "../shared/cross-account";
-import { DEPLOY_PERMISSIONS, PASSED_TO, READ_APPROVED_PACKAGE, type DeployScope } from "./deploy-permissions";
+import {
+  DEPLOY_PERMISSIONS,
+  PASSED_TO,
+  READ_APPROVED_PACKAGE,
+  SERVICE_KEY_USE,
+  type DeployScope,
+} from "./deploy-permissions";
 
 /**
  * The production account's deployment role, as plain policy documents: who may assume it (exactly
@@ -67,22 +73,26 @@ function scopeOf(input: ProdDeployRoleInput): DeployScope {
   };
 }
 
-/** One statement per distinct set of resources, the unscoped actions together on `*`. */
+/** One statement per distinct set of resources and condition, the unscoped actions together on `*`. */
 function permissionStatements(scope: DeployScope): PolicyStatement[] {
-  const byResources = new Map<string, { resources: string[]; actions: Set<string> }>();
+  type Entry = { resources: string[]; condition?: PolicyStatement["Condition"]; actions: Set<string> };
+  const byResources = new Map<string, Entry>();
   const unscoped = new Set<string>();
-  for (const grant of [...Object.values(DEPLOY_PERMISSIONS), READ_APPROVED_PACKAGE]) {
+  for (const grant of [...Object.values(DEPLOY_PERMISSIONS), READ_APPROVED_PACKAGE, SERVICE_KEY_USE]) {
     const resources = grant.resources(scope);
-    const key = resources.join(" ");
-    const entry = byResources.get(key) ?? byResources.set(key, { resources, actions: new Set() }).get(key)!;
+    const condition = grant.condition?.(scope);
+    const key = `${resources.join(" ")}|${JSON.stringify(condition ?? {})}`;
+    const entry =
+      byResources.get(key) ?? byResources.set(key, { resources, condition, actions: new Set() }).get(key)!;
     grant.actions.forEach((action) => entry.actions.add(action));
     grant.unscoped?.forEach((action) => unscoped.add(action));
   }
-  const scoped = [...byResources.values()].map(({ resources, actions }, i) => ({
+  const scoped = [...byResources.values()].map(({ resources, condition, actions }, i) => ({
     Sid: `Deploy${i + 1}`,
     Effect: "Allow" as const,
     Action: [...actions].sort(),
     Resource: resources,
+    ...(condition && { Condition: condition }),
   }));
   return [
     ...scoped,

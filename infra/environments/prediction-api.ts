@@ -23,6 +23,12 @@ export interface PredictionApiArgs {
   readonly logRetentionDays: number;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags: Tags;
+  /**
+   * The account's API Gateway settings naming the CloudWatch Logs role, when this stack sets them:
+   * the stage's logging is refused until they exist ("CloudWatch Logs role ARN must be set in account
+   * settings to enable logging"), so the stage and its method settings wait for them.
+   */
+  readonly accountSettings?: pulumi.Resource;
 }
 
 /**
@@ -164,7 +170,7 @@ export class PredictionApi extends pulumi.ComponentResource {
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
         tags,
       },
-      parent,
+      { parent: this, dependsOn: args.accountSettings ? [args.accountSettings] : [] },
     );
     new aws.apigateway.MethodSettings(
       `${name}-settings`,
@@ -182,7 +188,7 @@ export class PredictionApi extends pulumi.ComponentResource {
           cacheDataEncrypted: true,
         },
       },
-      parent,
+      { parent: this, dependsOn: args.accountSettings ? [args.accountSettings] : [] },
     );
     const plan = new aws.apigateway.UsagePlan(
       `${name}-usage-plan`,

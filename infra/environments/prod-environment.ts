@@ -14,6 +14,7 @@ import { forwardDriftAlarm } from "./drift-forwarding";
 import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
 import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
+import { apiGatewayAccount } from "./api-gateway-account";
 import { dataQualityMonitor } from "./monitoring";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
@@ -69,6 +70,11 @@ export interface ProdEnvironmentArgs {
    * role. Without it, production uses the test stack's (one account).
    */
   readonly prodAccount?: ProdAccount;
+  /**
+   * This stack sets API Gateway's CloudWatch Logs role for its account and region, which the API's
+   * logging needs (in one account the test stack does; production in its own account must).
+   */
+  readonly manageApiGatewayAccount: boolean;
 }
 
 /**
@@ -237,6 +243,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         tags,
+        accountSettings: args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, tags, this) : undefined,
       },
       parent,
     );

@@ -58,7 +58,9 @@ export class TestEnvironment extends pulumi.ComponentResource {
       ctx,
       tags,
     };
-    if (args.manageApiGatewayAccount) apiGatewayAccount(name, ctx, tags, this);
+    const accountSettings = args.manageApiGatewayAccount
+      ? apiGatewayAccount(name, ctx, tags, this)
+      : undefined;
     if (args.vpc) {
       this.runtimeEndpointId = sageMakerRuntimeEndpoint(
         `${name}-sagemaker-runtime`,
@@ -104,6 +106,7 @@ export class TestEnvironment extends pulumi.ComponentResource {
         kmsKeyArn: args.key.arn,
         logRetentionDays: args.logRetentionDays,
         tags,
+        accountSettings,
       },
       { parent: this },
     );

@@ -16,6 +16,8 @@ export interface CapturedResource {
   parent?: string;
   /** The explicit provider it is managed by (`<urn>::<id>`), when it has one. */
   provider?: string;
+  /** URNs of the resources it depends on, through its inputs or `dependsOn` (what orders a deployment). */
+  dependencies?: string[];
   custom: boolean;
   /** Inputs as the engine receives them; a value unknown until deployment (preview) is `{__pulumiUnknown: true}`. */
   inputs: Record<string, unknown>;
@@ -62,6 +64,7 @@ interface MonitorRequest {
   getParent(): string;
   getProvider?(): string;
   getCustom?(): boolean;
+  getDependenciesList?(): string[];
   getObject?(): unknown;
   getProperties?(): unknown;
 }
@@ -167,6 +170,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
                 name: req.getName(),
                 parent: req.getParent() || undefined,
                 provider: req.getProvider?.() || undefined,
+                ...(req.getDependenciesList?.()?.length && { dependencies: req.getDependenciesList() }),
                 custom: method === "readResource" || Boolean(req.getCustom?.()),
                 inputs: plainInputs as Record<string, unknown>,
                 wire: {

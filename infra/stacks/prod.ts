@@ -29,6 +29,8 @@ export function prodStack(
       vpc: config.vpc,
       logRetentionDays: config.logRetentionDays,
       tags: config.tags,
+      // Production in its own account is the only stack there to set it.
+      manageApiGatewayAccount: config.manageApiGatewayAccount ?? config.prodAccount !== undefined,
     },
     provider && { providers: [provider] },
   );

@@ -48,6 +48,15 @@ export const BEHAVIOURS = {
     observed:
       "Pipeline-level variables are V2-only (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipeline-types-planning.html); AWS documents no message for an undeclared variable or a V1 pipeline, so the stand-in's wording is its own",
   },
+  apiGatewayLoggingRole: {
+    service: "apigateway",
+    rule: "a stage's access logs or execution logging are refused until the account names a CloudWatch Logs role in that region; one setting per account and region",
+    source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+    quote:
+      "set the IAM role ARN on the cloudWatchRoleArn property on your Account. You must set the cloudWatchRoleArn property separately for each AWS Region in which you want to enable CloudWatch Logs.",
+    observed:
+      "BadRequestException: CloudWatch Logs role ARN must be set in account settings to enable logging (CreateStage/UpdateStage; Miserlou/Zappa#1946)",
+  },
 } as const satisfies Record<string, Behaviour>;
 
 export type BehaviourId = keyof typeof BEHAVIOURS;

@@ -1,4 +1,5 @@
 import { startApi } from "../api-server";
+import { loggingRefused } from "../aws/api-gateway";
 import { useLocalServices } from "../aws/clients";
 import { inProcessRuntime } from "../aws/runtime-server";
 import { startS3 } from "../aws/s3-server";
@@ -9,6 +10,10 @@ import type { Stage } from "../run-context";
 export const startServices: Stage = {
   name: "start local services",
   async run(ctx) {
+    // The stacks' APIs, as API Gateway would set them up in this account and region.
+    const { test, prod } = ctx.account.deployment;
+    const refused = loggingRefused([...test.resources, ...prod.resources]);
+    if (refused.length > 0) throw new Error(`API Gateway refuses the stacks' stages: ${refused.join("; ")}`);
     const [s3, sagemaker, api] = await Promise.all([
       startS3(ctx.world, ctx.account),
       startSageMaker(ctx.world, ctx.account, ctx.sageMaker),
