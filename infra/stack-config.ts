@@ -3,6 +3,7 @@ import { NamedError } from "../config/named-error";
 import { describeIssues, showValue } from "../config/validation";
 import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../functions/lib/run-input";
 import { DEFAULT_TRIGGER_PATHS } from "../functions/lib/watched-paths";
+import { rolloutProblems } from "./environments/blue-green";
 
 /** The Pulumi project name; config keys of this program live in its namespace (`mlops:<key>`). */
 export const PROJECT = "mlops";
@@ -272,7 +273,7 @@ const prodStack = z.strictObject({
         .int()
         .min(1)
         .max(50, "must be 1-50 (percent of capacity per step)")
-        .describe("capacity shifted per step, in percent"),
+        .describe("capacity shifted per step, in percent (LINEAR steps: 10-50, as SageMaker requires)"),
       waitSeconds: z.number().int().min(0).max(3600, "must be 0-3600").describe("time between steps"),
       terminationWaitSeconds: z
         .number()
@@ -280,6 +281,10 @@ const prodStack = z.strictObject({
         .min(0)
         .max(3600, "must be 0-3600")
         .describe("time the old fleet stays after the shift, for a quick way back"),
+    })
+    // SageMaker's own rules for the update (linear steps of 10-50%, a timeout over every wait).
+    .superRefine((rollout, ctx) => {
+      for (const problem of rolloutProblems(rollout)) ctx.addIssue({ code: "custom", message: problem });
     })
     .default({ mode: "CANARY", stepPercent: 10, waitSeconds: 300, terminationWaitSeconds: 300 })
     .describe(

@@ -2,17 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VpcPlacement } from "../shared/lambda";
 import type { Tags } from "../shared/tags";
+import { rollbackAlarmNames, rolloutPolicy, type RolloutSettings } from "./blue-green";
 
-export interface RolloutSettings {
-  /** Blue/green traffic shifting: one canary step, or equal linear steps. */
-  mode: "CANARY" | "LINEAR";
-  /** Share of capacity moved per step (the canary's size, or each linear step). */
-  stepPercent: number;
-  /** Seconds to watch each step before the next. */
-  waitSeconds: number;
-  /** Seconds the old fleet is kept after the shift, for a fast rollback. */
-  terminationWaitSeconds: number;
-}
+export type { RolloutSettings } from "./blue-green";
 
 /** What fails a release (the ML config's `release`, which local mode's canary judgement reads too). */
 export interface ReleaseThresholds {
@@ -104,7 +96,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
   const errorsAlarm = new aws.cloudwatch.MetricAlarm(
     `${name}-5xx-alarm`,
     {
-      name: `${args.endpointName}-invocation-5xx`,
+      name: rollbackAlarmNames(args.endpointName).errors,
       alarmDescription: `Rolls back ${args.endpointName} deployments: more than ${args.thresholds.max5xxPercent}% of invocations fail with 5XX`,
       metricQueries: [
         metric("errors", "Invocation5XXErrors"),
@@ -127,7 +119,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
   const latencyAlarm = new aws.cloudwatch.MetricAlarm(
     `${name}-latency-alarm`,
     {
-      name: `${args.endpointName}-model-latency`,
+      name: rollbackAlarmNames(args.endpointName).latency,
       alarmDescription: `Rolls back ${args.endpointName} deployments: model latency above ${args.thresholds.maxModelLatencyMs} ms`,
       namespace: "AWS/SageMaker",
       metricName: "ModelLatency",
@@ -143,7 +135,12 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
     },
     opts,
   );
-  const step = { type: "CAPACITY_PERCENT", value: args.rollout.stepPercent };
+  const policy = rolloutPolicy(args.rollout);
+  const routing = policy.TrafficRoutingConfiguration;
+  const size = (capacity = routing.CanarySize ?? routing.LinearStepSize!) => ({
+    type: capacity.Type,
+    value: capacity.Value,
+  });
   const endpoint = new aws.sagemaker.Endpoint(
     `${name}-endpoint`,
     {
@@ -152,12 +149,13 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       deploymentConfig: {
         blueGreenUpdatePolicy: {
           trafficRoutingConfiguration: {
-            type: args.rollout.mode,
-            waitIntervalInSeconds: args.rollout.waitSeconds,
-            ...(args.rollout.mode === "CANARY" ? { canarySize: step } : { linearStepSize: step }),
+            type: routing.Type,
+            waitIntervalInSeconds: routing.WaitIntervalInSeconds,
+            ...(routing.Type === "CANARY" ? { canarySize: size() } : { linearStepSize: size() }),
           },
-          terminationWaitInSeconds: args.rollout.terminationWaitSeconds,
-          maximumExecutionTimeoutInSeconds: 3600,
+          terminationWaitInSeconds: policy.TerminationWaitInSeconds,
+          // Longer than every wait of the update, as SageMaker requires (blue-green.ts).
+          maximumExecutionTimeoutInSeconds: policy.MaximumExecutionTimeoutInSeconds,
         },
         autoRollbackConfiguration: {
           alarms: [{ alarmName: errorsAlarm.name }, { alarmName: latencyAlarm.name }],

@@ -108,6 +108,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           pipeline: { bucketName: fromTest("stagingBucketName"), keyArn: fromTest("kmsKeyArn") },
           vpc: args.vpc,
           ruleNamePrefix: `${name}-`,
+          endpointName: args.config.endpoints.prod.name,
           tags: args.tags,
         },
         parent,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arn, modelGroupArns, type AwsContext } from "../shared/aws-context";
 import { kmsUseVia, passRole, stateMachineKeyUse, type Statement } from "../shared/iam";
-import { sageMakerJobTelemetry } from "../shared/sagemaker-access";
+import { readRollbackAlarms, sageMakerJobTelemetry } from "../shared/sagemaker-access";
 
 /** Permission sets of the ML pipeline's roles, scoped to this project's name prefixes and objects. */
 
@@ -191,6 +191,8 @@ export function sageMakerStatements(names: MlNames, endpointNames: string[]): St
     // No ECR statements: SageMaker pulls its built-in images with its own credentials (see
     // infra/shared/prebuilt-images.ts), so the role needs no registry access at all.
     ...sageMakerJobTelemetry(names.ctx),
+    // One account: this role also serves production, updated blue/green with rollback alarms.
+    readRollbackAlarms(names.ctx, endpointNames),
     {
       Sid: "DescribeOwnEndpoints",
       Action: "sagemaker:DescribeEndpoint",

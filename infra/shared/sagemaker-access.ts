@@ -1,3 +1,4 @@
+import { rollbackAlarmNames } from "../environments/blue-green";
 import { arn, type AwsContext } from "./aws-context";
 import type { Statement } from "./iam";
 import type { VpcPlacement } from "./lambda";
@@ -22,6 +23,22 @@ export function sageMakerJobTelemetry(ctx: AwsContext): Statement[] {
       Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "aws/sagemaker/*"] } },
     },
   ];
+}
+
+/**
+ * An endpoint updated blue/green reads its auto-rollback alarms as the model's execution role:
+ * "Ensure that your IAM execution role has permission to perform the cloudwatch:DescribeAlarms action
+ * on the auto-rollback alarms you specify"
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+ */
+export function readRollbackAlarms(ctx: AwsContext, endpointNames: string[]): Statement {
+  return {
+    Sid: "ReadRollbackAlarms",
+    Action: "cloudwatch:DescribeAlarms",
+    Resource: endpointNames.flatMap((name) =>
+      Object.values(rollbackAlarmNames(name)).map((alarm) => arn(ctx, "cloudwatch", `alarm:${alarm}`)),
+    ),
+  };
 }
 
 /**

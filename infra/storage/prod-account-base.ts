@@ -7,7 +7,7 @@ import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
 import { componentTags } from "../shared/tags";
 import type { VpcPlacement } from "../shared/lambda";
-import { sageMakerJobTelemetry, sageMakerVpcAccess } from "../shared/sagemaker-access";
+import { readRollbackAlarms, sageMakerJobTelemetry, sageMakerVpcAccess } from "../shared/sagemaker-access";
 
 export interface ProdAccountBaseArgs {
   /** The production account's context (the stack's provider assumes a role there). */
@@ -18,6 +18,8 @@ export interface ProdAccountBaseArgs {
   readonly vpc?: VpcPlacement;
   /** Name prefix of production's EventBridge rules, whose undelivered events the key may encrypt. */
   readonly ruleNamePrefix: string;
+  /** Production's endpoint, whose blue/green updates the SageMaker role reads the rollback alarms of. */
+  readonly endpointName: string;
   /** Extra tags on every resource, besides project, stack and component. */
   readonly tags?: Record<string, string>;
 }
@@ -129,6 +131,7 @@ function prodSageMakerStatements(
       Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
     ...sageMakerJobTelemetry(ctx),
+    readRollbackAlarms(ctx, [args.endpointName]),
     ...(args.vpc ? sageMakerVpcAccess(ctx, args.vpc) : []),
   ];
 }

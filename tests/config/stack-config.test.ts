@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { blueGreenProblems, rolloutPolicy } from "../../infra/environments/blue-green";
 import { parseStackConfig, StackConfigError } from "../../infra/stack-config";
 import { readStackFile } from "../../infra/offline/stack-files";
 import { PROJECT_ROOT } from "../../infra/offline/harness";
@@ -141,6 +142,21 @@ describe("stack config", () => {
       terminationWaitSeconds: 300,
     });
     assert.equal(parsed.apiCanaryPercent, 10);
+    // Waits of a canary and the old fleet (600 s) can no longer outlast a fixed 3,600 s timeout.
+    assert.equal(rolloutPolicy(parsed.rollout).MaximumExecutionTimeoutInSeconds, 2400);
+    const slow = {
+      mode: "CANARY" as const,
+      stepPercent: 10,
+      waitSeconds: 3600,
+      terminationWaitSeconds: 3600,
+    };
+    const timeout = rolloutPolicy(slow).MaximumExecutionTimeoutInSeconds!;
+    assert.ok(timeout > 7200 && blueGreenProblems(rolloutPolicy(slow), 1).length === 0, `${timeout}`);
+    assert.match(
+      blueGreenProblems({ ...rolloutPolicy(slow), MaximumExecutionTimeoutInSeconds: 3600 }, 1)[0],
+      /MaximumExecutionTimeoutInSeconds \(3600\) must be larger than the total waiting time .* \(7200 s\)/,
+      "the previous fixed timeout, planted",
+    );
     assert.equal(parsed.monitoring.scheduleExpression, "cron(0 * ? * * *)");
     const cases: [string, string, RegExp][] = [
       [
@@ -153,6 +169,17 @@ describe("stack config", () => {
         "mlops:rollout",
         '{"mode":"ALL_AT_ONCE","stepPercent":10,"waitSeconds":60,"terminationWaitSeconds":0}',
         /mlops:rollout\.mode = "ALL_AT_ONCE": must be CANARY or LINEAR/,
+      ],
+      // SageMaker's rules for the blue/green update (TrafficRoutingConfig, BlueGreenUpdatePolicy).
+      [
+        "mlops:rollout",
+        '{"mode":"LINEAR","stepPercent":5,"waitSeconds":60,"terminationWaitSeconds":0}',
+        /mlops:rollout = .*LinearStepSize must be 10-50% of the variant's capacity \(it is 5%\)/,
+      ],
+      [
+        "mlops:rollout",
+        '{"mode":"LINEAR","stepPercent":10,"waitSeconds":3600,"terminationWaitSeconds":3600}',
+        /the waits add to 39600 s; .* MaximumExecutionTimeoutInSeconds of 41400, over SageMaker's 28800/,
       ],
       ["mlops:apiCanaryPercent", "150", /must be 0-100/],
       [
