@@ -40,6 +40,8 @@ export interface EndpointConfig {
   serverless?: { MemorySizeInMB: number; MaxConcurrency: number };
   /** The key that encrypts the endpoint's storage (KmsKeyId). */
   kmsKeyId?: string;
+  /** Instances behind it, over all variants (blue/green steps are shares of them). */
+  instances?: number;
 }
 
 /** Every status SageMaker's DescribeEndpoint lists (the local stand-in reaches each of them). */

@@ -3,6 +3,7 @@ import type { Endpoint, EndpointConfig, LocalWorld } from "../world";
 import type { LocalAccount } from "./account";
 import { readObjectFile } from "./data-access";
 import { AccessDenied } from "./iam/denial";
+import { blueGreenProblems, type BlueGreenUpdatePolicy } from "../../infra/environments/blue-green";
 import { ServiceError } from "./service-error";
 
 /**
@@ -41,16 +42,38 @@ export class SageMakerHosting {
     );
   }
 
+  /**
+   * A model from an image and artifact, or from a registered package (`ModelPackageName`, which
+   * SageMaker resolves to the package's image and artifact; the package keeps its version).
+   */
   createModel(input: Input): { ModelArn: string } {
     const name = String(input.ModelName);
     if (this.world.models.has(name)) throw this.exists("model", "model", name);
     const container = input.PrimaryContainer as Input;
-    this.world.models.set(name, {
-      artifact: String(container.ModelDataUrl),
-      artifactPath: this.world.path(String(container.ModelDataUrl)),
-      image: String(container.Image),
-      executionRoleArn: String(input.ExecutionRoleArn),
-    });
+    const role = String(input.ExecutionRoleArn);
+    if (typeof container.ModelPackageName === "string") {
+      const pkg = this.world.packages().find((p) => p.arn === container.ModelPackageName);
+      if (!pkg)
+        throw new ServiceError(
+          "ValidationException",
+          `Model package ${container.ModelPackageName} does not exist.`,
+        );
+      const model = {
+        artifact: pkg.modelDataUrl,
+        artifactPath: pkg.modelDataPath,
+        image: "package",
+        version: pkg.version,
+      };
+      this.world.models.set(name, { ...model, executionRoleArn: role });
+    } else {
+      const artifact = String(container.ModelDataUrl);
+      this.world.models.set(name, {
+        artifact,
+        artifactPath: this.world.path(artifact),
+        image: String(container.Image),
+        executionRoleArn: role,
+      });
+    }
     return { ModelArn: this.arn("model", name) };
   }
 
@@ -77,6 +100,7 @@ export class SageMakerHosting {
         : undefined,
       serverless: variants.find((v) => v.ServerlessConfig !== undefined)
         ?.ServerlessConfig as EndpointConfig["serverless"],
+      instances: variants.reduce((sum, v) => sum + Number(v.InitialInstanceCount ?? 0), 0),
       kmsKeyId: typeof input.KmsKeyId === "string" ? input.KmsKeyId : undefined,
     });
     return { EndpointConfigArn: this.arn("endpoint-config", name) };
@@ -92,7 +116,7 @@ export class SageMakerHosting {
     const name = String(input.EndpointName);
     if (this.world.endpoints.has(name)) throw this.exists("endpoint", "endpoint", name);
     const configName = String(input.EndpointConfigName);
-    await this.deploy(name, configName, this.config(configName));
+    await this.deploy(name, configName, this.config(configName), input.DeploymentConfig as Input | undefined);
     return { EndpointArn: this.arn("endpoint", name) };
   }
 
@@ -115,9 +139,46 @@ export class SageMakerHosting {
         "ValidationException",
         `Updating a real-time inference endpoint to a serverless endpoint is not supported: create a new endpoint for "${configName}" ("${arn}" serves instances).`,
       );
-    await this.deploy(name, configName, next);
+    const fault = this.faults.get(name);
+    if (fault) {
+      this.faults.delete(name);
+      const failureReason = fault.rollbackFails
+        ? "Both the rolling deployment and auto-rollback failed (injected fault)"
+        : "The update failed and was rolled back (injected fault)";
+      this.world.endpoints.set(name, {
+        ...endpoint,
+        status: fault.rollbackFails ? "UpdateRollbackFailed" : "InService",
+        failureReason,
+      });
+      return { EndpointArn: arn };
+    }
+    await this.deploy(name, configName, next, input.DeploymentConfig as Input | undefined);
     return { EndpointArn: arn };
   }
+
+  /**
+   * SageMaker deletes a configuration an endpoint still uses ("You must not delete an EndpointConfig
+   * in use by an endpoint that is live … you may lose visibility into the instance type the endpoint
+   * is using", DeleteEndpointConfig): the endpoint keeps serving, and nothing can move to it again.
+   */
+  deleteEndpointConfig(input: Input): Record<string, never> {
+    const name = String(input.EndpointConfigName);
+    if (!this.world.endpointConfigs.has(name))
+      throw this.notFound("endpoint configuration", "endpoint-config", name);
+    this.world.endpointConfigs.delete(name);
+    return {};
+  }
+
+  /**
+   * Makes the endpoint's next update fail, and its automatic rollback too when `rollbackFails`:
+   * SageMaker then leaves it "UpdateRollbackFailed: … in service with a mix of the old and new
+   * endpoint configurations" (DescribeEndpoint, EndpointStatus). To see what the pipeline does then.
+   */
+  failNextUpdate(endpointName: string, fault: { rollbackFails: boolean }): void {
+    this.faults.set(endpointName, fault);
+  }
+
+  private readonly faults = new Map<string, { rollbackFails: boolean }>();
 
   deleteEndpoint(input: Input): Record<string, never> {
     const name = String(input.EndpointName);
@@ -159,8 +220,25 @@ export class SageMakerHosting {
     };
   }
 
-  /** Loads each variant's model as its execution role (reading the artifact), then serves it. */
-  private async deploy(name: string, configName: string, config: EndpointConfig): Promise<Endpoint> {
+  /**
+   * Checks the update's blue/green policy (SageMaker's rules, infra/environments/blue-green.ts),
+   * then loads each variant's model as its execution role (reading the artifact) and serves it. The
+   * role also reads the auto-rollback alarms: "Ensure that your IAM execution role has permission to
+   * perform the cloudwatch:DescribeAlarms action on the auto-rollback alarms you specify"
+   * (https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html).
+   */
+  private async deploy(
+    name: string,
+    configName: string,
+    config: EndpointConfig,
+    deployment?: Input,
+  ): Promise<Endpoint> {
+    const policy = deployment?.BlueGreenUpdatePolicy as BlueGreenUpdatePolicy | undefined;
+    const problems = policy ? blueGreenProblems(policy, config.instances ?? 1) : [];
+    if (problems.length > 0) throw new ServiceError("ValidationException", problems.join("; "));
+    const alarms = ((deployment?.AutoRollbackConfiguration as Input | undefined)?.Alarms ?? []) as {
+      AlarmName: string;
+    }[];
     let refused: string | undefined;
     for (const variant of config.variants) {
       const model = this.world.models.get(variant.model);
@@ -172,9 +250,16 @@ export class SageMakerHosting {
           "SageMaker",
         );
         readObjectFile(this.account, this.world, session, model.artifact);
+        const alarmArns = alarms.map(
+          (a) => `arn:aws:cloudwatch:${this.account.region}:${this.account.id}:alarm:${a.AlarmName}`,
+        );
+        this.account.authorize(
+          session,
+          alarmArns.map((resource) => ({ action: "cloudwatch:DescribeAlarms", resource })),
+        );
       } catch (error) {
         if (!(error instanceof AccessDenied)) throw error;
-        refused = `The model ${variant.model} could not be loaded: ${error.message}`;
+        refused = `The model ${variant.model} could not be deployed: ${error.message}`;
       }
     }
     return this.hosting.deploy(name, configName, refused);

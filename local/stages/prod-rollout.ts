@@ -1,4 +1,6 @@
+import { validateInput, validationMessage } from "../aws/validate";
 import { judgeCanary, variantReport, type CanaryReport } from "../release/canary";
+import { prodDeploymentOf } from "../release/prod-deployment";
 import { sendTraffic } from "../release/traffic";
 import { testSplitRows, type RunContext, type Stage } from "../run-context";
 import type { ModelPackage, Variant } from "../world";
@@ -14,15 +16,36 @@ import type { ModelPackage, Variant } from "../world";
 const CANARY = "Canary";
 const PRIMARY = "Primary";
 
-/** A model package as a local model the endpoint can serve. */
+/** A SageMaker name with the run's id at its end, at most 63 characters (as the run input's names). */
+const named = (prefix: string, suffix: string) =>
+  `${prefix.slice(0, 62 - suffix.length).replace(/-+$/, "")}-${suffix}`;
+
+/** A call the prod stack's deployment makes, checked against the API model first, as SageMaker would. */
+function checked<T>(
+  operation: string,
+  input: Record<string, unknown>,
+  call: (input: Record<string, unknown>) => T,
+): T {
+  const violations = validateInput("sagemaker", operation, input);
+  if (violations.length > 0)
+    throw new Error(`${operation}: ValidationException: ${validationMessage(violations)}`);
+  return call(input);
+}
+
+/** A model package as a model the endpoint can serve, created from the package as the prod stack does. */
 function servedModel(ctx: RunContext, pkg: ModelPackage): string {
-  const name = `${ctx.config.endpoints.prod.name}-v${pkg.version}`;
-  ctx.world.models.set(name, {
-    artifact: pkg.modelDataUrl,
-    artifactPath: pkg.modelDataPath,
-    image: ctx.input.training.image,
-    version: pkg.version,
-  });
+  const name = named(ctx.config.endpoints.prod.name, `v${pkg.version}`);
+  if (ctx.world.models.has(name)) return name;
+  checked(
+    "CreateModel",
+    {
+      ModelName: name,
+      PrimaryContainer: { ModelPackageName: pkg.arn },
+      ExecutionRoleArn: prodDeploymentOf(ctx.account).modelRoleArn,
+      EnableNetworkIsolation: true,
+    },
+    (input) => ctx.sageMaker.createModel(input),
+  );
   return name;
 }
 
@@ -33,19 +56,41 @@ function servingVersions(ctx: RunContext): number[] {
   return (config?.variants ?? []).map((v) => ctx.world.models.get(v.model)?.version ?? -1);
 }
 
+/**
+ * Serves the variants on the prod endpoint as the prod stack would: a configuration with the stack's
+ * instances, data capture and key, and the endpoint created or updated with the stack's blue/green
+ * policy and rollback alarms (SageMaker checks both).
+ */
 async function serve(ctx: RunContext, configName: string, variants: Variant[]): Promise<void> {
-  const prod = ctx.config.endpoints.prod;
-  ctx.world.endpointConfigs.set(configName, {
-    variants,
-    capture: {
-      samplingPercent: prod.dataCaptureSamplingPercent,
-      destination: ctx.world.uri(`capture/${prod.name}/`),
+  const prod = ctx.config.endpoints.prod.name;
+  const deployment = prodDeploymentOf(ctx.account);
+  checked(
+    "CreateEndpointConfig",
+    {
+      EndpointConfigName: configName,
+      ProductionVariants: variants.map((v) => ({
+        VariantName: v.name,
+        ModelName: v.model,
+        InitialVariantWeight: v.weight,
+        ...deployment.variant,
+      })),
+      ...deployment.config,
     },
-  });
-  const deployed = await ctx.hosting.deploy(prod.name, configName);
-  if (deployed.status !== "InService" || deployed.configName !== configName)
+    (input) => ctx.sageMaker.createEndpointConfig(input),
+  );
+  const request = {
+    EndpointName: prod,
+    EndpointConfigName: configName,
+    DeploymentConfig: deployment.deploymentConfig,
+  };
+  const exists = ctx.world.endpoints.has(prod);
+  await checked(exists ? "UpdateEndpoint" : "CreateEndpoint", request, (input) =>
+    exists ? ctx.sageMaker.updateEndpoint(input) : ctx.sageMaker.createEndpoint(input),
+  );
+  const deployed = ctx.world.endpoints.get(prod);
+  if (deployed?.status !== "InService" || deployed.configName !== configName)
     throw new Error(
-      `the prod endpoint did not take ${configName}: ${deployed.failureReason ?? deployed.status}`,
+      `the prod endpoint did not take ${configName}: ${deployed?.failureReason ?? deployed?.status}`,
     );
 }
 
@@ -64,7 +109,7 @@ async function runCanary(
         { name: CANARY, model: newModel, weight: config.release.canaryPercent },
       ]
     : [{ name: CANARY, model: newModel, weight: 100 }];
-  await serve(ctx, `${prod}-canary-${ctx.input.runId}`, variants);
+  await serve(ctx, named(`${prod}-canary`, ctx.input.runId), variants);
   const fault = ctx.options.simulateCanaryFault;
   if (fault)
     hosting.injectFault(
@@ -94,7 +139,7 @@ async function runCanary(
 
 async function promote(ctx: RunContext, candidate: ModelPackage, report: CanaryReport) {
   const prod = ctx.config.endpoints.prod.name;
-  await serve(ctx, `${prod}-${ctx.input.runId}`, [
+  await serve(ctx, named(prod, ctx.input.runId), [
     { name: "AllTraffic", model: servedModel(ctx, candidate), weight: 1 },
   ]);
   ctx.result.modelPackage = ctx.world.setStatus(
@@ -113,11 +158,11 @@ async function rollBack(
 ) {
   const prod = ctx.config.endpoints.prod.name;
   if (champion) {
-    await serve(ctx, `${prod}-rollback-${ctx.input.runId}`, [
+    await serve(ctx, named(`${prod}-rollback`, ctx.input.runId), [
       { name: "AllTraffic", model: servedModel(ctx, champion), weight: 1 },
     ]);
   } else {
-    ctx.world.endpoints.delete(prod);
+    ctx.sageMaker.deleteEndpoint({ EndpointName: prod });
   }
   report.servingVersions = servingVersions(ctx);
   const reason = `failed its canary: ${report.reasons.join("; ")}`;
