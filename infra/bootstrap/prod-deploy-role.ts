@@ -27,7 +27,7 @@ export interface ProdDeployRoleInput {
 
 export interface PolicyStatement {
   Sid: string;
-  Effect: "Allow";
+  Effect: "Allow" | "Deny";
   Action: string | string[];
   Resource?: string | string[];
   Principal?: { AWS: string | string[] };
@@ -59,7 +59,39 @@ export function prodDeployRole(input: ProdDeployRoleInput): ProdDeployRole {
         },
       ],
     },
-    permissionsPolicy: { Version: VERSION, Statement: permissionStatements(scopeOf(input)) },
+    permissionsPolicy: {
+      Version: VERSION,
+      Statement: [...permissionStatements(scopeOf(input)), neverChangeItself(input.prod.deployRoleArn)],
+    },
+  };
+}
+
+/**
+ * The role changes the project's roles (`role/<prefix>-*`), a pattern its own name may match. An
+ * explicit Deny on its own ARN keeps it from widening its own policies, trust or boundary: "An
+ * explicit deny in any of these policies overrides the allow"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html).
+ * It can still create a project role and hand it to Lambda or SageMaker (scoped PassRole): a
+ * permissions boundary on every project role would close that too (README, "Not exercised").
+ */
+function neverChangeItself(roleArn: string): PolicyStatement {
+  return {
+    Sid: "NeverChangeItself",
+    Effect: "Deny",
+    Action: [
+      "iam:AttachRolePolicy",
+      "iam:DeleteRole",
+      "iam:DeleteRolePermissionsBoundary",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy",
+      "iam:TagRole",
+      "iam:UntagRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateRole",
+    ],
+    Resource: roleArn,
   };
 }
 

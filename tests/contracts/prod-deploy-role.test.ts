@@ -135,6 +135,40 @@ describe("AWS contract: the production account's deployment role (npm run bootst
     assert.equal((await pass("sagemaker.amazonaws.com", "admin")).allowed, false);
   });
 
+  it("may change the project's roles but never itself, though its name has the project's prefix", async () => {
+    const change = (action: string, roleName: string) =>
+      authorize(
+        {
+          principal: prodAccount.deployRoleArn,
+          action,
+          resource: `arn:aws:iam::${PROD_ACCOUNT}:role/${roleName}`,
+          because: "change a role",
+        },
+        { identity: [policy] },
+      );
+    const self = prodAccount.deployRoleArn.split("/").pop()!;
+    assert.match(self, /^mlops-/, "the fixture's deploy role matches role/mlops-*");
+    for (const action of ["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:DeleteRolePolicy"]) {
+      assert.equal((await change(action, "mlops-prod-sagemaker")).allowed, true, action);
+      assert.equal((await change(action, self)).allowed, false, `${action} on itself`);
+    }
+    // Planted: without the Deny, the prefix grant would let it rewrite its own policy.
+    const withoutDeny = {
+      ...policy,
+      Statement: (policy.Statement as { Sid: string }[]).filter((s) => s.Sid !== "NeverChangeItself"),
+    };
+    const widened = await authorize(
+      {
+        principal: prodAccount.deployRoleArn,
+        action: "iam:PutRolePolicy",
+        resource: prodAccount.deployRoleArn,
+        because: "planted",
+      },
+      { identity: [withoutDeny] },
+    );
+    assert.equal(widened.allowed, true);
+  });
+
   it("fits IAM's 10,240-character limit on a role's inline policies", () => {
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (role policy size)
     const size = JSON.stringify(role.permissionsPolicy).replace(/\s/g, "").length;
