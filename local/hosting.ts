@@ -103,7 +103,7 @@ export class LocalHosting {
     try {
       if (refused) throw new Error(refused);
       for (const variant of config.variants) await this.ensureLoaded(variant.model);
-      const endpoint: Endpoint = { name, configName, status: "InService" };
+      const endpoint: Endpoint = { name, configName, status: "InService", serving: config };
       this.world.endpoints.set(name, endpoint);
       return endpoint;
     } catch (error) {
@@ -143,13 +143,15 @@ export class LocalHosting {
     targetVariant?: string,
   ): Promise<{ body: string; variant: string }> {
     const endpoint = this.world.endpoints.get(name);
-    if (!endpoint || endpoint.status !== "InService") {
+    // UpdateRollbackFailed: "Your endpoint is in service with a mix of the old and new endpoint
+    // configurations" (DescribeEndpoint, EndpointStatus).
+    const config = endpoint?.serving ?? this.world.endpointConfigs.get(endpoint?.configName ?? "");
+    if (!endpoint || !config || !["InService", "UpdateRollbackFailed"].includes(endpoint.status)) {
       throw Object.assign(
         new Error(`Endpoint ${name} of account ${LOCAL_ACCOUNT} not found or not in service.`),
         { type: "ValidationError", status: 400 },
       );
     }
-    const config = this.world.endpointConfigs.get(endpoint.configName)!;
     const variant = targetVariant
       ? config.variants.find((v) => v.name === targetVariant)
       : this.pick(config.variants, name);

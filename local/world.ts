@@ -61,6 +61,11 @@ export interface Endpoint {
   configName: string;
   status: EndpointStatus;
   failureReason?: string;
+  /**
+   * What the endpoint serves: its configuration as deployed. Deleting the configuration does not
+   * change it ("It does not delete endpoints created using the configuration", DeleteEndpointConfig).
+   */
+  serving?: EndpointConfig;
 }
 
 export interface ModelPackage {

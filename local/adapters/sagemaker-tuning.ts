@@ -13,6 +13,9 @@ export interface TuningTrial {
   status: "Completed" | "Failed";
   objective?: number;
   failureReason?: string;
+  /** When the training job started and ended, in epoch seconds (as the API's timestamps). */
+  startedAt: number;
+  endedAt: number;
 }
 
 /** What a local tuning job did: every trial, and the best by the objective. */
@@ -56,6 +59,8 @@ async function runTrial(
   account: LocalAccount,
 ): Promise<TuningTrial> {
   const { name, point, objective } = trial;
+  const startedAt = Date.now() / 1000;
+  const times = () => ({ startedAt, endedAt: Date.now() / 1000 });
   try {
     const record = await runTrainingJob(
       world,
@@ -72,13 +77,20 @@ async function runTrial(
     jobs.set(name, record);
     const metric = record.FinalMetricDataList.find((m) => m.MetricName === objective.MetricName);
     if (!metric) throw new Error(`the job did not emit the objective metric ${objective.MetricName}`);
-    return { trainingJobName: name, hyperparameters: point, status: "Completed", objective: metric.Value };
+    return {
+      trainingJobName: name,
+      hyperparameters: point,
+      status: "Completed",
+      objective: metric.Value,
+      ...times(),
+    };
   } catch (error) {
     return {
       trainingJobName: name,
       hyperparameters: point,
       status: "Failed",
       failureReason: (error as Error).message,
+      ...times(),
     };
   }
 }
@@ -91,6 +103,7 @@ async function tune(
   jobs: Map<string, TrainingRecord>,
   account: LocalAccount,
 ): Promise<{ response: unknown; record: TuningRecord }> {
+  const createdAt = Date.now() / 1000;
   const jobName = String(input.HyperParameterTuningJobName);
   const config = input.HyperParameterTuningJobConfig;
   const definition = input.TrainingJobDefinition;
@@ -128,25 +141,61 @@ async function tune(
       ),
       { record },
     );
-  const count = (status: string) => trials.filter((t) => t.status === status).length;
+  return { record, response: tuningJobDescription(input, record, best, jobs, createdAt) };
+}
+
+/** A trial as DescribeHyperParameterTuningJob's BestTrainingJob (HyperParameterTrainingJobSummary). */
+function trainingJobSummary(
+  jobName: string,
+  trial: TuningTrial,
+  objective: TuningRecord["objective"],
+  jobs: Map<string, TrainingRecord>,
+) {
   return {
-    record,
-    response: {
-      HyperParameterTuningJobName: jobName,
-      HyperParameterTuningJobArn: localArn(
-        "sagemaker",
-        `hyper-parameter-tuning-job/${jobName.toLowerCase()}`,
-      ),
-      HyperParameterTuningJobStatus: "Completed",
-      TrainingJobStatusCounters: { Completed: count("Completed"), NonRetryableError: count("Failed") },
-      BestTrainingJob: {
-        TrainingJobName: best.trainingJobName,
-        TrainingJobArn: jobs.get(best.trainingJobName)!.TrainingJobArn,
-        TrainingJobStatus: "Completed",
-        TunedHyperParameters: best.hyperparameters,
-        FinalHyperParameterTuningJobObjectiveMetric: { ...objective, Value: best.objective },
-      },
+    TrainingJobName: trial.trainingJobName,
+    TrainingJobArn: jobs.get(trial.trainingJobName)!.TrainingJobArn,
+    TuningJobName: jobName,
+    CreationTime: trial.startedAt,
+    TrainingStartTime: trial.startedAt,
+    TrainingEndTime: trial.endedAt,
+    TrainingJobStatus: trial.status,
+    TunedHyperParameters: trial.hyperparameters,
+    FinalHyperParameterTuningJobObjectiveMetric: { ...objective, Value: trial.objective! },
+    ObjectiveStatus: "Succeeded",
+  };
+}
+
+/**
+ * The `.sync` result: the completed job's DescribeHyperParameterTuningJob response, every member
+ * the API requires (BEHAVIOURS.tuningBestTrainingJob; the tests check it against the API model).
+ */
+export function tuningJobDescription(
+  input: TaskInput,
+  record: TuningRecord,
+  best: TuningTrial,
+  jobs: Map<string, TrainingRecord>,
+  createdAt: number,
+) {
+  const { jobName, objective, trials } = record;
+  const count = (status: TuningTrial["status"]) => trials.filter((t) => t.status === status).length;
+  return {
+    HyperParameterTuningJobName: jobName,
+    HyperParameterTuningJobArn: localArn("sagemaker", `hyper-parameter-tuning-job/${jobName.toLowerCase()}`),
+    HyperParameterTuningJobConfig: input.HyperParameterTuningJobConfig,
+    TrainingJobDefinition: input.TrainingJobDefinition,
+    HyperParameterTuningJobStatus: "Completed",
+    CreationTime: createdAt,
+    HyperParameterTuningEndTime: Math.max(...trials.map((t) => t.endedAt)),
+    LastModifiedTime: Math.max(...trials.map((t) => t.endedAt)),
+    TrainingJobStatusCounters: {
+      Completed: count("Completed"),
+      InProgress: 0,
+      RetryableError: 0,
+      NonRetryableError: count("Failed"),
+      Stopped: 0,
     },
+    ObjectiveStatusCounters: { Succeeded: count("Completed"), Pending: 0, Failed: count("Failed") },
+    BestTrainingJob: trainingJobSummary(jobName, best, objective, jobs),
   };
 }
 

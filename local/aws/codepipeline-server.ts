@@ -11,8 +11,9 @@ import { validateInput, validationMessage } from "./validate";
 /**
  * A local CodePipeline for the calls the triggers make (StartPipelineExecution), against the
  * pipelines the stacks deploy: the request is validated and authorized as its signer, the pipeline
- * must exist, and its variables must be ones the pipeline declares, on a V2 pipeline
- * (BEHAVIOURS.codePipelineVariables). A started execution is handed to `onStart` (watch mode runs it).
+ * must exist, its variables must be ones the pipeline declares, and its source revisions must name
+ * source actions with a revision type of their provider, on a V2 pipeline
+ * (BEHAVIOURS.codePipelineVariables, BEHAVIOURS.codePipelineSourceRevisions). A started execution is handed to `onStart` (watch mode runs it).
  */
 
 export interface StartedExecution {
@@ -20,13 +21,40 @@ export interface StartedExecution {
   pipelineExecutionId: string;
   /** Every declared variable: the request's values over the declared defaults. */
   variables: Record<string, string>;
+  /** The source revisions the request overrides, by source action. */
+  sourceRevisions: Record<string, { revisionType: string; revisionValue: string }>;
+}
+
+interface DeclaredAction {
+  name: string;
+  category: string;
+  provider: string;
+  configuration?: Record<string, string>;
 }
 
 interface DeclaredPipeline {
   name: string;
   pipelineType?: string;
   variables?: { name: string; defaultValue?: string }[];
+  stages?: { name: string; actions: DeclaredAction[] }[];
 }
+
+interface SourceRevision {
+  actionName: string;
+  revisionType: string;
+  revisionValue: string;
+}
+
+/**
+ * The revision types each source provider takes, as the guide's examples pair them ("a specific
+ * commit ID from your CodeCommit source"; image digests for ECR; object versions and keys for S3).
+ */
+const REVISION_TYPES: Record<string, string[]> = {
+  CodeCommit: ["COMMIT_ID"],
+  CodeStarSourceConnection: ["COMMIT_ID"],
+  ECR: ["IMAGE_DIGEST"],
+  S3: ["S3_OBJECT_VERSION_ID", "S3_OBJECT_KEY"],
+};
 
 function pipelineNamed(account: LocalAccount, name: string): DeclaredPipeline {
   const found = account.iam
@@ -61,6 +89,54 @@ function resolvedVariables(
   return Object.fromEntries([...declared, ...given.map((v): [string, string] => [v.name, v.value])]);
 }
 
+/** The request's source revision overrides, as CodePipeline accepts them (BEHAVIOURS.codePipelineSourceRevisions). */
+function resolvedRevisions(
+  pipeline: DeclaredPipeline,
+  given: SourceRevision[],
+): StartedExecution["sourceRevisions"] {
+  const source = BEHAVIOURS.codePipelineSourceRevisions.source;
+  if (given.length > 0 && pipeline.pipelineType !== "V2")
+    throw new ServiceError(
+      "ValidationException",
+      `Pipeline ${pipeline.name} is a V1 pipeline; source revision overrides need V2 (${source})`,
+    );
+  const actions = (pipeline.stages ?? []).flatMap((stage) => stage.actions);
+  const resolved: StartedExecution["sourceRevisions"] = {};
+  for (const revision of given) {
+    const action = actions.find((a) => a.name === revision.actionName && a.category === "Source");
+    if (!action)
+      throw new ServiceError(
+        "ValidationException",
+        `Pipeline ${pipeline.name} has no source action ${revision.actionName} (its source actions: ${actions
+          .filter((a) => a.category === "Source")
+          .map((a) => a.name)
+          .join(", ")})`,
+      );
+    const allowed = REVISION_TYPES[action.provider] ?? [];
+    if (!allowed.includes(revision.revisionType))
+      throw new ServiceError(
+        "ValidationException",
+        `Source action ${action.name} (${action.provider}) takes revision types ${allowed.join(", ") || "none"}, not ${revision.revisionType} (${source})`,
+      );
+    if (
+      revision.revisionType === "S3_OBJECT_KEY" &&
+      action.configuration?.AllowOverrideForS3ObjectKey !== "true"
+    )
+      throw new ServiceError(
+        "ValidationException",
+        `Source action ${action.name} needs AllowOverrideForS3ObjectKey set to true for an S3_OBJECT_KEY override (${source})`,
+      );
+    const key = action.provider === "S3" ? `${action.name}:${revision.revisionType}` : action.name;
+    if (resolved[key])
+      throw new ServiceError(
+        "ValidationException",
+        `Source action ${action.name} is overridden twice with ${revision.revisionType}`,
+      );
+    resolved[key] = { revisionType: revision.revisionType, revisionValue: revision.revisionValue };
+  }
+  return resolved;
+}
+
 export async function startCodePipeline(
   account: LocalAccount,
   onStart: (execution: StartedExecution) => void,
@@ -72,6 +148,7 @@ export async function startCodePipeline(
       pipeline,
       (input.variables ?? []) as { name: string; value: string }[],
     );
+    const sourceRevisions = resolvedRevisions(pipeline, (input.sourceRevisions ?? []) as SourceRevision[]);
     // The same client request token starts one execution, however often it is sent.
     const token =
       typeof input.clientRequestToken === "string"
@@ -81,7 +158,7 @@ export async function startCodePipeline(
     if (known) return { pipelineExecutionId: known };
     const pipelineExecutionId = randomUUID();
     if (token) byToken.set(token, pipelineExecutionId);
-    onStart({ pipelineName: pipeline.name, pipelineExecutionId, variables });
+    onStart({ pipelineName: pipeline.name, pipelineExecutionId, variables, sourceRevisions });
     return { pipelineExecutionId };
   };
   return listen(async (request, response) => {

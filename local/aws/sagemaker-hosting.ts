@@ -8,14 +8,19 @@ import { ServiceError } from "./service-error";
 
 /**
  * SageMaker's hosting control plane (models, endpoint configurations, endpoints) with the rules
- * AWS applies beyond the API models (behaviour.ts: sageMakerCreateExisting, sageMakerNotFound,
- * sageMakerUpdateInProgress, sageMakerFailedEndpoint, sageMakerEndpointKindChange,
- * sageMakerFailedUpdate). The Task adapters and the JSON server both call it; an endpoint loads its
- * models as their execution role, as SageMaker does.
+ * AWS applies beyond the API models (BEHAVIOURS: sageMakerCreateExisting, sageMakerNotFound,
+ * sageMakerUpdateInProgress, sageMakerEndpointStatus, sageMakerEndpointKindChange,
+ * sageMakerDeleteInUseConfig, sageMakerBlueGreen, sageMakerRollbackAlarms). The Task adapters, the
+ * local release and the JSON server call it; an endpoint loads its models as their execution role,
+ * as SageMaker does.
  */
 
 type Input = Record<string, unknown>;
 type Variant = Record<string, unknown>;
+
+/** Names are case-insensitive at creation: "The name is case-insensitive in CreateEndpoint". */
+const taken = (names: Map<string, unknown>, name: string) =>
+  [...names.keys()].some((known) => known.toLowerCase() === name.toLowerCase());
 
 /** Statuses in which SageMaker is still working on an endpoint and refuses other changes. */
 const IN_PROGRESS = new Set<Endpoint["status"]>(["Creating", "Updating", "SystemUpdating", "RollingBack"]);
@@ -48,7 +53,7 @@ export class SageMakerHosting {
    */
   createModel(input: Input): { ModelArn: string } {
     const name = String(input.ModelName);
-    if (this.world.models.has(name)) throw this.exists("model", "model", name);
+    if (taken(this.world.models, name)) throw this.exists("model", "model", name);
     const container = input.PrimaryContainer as Input;
     const role = String(input.ExecutionRoleArn);
     if (typeof container.ModelPackageName === "string") {
@@ -79,7 +84,7 @@ export class SageMakerHosting {
 
   createEndpointConfig(input: Input): { EndpointConfigArn: string } {
     const name = String(input.EndpointConfigName);
-    if (this.world.endpointConfigs.has(name))
+    if (taken(this.world.endpointConfigs, name))
       throw this.exists("endpoint configuration", "endpoint-config", name);
     const variants = input.ProductionVariants as Variant[];
     for (const variant of variants)
@@ -106,6 +111,11 @@ export class SageMakerHosting {
     return { EndpointConfigArn: this.arn("endpoint-config", name) };
   }
 
+  /** What an endpoint serves, which outlives its configuration's deletion. */
+  private served(endpoint: Endpoint): EndpointConfig | undefined {
+    return endpoint.serving ?? this.world.endpointConfigs.get(endpoint.configName);
+  }
+
   private config(name: string): EndpointConfig {
     const config = this.world.endpointConfigs.get(name);
     if (!config) throw this.notFound("endpoint configuration", "endpoint-config", name);
@@ -114,7 +124,7 @@ export class SageMakerHosting {
 
   async createEndpoint(input: Input): Promise<{ EndpointArn: string }> {
     const name = String(input.EndpointName);
-    if (this.world.endpoints.has(name)) throw this.exists("endpoint", "endpoint", name);
+    if (taken(this.world.endpoints, name)) throw this.exists("endpoint", "endpoint", name);
     const configName = String(input.EndpointConfigName);
     await this.deploy(name, configName, this.config(configName), input.DeploymentConfig as Input | undefined);
     return { EndpointArn: this.arn("endpoint", name) };
@@ -134,7 +144,7 @@ export class SageMakerHosting {
       );
     const configName = String(input.EndpointConfigName);
     const next = this.config(configName);
-    if (!this.world.endpointConfigs.get(endpoint.configName)?.serverless && next.serverless)
+    if (!this.served(endpoint)?.serverless && next.serverless)
       throw new ServiceError(
         "ValidationException",
         `Updating a real-time inference endpoint to a serverless endpoint is not supported: create a new endpoint for "${configName}" ("${arn}" serves instances).`,
@@ -184,11 +194,7 @@ export class SageMakerHosting {
     const name = String(input.EndpointName);
     const endpoint = this.world.endpoints.get(name);
     if (!endpoint) throw this.notFound("endpoint", "endpoint", name);
-    if (
-      endpoint.status === "Creating" ||
-      endpoint.status === "Updating" ||
-      endpoint.status === "SystemUpdating"
-    )
+    if (IN_PROGRESS.has(endpoint.status))
       throw new ServiceError(
         "ValidationException",
         `Cannot update in-progress endpoint "${this.arn("endpoint", name)}".`,
@@ -201,7 +207,7 @@ export class SageMakerHosting {
     const name = String(input.EndpointName);
     const endpoint = this.world.endpoints.get(name);
     if (!endpoint) throw this.notFound("endpoint", "endpoint", name);
-    const config = this.world.endpointConfigs.get(endpoint.configName);
+    const config = this.served(endpoint);
     return {
       EndpointName: endpoint.name,
       EndpointArn: this.arn("endpoint", endpoint.name),

@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
+import { StartPipelineExecutionCommand, type SourceRevisionOverride } from "@aws-sdk/client-codepipeline";
 import { strict as assert } from "node:assert";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,13 +7,14 @@ import { join } from "node:path";
 import { codepipeline, s3 } from "../../functions/lib/clients";
 import type { CapturedResource } from "../../infra/offline/harness";
 import { loggingRefused } from "../../local/aws/api-gateway";
-import { BEHAVIOURS, type BehaviourId } from "../../local/aws/behaviour";
+import { BEHAVIOURS } from "../../local/aws/behaviour";
 import { stopUsingLocalServices, useLocalServices } from "../../local/aws/clients";
 import { startCodePipeline, type StartedExecution } from "../../local/aws/codepipeline-server";
 import { actingAs } from "../../local/aws/identity";
 import { startS3 } from "../../local/aws/s3-server";
 import { stopAll } from "../../local/lifecycle";
 import { LocalWorld } from "../../local/world";
+import { failure, row, testedRows } from "../helpers/behaviour-row";
 import { defaultAccount } from "../helpers/local-account";
 import { MULTI_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
@@ -22,12 +23,6 @@ import { offline } from "../helpers/offline";
  * Every row of the stand-ins' table of AWS behaviour (local/aws/behaviour.ts) against the stand-in
  * that implements it, with the deployed stacks' own roles and policies.
  */
-
-const tested = new Set<string>();
-function row(id: BehaviourId, title: string, body: () => Promise<void> | void) {
-  tested.add(id);
-  it(`${id}: ${title}`, body);
-}
 
 /** The local S3 and CodePipeline of a fresh deployment (changed, if asked), and sessions of its roles. */
 async function localAws(change?: Parameters<typeof defaultAccount>[0]) {
@@ -48,16 +43,7 @@ async function localAws(change?: Parameters<typeof defaultAccount>[0]) {
   return { account, bucket, world, started, as };
 }
 
-const failure = async (call: Promise<unknown>) => {
-  try {
-    await call;
-  } catch (error) {
-    return error as Error & { $metadata?: { httpStatusCode?: number } };
-  }
-  throw new Error("the call succeeded");
-};
-
-describe("AWS behaviour the local stand-ins implement, row by row (local/aws/behaviour.ts)", function () {
+describe("AWS behaviour of S3, CodePipeline and API Gateway, row by row (local/aws/behaviour.ts)", function () {
   this.timeout(120_000);
   after(async () => {
     stopUsingLocalServices();
@@ -177,6 +163,43 @@ describe("AWS behaviour the local stand-ins implement, row by row (local/aws/beh
   );
 
   row(
+    "codePipelineSourceRevisions",
+    "the push filter's commit override names the CodeCommit source; other actions and types are refused",
+    async () => {
+      const { started, as } = await localAws();
+      const filter = as("mlops-push-filter");
+      const start = (revision: { actionName: string; revisionType: string; revisionValue: string }) =>
+        actingAs(filter, () =>
+          codepipeline().send(
+            // A type outside the SDK's enum too, as a caller without types could send.
+            new StartPipelineExecutionCommand({
+              name: "mlops-test",
+              sourceRevisions: [revision as SourceRevisionOverride],
+            }),
+          ),
+        );
+      const commit = "0123456789abcdef0123456789abcdef01234567";
+      await start({ actionName: "Source", revisionType: "COMMIT_ID", revisionValue: commit });
+      assert.deepEqual(started[0].sourceRevisions, {
+        Source: { revisionType: "COMMIT_ID", revisionValue: commit },
+      });
+      const notSource = await failure(
+        start({ actionName: "Build", revisionType: "COMMIT_ID", revisionValue: commit }),
+      );
+      assert.match(notSource.message, /has no source action Build \(its source actions: Source\)/);
+      const wrongType = await failure(
+        start({ actionName: "Source", revisionType: "S3_OBJECT_KEY", revisionValue: "a.zip" }),
+      );
+      assert.match(wrongType.message, /Source action Source \(CodeCommit\) takes revision types COMMIT_ID/);
+      const badEnum = await failure(
+        start({ actionName: "Source", revisionType: "BRANCH", revisionValue: "main" }),
+      );
+      assert.match(badEnum.message, /Member must satisfy enum value set/);
+      assert.equal(started.length, 1, "no refused request started a run");
+    },
+  );
+
+  row(
     "apiGatewayLoggingRole",
     "a stage that logs needs the account's CloudWatch Logs role, set before the stage",
     async () => {
@@ -204,10 +227,16 @@ describe("AWS behaviour the local stand-ins implement, row by row (local/aws/beh
     },
   );
 
-  it("every row of the table has a test here, and every row cites an AWS page", () => {
+  it("every row of the table has a test in tests/aws/behaviour*.test.ts, and cites an AWS page", () => {
+    const tested = testedRows();
     assert.deepEqual(
       Object.keys(BEHAVIOURS).filter((id) => !tested.has(id)),
       [],
+    );
+    assert.deepEqual(
+      [...tested].filter((id) => !(id in BEHAVIOURS)),
+      [],
+      "a test names a row the table does not have",
     );
     for (const [id, behaviour] of Object.entries(BEHAVIOURS))
       assert.match(behaviour.source, /^https:\/\/docs\.aws\.amazon\.com\//, id);

@@ -7,6 +7,24 @@ type Statement = Record<string, unknown>;
  * policy removed: the role, by its logical name in the program, e.g. `mlops-controller-role`.
  */
 export function withoutStatement(roleName: string, sid: string) {
+  return changedStatements(roleName, sid, () => undefined);
+}
+
+/** The deployment with one action taken out of one statement (by Sid) of a role's inline policy. */
+export function withoutAction(roleName: string, sid: string, action: string) {
+  return changedStatements(roleName, sid, (statement) => {
+    const actions = [statement.Action].flat().filter((a) => a !== action);
+    if (actions.length === [statement.Action].flat().length)
+      throw new Error(`${roleName}'s ${sid} does not allow ${action}`);
+    return { ...statement, Action: actions };
+  });
+}
+
+function changedStatements(
+  roleName: string,
+  sid: string,
+  change: (statement: Statement) => Statement | undefined,
+) {
   return (deployment: Deployment): Deployment => {
     const copy = structuredClone(deployment);
     const resources = [...copy.test.resources, ...copy.prod.resources];
@@ -15,14 +33,18 @@ export function withoutStatement(roleName: string, sid: string) {
     const policies = resources.filter(
       (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.wire?.state.name,
     );
-    let removed = 0;
+    let changed = 0;
     for (const policy of policies) {
       const doc = JSON.parse(String(policy.inputs.policy)) as { Statement: Statement[] };
-      const kept = doc.Statement.filter((s) => s.Sid !== sid);
-      removed += doc.Statement.length - kept.length;
-      policy.inputs.policy = JSON.stringify({ ...doc, Statement: kept });
+      const statements = doc.Statement.flatMap((s) => {
+        if (s.Sid !== sid) return [s];
+        changed++;
+        const next = change(s);
+        return next ? [next] : [];
+      });
+      policy.inputs.policy = JSON.stringify({ ...doc, Statement: statements });
     }
-    if (removed === 0) throw new Error(`${roleName} has no statement ${sid}`);
+    if (changed === 0) throw new Error(`${roleName} has no statement ${sid}`);
     return copy;
   };
 }
