@@ -34,17 +34,31 @@ def write_text(s3, uri, text, content_type):
     s3.put_object(Bucket=bucket, Key=key, Body=text.encode("utf-8"), ContentType=content_type)
 
 
+def match_columns(s3, out, first_lines, schema):
+    """The header's columns matched to the config's, on the driver before any row is read; when they
+    do not match, the report says why (the state machine reads it to explain the failure)."""
+    try:
+        schema, has_header, notes = transform.columns_of(first_lines[0] if first_lines else None, schema)
+    except transform.ColumnMismatch as problem:
+        write_text(s3, out + "report.json", transform.to_json(problem.result["report"]), "application/json")
+        raise
+    for note in notes:
+        print("note: %s" % note)
+    return schema, has_header, notes
+
+
 def main():
     args = getResolvedOptions(sys.argv, ["JOB_NAME", "raw_uri", "output_uri", "config_uri"])
     spark_context = SparkContext.getOrCreate()
     GlueContext(spark_context)
     s3 = boto3.client("s3")
     config = json.loads(read_text(s3, args["config_uri"]))
-    schema = transform.Schema(config)
     out = args["output_uri"]
+    lines = spark_context.textFile(args["raw_uri"])
+    schema, has_header, notes = match_columns(s3, out, lines.take(1), transform.Schema(config))
 
-    numbered = spark_context.textFile(args["raw_uri"]).zipWithIndex().map(lambda pair: (pair[1] + 1, pair[0]))
-    if schema.header:
+    numbered = lines.zipWithIndex().map(lambda pair: (pair[1] + 1, pair[0]))
+    if has_header:
         numbered = numbered.filter(lambda pair: pair[0] != 1)
     rows = numbered.filter(lambda pair: pair[1].strip()).map(lambda pair: transform.process_line(pair[0], pair[1], schema))
     rows.cache()
@@ -67,7 +81,7 @@ def main():
     write_text(s3, out + "baseline/statistics.json", transform.to_json(transform.baseline_statistics(stats, schema.features)), "application/json")
     write_text(s3, out + "baseline/constraints.json", transform.to_json(transform.baseline_constraints(stats, schema.features)), "application/json")
     labels = rows.filter(lambda row: row[0] != "rejected").map(lambda row: (row[1].split(",", 1)[0], 1)).reduceByKey(add).collectAsMap()
-    report = transform.build_report(total, counts, rejected_count, first, schema, labels)
+    report = transform.build_report(total, counts, rejected_count, first, schema, labels, notes=notes)
     write_text(s3, out + "report.json", transform.to_json(report), "application/json")
     if not report["passed"]:
         transform.raise_too_many(report)

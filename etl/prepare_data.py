@@ -4,8 +4,9 @@
 
 Writes train/, validation/ and test/ (label-first CSV without a header), quarantine/rejected.csv,
 baseline/statistics.json and baseline/constraints.json, and report.json. Exit status 0 when the data
-passed, 3 when too many rows were rejected or a split is empty (report.json is still written), 2 for
-unreadable input.
+passed (a header in another order is noted on stderr and in report.json), 3 when the header's columns
+do not match the config, too many rows were rejected or a split is empty (report.json is still
+written), 2 for unreadable input.
 """
 
 import argparse
@@ -56,6 +57,8 @@ def main(argv):
         print("error: %s" % problem, file=sys.stderr)
         return 3
     write_outputs(result, args.output_dir)
+    for note in result["report"].get("notes", []):
+        print("note: %s" % note, file=sys.stderr)
     print(json.dumps(result["report"]))
     return 0
 

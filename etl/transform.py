@@ -1,14 +1,18 @@
 """Data preparation shared by the Glue job and local mode.
 
 Plain Python (standard library only), so the same functions run inside Glue executors and on any
-machine with python3. Every row is validated against the schema in the ML pipeline config; a bad row
-is quarantined with its reason, never dropped silently. Good rows are split deterministically by a
-stable hash of the row, written label-first without a header (the SageMaker XGBoost CSV format),
-and the training split's statistics become the Model Monitor data-quality baseline.
+machine with python3. A header's columns are matched to the ML pipeline config's by name (a file may
+order them differently, never name them differently); every row is validated against that schema,
+and a bad row is quarantined with its reason, never dropped silently. Good rows are split
+deterministically by a stable hash of the row, written label-first without a header (the SageMaker
+XGBoost CSV format), and the training split's statistics become the Model Monitor data-quality
+baseline.
 """
 
+import copy
 import functools
 import hashlib
+import itertools
 import json
 import math
 import operator
@@ -30,6 +34,10 @@ class DataPrepError(Exception):
 
 class TooManyRejectedRows(DataPrepError):
     pass
+
+
+class ColumnMismatch(DataPrepError):
+    """The header's columns cannot be matched to the configured ones; no row can be read safely."""
 
 
 # ----------------------------------------------------------------------------- schema
@@ -69,10 +77,134 @@ class Schema:
         self.quoted = data["format"]["quotedLines"]
         self.header = data["format"]["header"]
         self.width = len(self.features) + 1
+        self.columns = list(self.features)
+        self.columns.insert(self.label_column, self.label_name)
+        # How the file lays its columns out: the configured order until a header says otherwise.
+        self.file_columns = self.columns
+        self.order = None
         split = data["split"]
         self.seed = split["seed"]
         self.bounds = (split["train"], split["train"] + split["validation"])
         self.max_rejected_share = data["maxRejectedShare"]
+
+
+# ----------------------------------------------------------------------------- header
+
+# How many names a message lists before it abbreviates; a one-hot group can have dozens.
+LISTED_NAMES = 12
+
+
+def header_names(line, schema):
+    """Line 1's column names when it is a header, else None.
+
+    The rule: line 1 is the header when data.format.header is true, or when one of its fields is a
+    configured column name that is not a number. The second case is a header the config did not
+    declare; read as data it would be quarantined at best, and its columns would go unchecked.
+    """
+    if line is None:
+        return None
+    names = [field.strip('"').strip() for field in parse_line(line.lstrip("\ufeff"), schema.quoted)]
+    if schema.header:
+        return names
+    configured = set(schema.columns)
+    if any(name in configured and not is_number(name) for name in names):
+        return names
+    return None
+
+
+def is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def listed(names, limit=LISTED_NAMES):
+    names = list(names)
+    if len(names) <= limit:
+        return ", ".join(names)
+    return "%s, … (%d in all)" % (", ".join(names[:limit]), len(names))
+
+
+def counted(word, names):
+    return "%s %s %s" % (word, "column" if len(names) == 1 else "columns", ", ".join(names))
+
+
+def column_differences(names, schema):
+    """Each way the header differs from the configured columns, as phrases; empty when they match."""
+    configured = set(schema.columns)
+    present = set(names)
+    missing = [name for name in schema.columns if name not in present]
+    unknown = [name for name in dict.fromkeys(names) if name not in configured]
+    repeated = [name for name in dict.fromkeys(names) if names.count(name) > 1]
+    problems = []
+    if missing:
+        problems.append(counted("missing", missing))
+    if unknown:
+        problems.append(counted("unknown", [name + near_miss(name, missing) for name in unknown]))
+    problems.extend("column %s appears %d times" % (name, names.count(name)) for name in repeated)
+    return problems
+
+
+def near_miss(name, missing):
+    """' (is it X?)' when an unknown name differs from a missing one only in case, spaces or - and _."""
+    def key(text):
+        return text.lower().replace(" ", "").replace("_", "").replace("-", "")
+
+    for candidate in missing:
+        if key(candidate) == key(name):
+            return " (is it %s?)" % candidate
+    return ""
+
+
+def check_header(names, schema):
+    """Raises ColumnMismatch naming every difference between the header and the configured columns."""
+    expected = "expected %s, in any order (data.features and data.label.name)" % listed(schema.columns)
+    if len(set(schema.columns)) < len(schema.columns):
+        raise ColumnMismatch(
+            "data.label.name %s is also a feature's name, so a header cannot tell them apart; rename one"
+            % schema.label_name
+        )
+    if not set(names) & set(schema.columns):
+        raise ColumnMismatch(
+            "line 1 (the header) names none of the configured columns (found %s); %s; "
+            "if the file has no header, set data.format.header to false"
+            % (listed([name[:20] for name in names], 8), expected)
+        )
+    problems = column_differences(names, schema)
+    if problems:
+        raise ColumnMismatch("line 1 (the header) does not match the config: %s; %s" % ("; ".join(problems), expected))
+
+
+def with_header(schema, names):
+    """A copy of the schema that reads rows laid out as the header says, and the notes to show once.
+
+    Rows are reordered to the configured order, so the model, the baseline and the split's hash see
+    the columns the config names whatever order the file has them in.
+    """
+    check_header(names, schema)
+    notes = []
+    if not schema.header:
+        notes.append("line 1 names columns, so it was read as the header though data.format.header is false")
+    reading = copy.copy(schema)
+    reading.file_columns = list(names)
+    if names != schema.columns:
+        reading.order = [names.index(name) for name in schema.columns]
+        notes.append(
+            "columns matched by name: the file has them as %s; each row was reordered to the configured %s"
+            % (listed(names), listed(schema.columns))
+        )
+    return reading, notes
+
+
+def read_line_one(line, schema):
+    """(the schema for the rows, whether line 1 is the header, notes); raises ColumnMismatch."""
+    names = header_names(line, schema)
+    if names is None:
+        return schema, False, []
+    reading, notes = with_header(schema, names)
+    return reading, True, notes
 
 
 # ----------------------------------------------------------------------------- rows
@@ -89,7 +221,7 @@ def parse_line(line, quoted):
 def validate(fields, schema):
     """(label, features) as floats, or raises DataPrepError naming the first problem in the row."""
     if len(fields) != schema.width:
-        raise DataPrepError("expected %d fields, found %d" % (schema.width, len(fields)))
+        raise DataPrepError(count_mismatch(len(fields), schema))
     try:
         values = list(map(float, fields))
     except ValueError:
@@ -108,19 +240,48 @@ def validate(fields, schema):
     return label, values
 
 
+def count_mismatch(found, schema):
+    """Names the column where the row and the file's columns part ways: a count alone does not say
+    which field is missing or extra, but the first column without a field (or the last one) does."""
+    expected = schema.width
+    if found < expected:
+        return "expected %d fields, found %d: the row ends before the %s column, %s" % (
+            expected,
+            found,
+            ordinal(found + 1),
+            schema.file_columns[found],
+        )
+    return "expected %d fields, found %d: the row goes on past the %s and last column, %s" % (
+        expected,
+        found,
+        ordinal(expected),
+        schema.file_columns[-1],
+    )
+
+
+def ordinal(number):
+    # 11th, 12th and 13th break the rule their last digit would give.
+    if 10 <= number % 100 <= 20:
+        return "%dth" % number
+    return "%d%s" % (number, {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th"))
+
+
 def checked_value(position, field, schema):
+    where = "field %d (%s)" % (file_position(schema, position), column_name(schema, position))
     try:
         value = float(field)
     except ValueError:
-        raise DataPrepError("field %d (%s) is not a number: %r" % (position, column_name(schema, position), field))
+        raise DataPrepError("%s is not a number: %r" % (where, field))
     if math.isnan(value) or math.isinf(value):
-        raise DataPrepError("field %d (%s) is not a finite number: %r" % (position, column_name(schema, position), field))
+        raise DataPrepError("%s is not a finite number: %r" % (where, field))
     if abs(value) > FLOAT32_MAX:
-        raise DataPrepError(
-            "field %d (%s) is outside the float32 range the model reads (±3.4e38): %r"
-            % (position, column_name(schema, position), field[:40])
-        )
+        raise DataPrepError("%s is outside the float32 range the model reads (±3.4e38): %r" % (where, field[:40]))
     return value
+
+
+def file_position(schema, position):
+    """Where a configured column is in the file, so a message points at the field the user sees."""
+    return schema.order[position] if schema.order else position
 
 
 def column_name(schema, position):
@@ -170,6 +331,8 @@ def process_line(line_number, line, schema):
         column = line.index(REPLACEMENT) + 1
         return ("rejected", "line %d: contains bytes that are not UTF-8 (at column %d)" % (line_number, column), None)
     fields = parse_line(line, schema.quoted)
+    if schema.order and len(fields) == schema.width:
+        fields = list(map(fields.__getitem__, schema.order))
     try:
         label, features = validate(fields, schema)
     except DataPrepError as problem:
@@ -359,16 +522,19 @@ def baseline_constraints(stats, names):
 def prepare(lines, config):
     """Runs data prep over an iterable of raw lines; returns everything the job writes.
 
-    Raises TooManyRejectedRows (after computing the report) when the rejected share is over the limit.
+    Raises TooManyRejectedRows (after computing the report) when the rejected share is over the limit,
+    and ColumnMismatch (with a report, before reading any row) when the header's columns do not match.
     """
-    schema = Schema(config)
+    lines = iter(lines)
+    line_one = next(lines, None)
+    schema, has_header, notes = columns_of(line_one, Schema(config))
     outputs = {name: [] for name in SPLITS}
     rejected = []
     stats = DatasetStats(len(schema.features))
     total = 0
     labels = {}
-    for number, line in enumerate(lines, start=1):
-        if number == 1 and schema.header:
+    for number, line in enumerate(itertools.chain([] if line_one is None else [line_one], lines), start=1):
+        if number == 1 and has_header:
             continue
         if not line.strip():
             continue
@@ -383,7 +549,8 @@ def prepare(lines, config):
         if split == "train":
             stats.add(features)
     first = [r["reason"] for r in rejected[:10]]
-    report = build_report(total, {k: len(v) for k, v in outputs.items()}, len(rejected), first, schema, labels)
+    counts = {k: len(v) for k, v in outputs.items()}
+    report = build_report(total, counts, len(rejected), first, schema, labels, notes=notes)
     result = {
         "splits": outputs,
         "rejected": rejected,
@@ -394,6 +561,23 @@ def prepare(lines, config):
     if not report["passed"]:
         raise_too_many(report, result)
     return result
+
+
+def columns_of(first_line, schema):
+    """read_line_one, with a report attached to its error, so the run can say why it read no row."""
+    try:
+        return read_line_one(first_line, schema)
+    except ColumnMismatch as problem:
+        report = build_report(0, {}, 0, [], schema, problem=str(problem))
+        empty = DatasetStats(len(schema.features))
+        problem.result = {
+            "splits": {name: [] for name in SPLITS},
+            "rejected": [],
+            "report": report,
+            "statistics": baseline_statistics(empty, schema.features),
+            "constraints": baseline_constraints(empty, schema.features),
+        }
+        raise
 
 
 def single_class(labels, schema):
@@ -408,11 +592,11 @@ def single_class(labels, schema):
     )
 
 
-def build_report(total, counts, rejected_count, first_rejections, schema, labels=None):
+def build_report(total, counts, rejected_count, first_rejections, schema, labels=None, problem=None, notes=()):
     """The job's summary; `passed` is False when the run must stop at data prep."""
     counts = {name: counts.get(name, 0) for name in SPLITS}
     share = rejected_count / total if total else 1.0
-    problem = single_class(labels, schema)
+    problem = problem or single_class(labels, schema)
     return {
         "rows": total,
         "accepted": sum(counts.values()),
@@ -428,6 +612,7 @@ def build_report(total, counts, rejected_count, first_rejections, schema, labels
         and problem is None,
         "firstRejections": list(first_rejections),
         **({"problem": problem} if problem else {}),
+        **({"notes": list(notes)} if notes else {}),
     }
 
 

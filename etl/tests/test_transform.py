@@ -1,4 +1,6 @@
+import contextlib
 import copy
+import io
 import json
 import os
 import random
@@ -17,6 +19,10 @@ with open(os.path.join(ROOT, "config", "ml-pipeline-config.json"), encoding="utf
     CONFIG = json.load(handle)
 with open(os.path.join(ROOT, "sample-datasets", "customer-churn.csv"), encoding="utf-8") as handle:
     SAMPLE = handle.readlines()
+with open(os.path.join(ROOT, "config", "examples", "loan-default.json"), encoding="utf-8") as handle:
+    LOAN_CONFIG = json.load(handle)
+with open(os.path.join(ROOT, "sample-datasets", "loan-default.csv"), encoding="utf-8") as handle:
+    LOAN = handle.read().splitlines()
 
 
 def small_config(**changes):
@@ -43,7 +49,7 @@ class ParseAndValidate(unittest.TestCase):
 
     def test_rejections_name_the_problem(self):
         cases = [
-            (["1", "2"], "expected 6 fields, found 2"),
+            (["1", "2"], "expected 6 fields, found 2: the row ends before the 3rd column, b"),
             (["1", "x", "3", "0", "1", "0"], "field 1 (a) is not a number: 'x'"),
             (["1", "nan", "3", "0", "1", "0"], "field 1 (a) is not a finite number"),
             (["2", "1", "3", "0", "1", "0"], "label y must be 0 or 1, found '2'"),
@@ -162,10 +168,11 @@ class Quarantine(unittest.TestCase):
         self.assertEqual(result["report"]["rejected"], 2)
         self.assertEqual(result["report"]["accepted"], 400)
         reasons = [r["reason"] for r in result["rejected"]]
-        self.assertIn("line 401: expected 70 fields, found 2", reasons)
+        short = "line 401: expected 70 fields, found 2: the row ends before the 3rd column, VMail Message"
+        self.assertIn(short, reasons)
         self.assertIn("line 402: label Churn must be 0 or 1, found '7'", reasons)
         csv_text = transform.quarantine_csv(result["rejected"])
-        self.assertIn('"line 401: expected 70 fields, found 2","""1,abc"""', csv_text)
+        self.assertIn('"%s","""1,abc"""' % short, csv_text)
 
     def test_too_many_rejected_rows_fail_with_the_report(self):
         lines = SAMPLE[:100] + ['"x"\n'] * 5
@@ -222,6 +229,286 @@ class ByteRobustness(unittest.TestCase):
             transform.prepare(lines, CONFIG)
         self.assertEqual(str(caught.exception), "the label Churn has only one value (0) in 200 rows; a model needs both 0 and 1")
         self.assertFalse(caught.exception.result["report"]["passed"])
+
+
+def with_columns(lines, change):
+    """The lines with each one's fields rearranged by `change` (header included)."""
+    return [",".join(change(line.split(","))) + "\n" for line in lines]
+
+
+def assert_same_rows(test, splits, expected):
+    """Split by split, the first row that differs: a diff of whole splits takes minutes to print."""
+    for split in transform.SPLITS:
+        differing = [(a, b) for a, b in zip(splits[split], expected[split]) if a != b][:1]
+        test.assertEqual((len(splits[split]), differing), (len(expected[split]), []), split)
+
+
+def swap_first_two(fields):
+    return [fields[1], fields[0]] + fields[2:]
+
+
+def drop_second(fields):
+    return [fields[0]] + fields[2:]
+
+
+LOAN_EXPECTED = (
+    "expected income, debt_ratio, age, late_payments, credit_lines, term_36, term_60, defaulted, in any order "
+    "(data.features and data.label.name)"
+)
+
+
+class ColumnsByName(unittest.TestCase):
+    """A header's columns are matched to the config's by name; order may differ, names may not."""
+
+    def mismatch(self, lines, config=LOAN_CONFIG):
+        with self.assertRaises(transform.DataPrepError) as caught:
+            transform.prepare(lines, config)
+        self.assertEqual(type(caught.exception).__name__, "ColumnMismatch", caught.exception)
+        return caught.exception
+
+    def test_a_header_in_another_order_is_read_in_the_configured_order_and_noted_once(self):
+        original = transform.prepare(with_columns(LOAN, list), LOAN_CONFIG)
+        swapped = transform.prepare(with_columns(LOAN, swap_first_two), LOAN_CONFIG)
+        assert_same_rows(self, swapped["splits"], original["splits"])
+        self.assertEqual(
+            [f["numerical_statistics"]["mean"] for f in swapped["statistics"]["features"]],
+            [f["numerical_statistics"]["mean"] for f in original["statistics"]["features"]],
+        )
+        self.assertEqual(
+            swapped["report"]["notes"],
+            [
+                "columns matched by name: the file has them as debt_ratio, income, age, late_payments, credit_lines, "
+                "term_36, term_60, defaulted; each row was reordered to the configured income, debt_ratio, age, "
+                "late_payments, credit_lines, term_36, term_60, defaulted"
+            ],
+        )
+        self.assertNotIn("notes", original["report"])
+
+    def test_a_missing_column_is_named_and_no_row_is_read(self):
+        problem = self.mismatch(with_columns(LOAN, drop_second))
+        self.assertEqual(
+            str(problem), "line 1 (the header) does not match the config: missing column debt_ratio; " + LOAN_EXPECTED
+        )
+        report = problem.result["report"]
+        self.assertEqual((report["passed"], report["rows"], report["problem"]), (False, 0, str(problem)))
+
+    def test_an_unknown_column_is_named(self):
+        problem = self.mismatch(with_columns(LOAN, lambda fields: fields + ["score" if fields[0] == "income" else "1"]))
+        self.assertEqual(
+            str(problem), "line 1 (the header) does not match the config: unknown column score; " + LOAN_EXPECTED
+        )
+
+    def test_a_renamed_column_is_named_both_ways(self):
+        lines = with_columns(LOAN, list)
+        lines[0] = lines[0].replace("debt_ratio", "Debt Ratio")
+        problem = self.mismatch(lines)
+        self.assertIn(
+            "does not match the config: missing column debt_ratio; unknown column Debt Ratio (is it debt_ratio?); ",
+            str(problem),
+        )
+
+    def test_a_repeated_column_is_named(self):
+        problem = self.mismatch(with_columns(LOAN, lambda fields: fields + [fields[2]]))
+        self.assertIn("does not match the config: column age appears 2 times; ", str(problem))
+
+    def test_a_header_that_names_no_configured_column_is_refused(self):
+        problem = self.mismatch(with_columns(LOAN[1:], list))
+        self.assertEqual(
+            str(problem),
+            "line 1 (the header) names none of the configured columns (found 44320.66, 0.4342, 61, 0, 6, 1, 0, 0); "
+            + LOAN_EXPECTED
+            + "; if the file has no header, set data.format.header to false",
+        )
+        self.assertEqual(problem.result["report"]["problem"], str(problem))
+
+    def test_a_header_the_config_does_not_declare_is_recognised_by_its_names(self):
+        config = copy.deepcopy(LOAN_CONFIG)
+        config["data"]["format"]["header"] = False
+        result = transform.prepare(with_columns(LOAN, swap_first_two), config)
+        self.assertEqual((result["report"]["rows"], result["report"]["rejected"]), (1500, 0))
+        assert_same_rows(self, result["splits"], transform.prepare(with_columns(LOAN, list), LOAN_CONFIG)["splits"])
+        self.assertEqual(
+            result["report"]["notes"][0],
+            "line 1 names columns, so it was read as the header though data.format.header is false",
+        )
+
+    def test_row_problems_under_a_reordered_header_point_at_the_files_fields(self):
+        lines = with_columns(LOAN[:200], swap_first_two)
+        lines[5] = "0.3,abc,40,0,3,1,0,0\n"
+        lines[6] = "0.3,50000,40,0,3,1,0\n"
+        config = copy.deepcopy(LOAN_CONFIG)
+        config["data"]["maxRejectedShare"] = 0.5
+        reasons = [r["reason"] for r in transform.prepare(lines, config)["rejected"]]
+        self.assertEqual(
+            reasons,
+            [
+                "line 6: field 1 (income) is not a number: 'abc'",
+                "line 7: expected 8 fields, found 7: the row ends before the 8th column, defaulted",
+            ],
+        )
+
+    def test_the_config_must_tell_the_label_from_the_features_by_name(self):
+        config = copy.deepcopy(LOAN_CONFIG)
+        config["data"]["label"]["name"] = "age"
+        self.assertEqual(
+            str(self.mismatch(with_columns(LOAN, list), config)),
+            "data.label.name age is also a feature's name, so a header cannot tell them apart; rename one",
+        )
+
+
+class CountMismatch(unittest.TestCase):
+    """Without a header only the count can be checked; the message names the column where it breaks."""
+
+    def test_a_short_row_names_the_first_column_it_lacks(self):
+        config = copy.deepcopy(LOAN_CONFIG)
+        config["data"]["format"]["header"] = False
+        lines = with_columns(LOAN[1:200], list)
+        lines[11] = "44320.66,0.4342,61,0,6,1,0\n"
+        lines[12] = "44320.66,0.4342,61,0,6,1,0,0,9\n"
+        result = transform.prepare(lines, dict(config, data=dict(config["data"], maxRejectedShare=0.5)))
+        self.assertEqual(
+            [r["reason"] for r in result["rejected"]],
+            [
+                "line 12: expected 8 fields, found 7: the row ends before the 8th column, defaulted",
+                "line 13: expected 8 fields, found 9: the row goes on past the 8th and last column, defaulted",
+            ],
+        )
+
+    def test_ordinals(self):
+        self.assertEqual(
+            [transform.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 70, 101, 111)],
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "70th", "101st", "111th"],
+        )
+
+
+class FakeRdd:
+    """The RDD operations the Glue job uses, over several partitions, so merges really happen."""
+
+    def __init__(self, partitions, store):
+        self.partitions, self.store = partitions, store
+
+    def items(self):
+        return [item for partition in self.partitions for item in partition]
+
+    def derive(self, partitions):
+        return FakeRdd(partitions, self.store)
+
+    def take(self, count):
+        return self.items()[:count]
+
+    def zipWithIndex(self):
+        indexes = iter(range(len(self.items())))
+        return self.derive([[(item, next(indexes)) for item in partition] for partition in self.partitions])
+
+    def map(self, function):
+        return self.derive([list(map(function, partition)) for partition in self.partitions])
+
+    def filter(self, function):
+        return self.derive([list(filter(function, partition)) for partition in self.partitions])
+
+    def cache(self):
+        return self
+
+    def reduceByKey(self, function):
+        totals = {}
+        for key, value in self.items():
+            totals[key] = function(totals[key], value) if key in totals else value
+        return self.derive([list(totals.items())])
+
+    def collectAsMap(self):
+        return dict(self.items())
+
+    def aggregate(self, zero, add, merge):
+        result = copy.deepcopy(zero)
+        for partition in self.partitions:
+            accumulated = copy.deepcopy(zero)
+            for item in partition:
+                accumulated = add(accumulated, item)
+            result = merge(result, accumulated)
+        return result
+
+    def saveAsTextFile(self, uri):
+        self.store[uri] = self.items()
+
+
+class GlueJob(unittest.TestCase):
+    """etl/glue_job.py under stand-ins for Spark, awsglue and boto3: the cloud's path through the transform."""
+
+    def run_job(self, lines, config, store=None):
+        store = {} if store is None else store
+        store["s3://b/config.json"] = json.dumps(config)
+
+        class S3:
+            def get_object(self, Bucket, Key):
+                body = store["s3://%s/%s" % (Bucket, Key)].encode("utf-8")
+                return {"Body": type("Body", (), {"read": lambda self: body})()}
+
+            def put_object(self, Bucket, Key, Body, ContentType):
+                store["s3://%s/%s" % (Bucket, Key)] = Body.decode("utf-8")
+
+        text = [line.rstrip("\n") for line in lines]
+        context = type("SparkContext", (), {
+            "textFile": lambda self, uri: FakeRdd([text[i:i + 400] for i in range(0, len(text), 400)], store),
+        })()
+        modules = {
+            "boto3": type(sys)("boto3"),
+            "awsglue": type(sys)("awsglue"),
+            "awsglue.context": type(sys)("awsglue.context"),
+            "awsglue.utils": type(sys)("awsglue.utils"),
+            "pyspark": type(sys)("pyspark"),
+            "pyspark.context": type(sys)("pyspark.context"),
+        }
+        modules["boto3"].client = lambda service: S3()
+        modules["awsglue.context"].GlueContext = lambda spark_context: None
+        modules["awsglue.utils"].getResolvedOptions = lambda argv, names: {
+            "JOB_NAME": "job",
+            "raw_uri": "s3://b/raw.csv",
+            "output_uri": "s3://b/out/",
+            "config_uri": "s3://b/config.json",
+        }
+        modules["pyspark.context"].SparkContext = type(
+            "SparkContext", (), {"getOrCreate": staticmethod(lambda: context)}
+        )
+        saved = {name: sys.modules.get(name) for name in list(modules) + ["glue_job"]}
+        sys.modules.update(modules)
+        sys.modules.pop("glue_job", None)
+        try:
+            import glue_job
+
+            with contextlib.redirect_stdout(io.StringIO()) as printed:
+                glue_job.main()
+            store["stdout"] = printed.getvalue()
+        finally:
+            for name, module in saved.items():
+                if module is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = module
+        return store
+
+    def test_a_reordered_header_gives_the_rows_local_mode_gives_the_original(self):
+        store = self.run_job(with_columns(LOAN, swap_first_two), LOAN_CONFIG)
+        expected = transform.prepare(with_columns(LOAN, list), LOAN_CONFIG)
+        written = {split: store["s3://b/out/%s/" % split] for split in transform.SPLITS}
+        assert_same_rows(self, written, expected["splits"])
+        # Partitions merge their sums in another order, so the floats may differ in the last digit.
+        statistics = json.loads(store["s3://b/out/baseline/statistics.json"])["features"]
+        for glue, local in zip(statistics, expected["statistics"]["features"]):
+            self.assertEqual(glue["name"], local["name"])
+            mean = local["numerical_statistics"]["mean"]
+            self.assertAlmostEqual(glue["numerical_statistics"]["mean"], mean, delta=1e-9 * abs(mean))
+        note = json.loads(store["s3://b/out/report.json"])["notes"][0]
+        self.assertTrue(note.startswith("columns matched by name: the file has them as debt_ratio, income, "), note)
+        self.assertEqual(store["stdout"], "note: %s\n" % note)
+
+    def test_a_missing_column_fails_the_job_after_writing_the_report_that_names_it(self):
+        store = {}
+        with self.assertRaises(transform.DataPrepError) as caught:
+            self.run_job(with_columns(LOAN, drop_second), LOAN_CONFIG, store)
+        self.assertIn("missing column debt_ratio", str(caught.exception))
+        report = json.loads(store["s3://b/out/report.json"])
+        self.assertEqual((report["passed"], report["problem"]), (False, str(caught.exception)))
+        self.assertNotIn("s3://b/out/train/", store, "no row is read under a header that does not match")
 
 
 class CommandLine(unittest.TestCase):
