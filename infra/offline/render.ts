@@ -1,3 +1,4 @@
+import { countResources, describeCounts } from "./counts";
 import type { CapturedResource, OfflineRun } from "./harness";
 
 /** The resource tree as `pulumi preview` would show it: each resource under its parent. */
@@ -23,12 +24,8 @@ export function renderTree(run: OfflineRun): string {
     lines.push(`${root.type}  ${root.name}`);
     walk(root.urn, "");
   }
-  const custom = run.resources.filter((r) => r.custom).length;
   const mode = run.preview ? "preview (computed values unknown)" : "update (computed values mocked)";
-  lines.push(
-    "",
-    `${custom} resources in ${run.resources.length - custom} components, stack ${run.stack}, ${mode}`,
-  );
+  lines.push("", `${describeCounts(countResources(run.resources))}, stack ${run.stack}, ${mode}`);
   const outputs = Object.entries(run.outputs);
   if (outputs.length > 0) {
     lines.push("", "Outputs:");

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { bootstrapTemplate, prodDeployRole } from "../bootstrap/prod-deploy-role";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError, parseOverrides, readStackFile } from "../offline/stack-files";
@@ -61,21 +62,39 @@ It must use the session name "${result.prod.sessionName}" (the prod stack's prov
 `;
 }
 
-function main(argv: string[]): void {
+/**
+ * Where the template goes without `--out`: a folder git ignores, as the template is made from the
+ * stack config and is regenerated rather than committed.
+ */
+export const DEFAULT_TEMPLATE = join("dist", "prod-bootstrap.json");
+
+/**
+ * The command: writes the template and prints its absolute path and the next steps to `write`.
+ * `--out` is relative to where the user ran npm (INIT_CWD), as npm itself runs scripts from the root.
+ */
+export function bootstrapCommand(
+  argv: string[],
+  write: (text: string) => void,
+  cwd = process.env.INIT_CWD ?? process.cwd(),
+): string {
   const program = new Command("bootstrap")
     .description("Print what the production account needs before the first deploy")
     .addOption(
       new Option("--account <account>", "the account to bootstrap").choices(["prod"]).makeOptionMandatory(),
     )
-    .option("--out <file>", "write the CloudFormation template here", "prod-bootstrap.json")
+    .option("--out <file>", `write the CloudFormation template here (default: ${DEFAULT_TEMPLATE})`)
     .option("--trust <roleArn>", "another role that may deploy prod by hand (repeatable)", collect, [])
     .option("--config <key=value>", "override a test stack setting (repeatable)", collect, [])
     .exitOverride();
   program.parse(argv, { from: "user" });
-  const options = program.opts<{ out: string; trust: string[]; config: string[] }>();
+  const options = program.opts<{ out?: string; trust: string[]; config: string[] }>();
   const result = prodBootstrap({ trust: options.trust, config: options.config });
-  writeFileSync(options.out, `${JSON.stringify(result.template, null, 2)}\n`);
-  process.stdout.write(`wrote ${options.out}\n\n${instructions(options.out, result)}`);
+  const file = options.out ? resolve(cwd, options.out) : join(PROJECT_ROOT, DEFAULT_TEMPLATE);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(result.template, null, 2)}\n`);
+  write(`wrote ${file}\n\n${instructions(file, result)}`);
+  return file;
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module)
+  runCli((argv) => void bootstrapCommand(argv, (text) => process.stdout.write(text)));

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { relative, resolve } from "node:path";
+import { describeCounts } from "../../infra/offline/counts";
 import type { OfflineRun, OfflineRunOptions } from "../../infra/offline/harness";
 import { runWithReferences } from "../../infra/offline/references";
 import { collect } from "../../infra/tools/cli-support";
@@ -24,7 +25,10 @@ export async function policyCommand(
       "stack whose config the program runs with (prod makes every rule mandatory)",
     )
     .addOption(
-      new Option("--format <format>", "text, json ({violations, resources, policies}) or sarif (SARIF 2.1.0)")
+      new Option(
+        "--format <format>",
+        "text, json ({violations, resources, components, policies}) or sarif (SARIF 2.1.0)",
+      )
         .choices(["text", "json", "sarif"])
         .default("text"),
     )
@@ -61,7 +65,7 @@ export async function policyCommand(
   return mandatory.length > 0 ? 1 : 0;
 }
 
-function asJson({ violations, resources, policies }: EvaluationResult): string {
+function asJson({ violations, resources, components, policies }: EvaluationResult): string {
   const listed = violations.map(({ pack, policy, enforcementLevel, urn, message }) => ({
     pack,
     policy,
@@ -69,7 +73,7 @@ function asJson({ violations, resources, policies }: EvaluationResult): string {
     urn,
     message,
   }));
-  return `${JSON.stringify({ violations: listed, resources, policies }, null, 2)}\n`;
+  return `${JSON.stringify({ violations: listed, resources, components, policies }, null, 2)}\n`;
 }
 
 /** Results point at the program's entry module, relative to where the CLI runs (the checkout). */
@@ -86,7 +90,7 @@ function asText(result: EvaluationResult, stack: string, preview?: boolean): str
   );
   const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   lines.push(
-    `${result.policies} policies over ${result.resources} resources (stack ${stack}${preview ? ", preview" : ""}): ${mandatory} mandatory, ${result.violations.length - mandatory} advisory violations`,
+    `${result.policies} policies over ${describeCounts(result)} (stack ${stack}${preview ? ", preview" : ""}): ${mandatory} mandatory, ${result.violations.length - mandatory} advisory violations`,
   );
   return `${lines.join("\n")}\n`;
 }

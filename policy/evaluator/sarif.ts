@@ -82,7 +82,11 @@ export function toSarif(evaluation: EvaluationResult, packs: Pack[], context: Sa
         automationDetails: { id: `mlops-policy/${context.stack}/` },
         invocations: [{ executionSuccessful: true }],
         results: evaluation.violations.map((v) => result(v, index.get(v.policy) ?? -1, context)),
-        properties: { stack: context.stack, resources: evaluation.resources },
+        properties: {
+          stack: context.stack,
+          resources: evaluation.resources,
+          components: evaluation.components,
+        },
       },
     ],
   };

@@ -78,7 +78,7 @@ describe("npm run preview:offline", function () {
     );
     assert.match(stdout, /^pulumi:pulumi:Stack {2}mlops-test$/m);
     assert.match(stdout, /└─ mlops:cicd:CicdBackbone {2}mlops {2}\[component\]/);
-    assert.match(stdout, /resources in \d+ components, stack test, update/);
+    assert.match(stdout, /^\d+ resources and \d+ components, stack test, update/m);
     const json = JSON.parse(
       await previewed(
         "--stack",

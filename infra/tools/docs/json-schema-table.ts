@@ -12,6 +12,10 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
   minItems?: number;
   maxItems?: number;
   format?: string;
@@ -32,34 +36,74 @@ export interface SettingRow {
 
 const code = (text: string) => `\`${text}\``;
 
-/** A setting's type in words: "whole number 1–50", "one of `CANARY`, `LINEAR`", "list of string". */
+/**
+ * A setting's type in words, with every bound the schema knows: "whole number 1024–6144 in steps of
+ * 1024", "number > 0", "string of at most 48 characters", "list of string (at least 1 item)".
+ */
 export function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(" or ");
   if (schema.enum) return `one of ${schema.enum.map((v) => code(String(v))).join(", ")}`;
   if (schema.const !== undefined) return code(String(schema.const));
   const type = Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "any");
-  if (type === "array") return `list of ${schema.items ? typeOf(schema.items) : "any"}${sizeOf(schema)}`;
+  if (type === "array") return `list of ${schema.items ? typeOf(schema.items) : "any"}${itemsOf(schema)}`;
   if (type === "object" && !schema.properties && typeof schema.additionalProperties === "object")
     return `map of ${typeOf(schema.additionalProperties)}`;
   if (type === "integer" || type === "number")
-    return `${type === "integer" ? "whole number" : "number"}${rangeOf(schema)}`;
-  return schema.format === "email" ? "email" : type;
+    return [type === "integer" ? "whole number" : "number", rangeOf(schema)].filter(Boolean).join(" ");
+  if (type === "string") return stringOf(schema);
+  return type;
 }
 
-function rangeOf(schema: JsonSchema): string {
-  const low =
-    schema.minimum ?? (schema.exclusiveMinimum !== undefined ? `>${schema.exclusiveMinimum}` : undefined);
-  // zod writes MAX_SAFE_INTEGER as the maximum of every whole number; it is no limit a person sets.
-  const high = schema.maximum === Number.MAX_SAFE_INTEGER ? undefined : schema.maximum;
-  if (low === undefined && high === undefined) return "";
-  if (high === undefined) return ` ≥ ${low}`.replace("≥ >", "> ");
-  return ` ${low ?? "…"}–${high}`;
+// zod writes ±MAX_SAFE_INTEGER as the bounds of every whole number; they are no limit a person sets.
+const bound = (value: number | undefined) =>
+  value === undefined || Math.abs(value) === Number.MAX_SAFE_INTEGER ? undefined : value;
+
+/** "1–50", "≥ 1", "> 0 and ≤ 1", each followed by the step when the schema has one. */
+export function rangeOf(schema: JsonSchema): string {
+  const low = bound(schema.minimum);
+  const high = bound(schema.maximum);
+  const above = bound(schema.exclusiveMinimum);
+  const below = bound(schema.exclusiveMaximum);
+  const limits =
+    low !== undefined && high !== undefined
+      ? [`${low}–${high}`]
+      : [
+          low !== undefined ? `≥ ${low}` : "",
+          above !== undefined ? `> ${above}` : "",
+          high !== undefined ? `≤ ${high}` : "",
+          below !== undefined ? `< ${below}` : "",
+        ];
+  return [limits.filter(Boolean).join(" and "), stepOf(schema.multipleOf, low)].filter(Boolean).join(" ");
 }
 
-function sizeOf(schema: JsonSchema): string {
-  if (schema.minItems === undefined && schema.maxItems === undefined) return "";
-  if (schema.maxItems === undefined) return ` (at least ${schema.minItems})`;
-  return ` (${schema.minItems ?? 0}–${schema.maxItems} items)`;
+/**
+ * "in steps of N" when the values run low, low + N, …; without an inclusive lower bound on that grid
+ * the phrase would mislead, so the multiple is named instead.
+ */
+function stepOf(step: number | undefined, low: number | undefined): string {
+  if (step === undefined) return "";
+  const onGrid = low !== undefined && Math.abs(low / step - Math.round(low / step)) < 1e-9;
+  return onGrid ? `in steps of ${step}` : `(a multiple of ${step})`;
+}
+
+function stringOf(schema: JsonSchema): string {
+  if (schema.format === "email") return "email";
+  const { minLength: min = 0, maxLength: max } = schema;
+  const format = schema.format ? ` (${schema.format})` : "";
+  if (max === undefined) {
+    if (min === 0) return `string${format}`;
+    return min === 1 ? `non-empty string${format}` : `string of at least ${min} characters${format}`;
+  }
+  const length = min === max ? `${max}` : min === 0 ? `at most ${max}` : `${min}–${max}`;
+  return `string of ${length} character${max === 1 ? "" : "s"}${format}`;
+}
+
+function itemsOf(schema: JsonSchema): string {
+  const { minItems: min = 0, maxItems: max } = schema;
+  const items = (n: number) => `${n} item${n === 1 ? "" : "s"}`;
+  if (max === undefined) return min === 0 ? "" : ` (at least ${items(min)})`;
+  if (min === max) return ` (exactly ${items(max)})`;
+  return min === 0 ? ` (at most ${items(max)})` : ` (${min}–${items(max)})`;
 }
 
 /**
@@ -90,7 +134,17 @@ export function settingRows(
   return rows;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/**
+ * Table cell text. An asterisk outside a code span is escaped: prettier would otherwise read a pair
+ * as emphasis and rewrite it (`stem then *, e.g. churn*.csv` became `_, e.g. churn_`).
+ */
+const cell = (text: string) =>
+  text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") ? part : part.replace(/\*/g, "\\*")))
+    .join("")
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ");
 
 function showDefault(row: SettingRow): string {
   if (row.required) return "required";
