@@ -423,6 +423,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
       result.error.issues,
       document,
       (path) => fullKey(String(path[0] ?? "")) + pathTail(path),
+      schema,
     );
     const fixes = `Set a value with: pulumi config set <key> <value> -s ${stack} (structured values with --path or JSON)`;
     throw new StackConfigError(

@@ -1,9 +1,10 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { predict, settingsFromEnvironment, type MicroserviceSettings } from "../functions/microservice";
 import type { LocalAccount } from "./aws/account";
 import { actingAs, type Session } from "./aws/identity";
-import { listen, readBody } from "./http";
+import { HttpError, listen, readBody } from "./http";
 
 /**
  * API Gateway stand-in: `POST /<stage>/predictions` with an API key, proxied to the same microservice
@@ -25,6 +26,30 @@ interface ApiStage {
   apiKey: string;
 }
 
+/**
+ * API Gateway's payload limit for a REST API, 10 MB
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+ */
+export const API_PAYLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The request's body, read as API Gateway reads it: a larger one is answered as its
+ * REQUEST_TOO_LARGE gateway response is, 413 with {"message": "Request Too Long"}
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html),
+ * saying the limit too.
+ */
+async function readPayload(request: IncomingMessage): Promise<Buffer> {
+  try {
+    return await readBody(request, { maxBytes: API_PAYLOAD_LIMIT_BYTES, timeoutMs: 10_000 });
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 413) throw error;
+    throw new HttpError(
+      413,
+      `Request Too Long: the body is larger than ${API_PAYLOAD_LIMIT_BYTES} bytes (API Gateway's 10 MB limit)`,
+    );
+  }
+}
+
 export async function startApi(account: LocalAccount): Promise<LocalApi> {
   const stages = new Map<string, ApiStage>();
   const { url } = await listen(async (request, response) => {
@@ -37,10 +62,7 @@ export async function startApi(account: LocalAccount): Promise<LocalApi> {
     if (!stage) return reply(404, JSON.stringify({ message: "Missing Authentication Token" }));
     if (request.headers["x-api-key"] !== stage.apiKey)
       return reply(403, JSON.stringify({ message: "Forbidden" }));
-    // API Gateway's own payload limit: 10 MB (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
-    const body = (await readBody(request, { maxBytes: 10 * 1024 * 1024, timeoutMs: 10_000 })).toString(
-      "utf8",
-    );
+    const body = (await readPayload(request)).toString("utf8");
     const event = {
       httpMethod: request.method ?? "GET",
       body: body.length ? body : null,

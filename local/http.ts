@@ -35,15 +35,45 @@ export interface BodyLimits {
 /** Generous for predictions (100 rows) and the handlers' own S3 objects; a run's objects are small. */
 export const DEFAULT_BODY_LIMITS: BodyLimits = { maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
 
-function answerFailure(response: ServerResponse, error: unknown): void {
+/** How long a connection stays open after its answer, taking in a body the server will not read. */
+const LINGER_MS = 5000;
+
+/**
+ * Ends an answer sent before its request's body was read (a body over the limit): the rest of the
+ * body is read and dropped first, for at most LINGER_MS, as nginx's lingering close does. A socket
+ * closed with unread data is reset by the kernel, and a client still sending its body gets EPIPE or
+ * ECONNRESET instead of the answer waiting for it.
+ */
+function endAfterBody(request: IncomingMessage, response: ServerResponse, status: number): void {
+  // A 408's body stopped arriving: nothing is left to wait for.
+  if (request.complete || status === 408) {
+    response.end();
+    return;
+  }
+  const end = () => {
+    clearTimeout(timer);
+    request.off("end", end).off("close", end).off("error", end);
+    response.end();
+  };
+  const timer = setTimeout(end, LINGER_MS).unref();
+  request.on("end", end).on("close", end).on("error", end).resume();
+}
+
+function answerFailure(request: IncomingMessage, response: ServerResponse, error: unknown): void {
   if (response.headersSent || response.destroyed) {
     response.destroy();
     return;
   }
   const status = error instanceof HttpError ? error.status : 500;
-  const message = error instanceof HttpError ? error.message : "internal error";
-  response.writeHead(status, { "content-type": "application/json", connection: "close" });
-  response.end(JSON.stringify({ message }));
+  const body = JSON.stringify({ message: error instanceof HttpError ? error.message : "internal error" });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    connection: "close",
+  });
+  // The whole answer goes out now: its length tells the client it is complete.
+  response.write(body);
+  endAfterBody(request, response, status);
 }
 
 /** Starts a server on a free loopback port (never another interface) and returns its base URL. */
@@ -52,7 +82,7 @@ export async function listen(handler: RequestListener): Promise<{ server: Server
     createServer((request, response) => {
       Promise.resolve()
         .then(() => handler(request, response))
-        .catch((error: unknown) => answerFailure(response, error));
+        .catch((error: unknown) => answerFailure(request, response, error));
     }),
   );
   server.keepAliveTimeout = 5000;

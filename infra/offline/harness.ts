@@ -3,6 +3,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { resolve, sep } from "node:path";
 import { DEFAULT_ACCOUNT_ID, offlineMocks } from "./mocks";
 import { withUnmappedStackTraces } from "./stack-traces";
+import { programCompileError } from "./program-errors";
 import { keepTranspiledModules } from "./transpile-cache";
 import { OfflineUsageError, parseOverrides, readStackFile } from "./stack-files";
 
@@ -195,9 +196,9 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
     const programPath = resolve(options.program ?? resolve(root, "infra", "index.ts"));
     if (options.program) checkProgramModule(programPath);
     forgetProgramModules(root);
+    const label = options.program ? `--program ${programPath}` : `the program ${programPath}`;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after the mocks
-      const loaded: unknown = require(programPath);
+      const loaded = loadProgram(programPath, label);
       return (loaded as { default?: unknown }).default ?? loaded;
     });
     await waitForRPCs();
@@ -216,6 +217,16 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
     };
   } finally {
     process.off("unhandledRejection", onRejection);
+  }
+}
+
+/** Loads the program module; a module of it that does not compile is named with its line. */
+function loadProgram(programPath: string, label: string): unknown {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program must load after the mocks
+    return require(programPath) as unknown;
+  } catch (error) {
+    throw programCompileError(error, label) ?? error;
   }
 }
 

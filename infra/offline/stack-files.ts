@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { parseJsonText } from "../../config/json-text";
 
 /** A problem the user can fix (bad stack name, bad override); the CLI prints it and exits 2. */
 export class OfflineUsageError extends Error {
@@ -23,16 +24,11 @@ export function readJsonFile(path: string, what: string): unknown {
       `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    const position = Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? NaN);
-    const before = Number.isNaN(position) ? "" : text.slice(0, position);
-    const where = before ? `:${before.split("\n").length}:${position - before.lastIndexOf("\n")}` : "";
-    throw new OfflineUsageError(
-      `${what} ${path}${where} is not valid JSON (${(error as Error).message.replace(/ in JSON at position \d+.*$/, "")})`,
-    );
-  }
+  return parseJsonText(
+    text,
+    path,
+    (where, reason) => new OfflineUsageError(`${what} ${where} is not valid JSON (${reason})`),
+  );
 }
 
 export interface StackFile {

@@ -1,8 +1,8 @@
 import { Command } from "commander";
-import type { OfflineRun, OfflineRunOptions } from "../offline/harness";
+import { PROJECT_ROOT, type OfflineRun, type OfflineRunOptions } from "../offline/harness";
 import { renderTree, toJson } from "../offline/render";
 import { runWithReferences } from "../offline/references";
-import { readJsonFile } from "../offline/stack-files";
+import { readStackOutputs } from "../offline/stack-outputs";
 import { collect } from "./cli-support";
 
 /**
@@ -28,7 +28,7 @@ export async function previewCommand(
     )
     .option(
       "--stack-outputs <file>",
-      'JSON file {"<stack name>": {outputs}} for stacks the program references',
+      'JSON file {"<stack name>": {"<output name>": value, …}} with the outputs of the stacks the program references (prod: its mlops:testStackName)',
     )
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
@@ -46,7 +46,7 @@ export async function previewCommand(
     config: options.config,
     preview: options.preview,
     stackOutputs: options.stackOutputs
-      ? (readJsonFile(options.stackOutputs, "--stack-outputs") as Record<string, Record<string, unknown>>)
+      ? readStackOutputs(options.stackOutputs, options.stack, options.config, PROJECT_ROOT)
       : undefined,
   });
   write(`${options.json ? toJson(run) : renderTree(run)}\n`);

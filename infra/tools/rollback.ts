@@ -23,6 +23,12 @@ export interface RollbackPlan {
   runId: string;
 }
 
+/** The versions a rollback from `serving` may go to; the first version has none before it. */
+function earlierVersions(serving: number): string {
+  if (serving === 1) return "it is the first version, so there is none earlier to roll back to";
+  return `a rollback goes to an earlier approved version (${serving === 2 ? "1" : `1-${serving - 1}`})`;
+}
+
 /** Rewrites the stack file's text; comments and other keys are kept as they are. */
 export function rollbackStackFile(
   text: string,
@@ -60,7 +66,7 @@ export function rollbackStackFile(
   const serving = Number(match[2]);
   if (Number(version) > serving)
     throw new OfflineUsageError(
-      `--version ${version}: prod serves version ${serving} (${fileName}); a rollback goes to an earlier approved version (1-${serving - 1}). A newer version is released by the pipeline.`,
+      `--version ${version}: prod serves version ${serving} (${fileName}); ${earlierVersions(serving)}. A newer version is released by the pipeline.`,
     );
   doc.setIn(["config", ARN_KEY], to);
   doc.setIn(["config", RUN_KEY], runId);

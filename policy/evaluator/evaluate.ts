@@ -1,7 +1,9 @@
 import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { countResources, STACK_TYPE } from "../../infra/offline/counts";
 import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import { readJsonFile } from "../../infra/offline/stack-files";
 import { policies as baseline, PACK_NAME as BASELINE } from "../aws-baseline/policies";
 import type { Rule } from "../shared/rule";
 import { policies as mlEndpoints, PACK_NAME as ML_ENDPOINTS } from "../ml-endpoints/policies";
@@ -49,7 +51,10 @@ export interface Violation {
 
 export interface EvaluationResult {
   violations: Violation[];
+  /** Custom resources evaluated, counted as the offline preview and the stack inventory count them. */
   resources: number;
+  /** Components evaluated: resource policies are handed them too. */
+  components: number;
   policies: number;
   notApplicable: number;
 }
@@ -63,7 +68,7 @@ export type PackConfig = Record<
 /** The policy config a stack uses: `<pack>/prod.json` for prod (every rule mandatory), none otherwise. */
 export function packConfigFor(pack: Pack, stack: string): PackConfig {
   const file = join(pack.dir, `${stack}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PackConfig) : {};
+  return existsSync(file) ? (readJsonFile(file, "policy pack config") as PackConfig) : {};
 }
 
 function enforcement(rule: Rule, config: PackConfig): EnforcementLevel {
@@ -229,9 +234,9 @@ export async function evaluate(
   configs: Record<string, PackConfig> = {},
 ): Promise<EvaluationResult> {
   const findings: Findings = { violations: [], notApplicable: 0 };
-  const analyzed = run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  const analyzed = run.resources.filter((r) => r.type !== STACK_TYPE);
   const resources = stackView(run, analyzed);
-  const stackUrn = run.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+  const stackUrn = run.resources.find((r) => r.type === STACK_TYPE)?.urn ?? "";
   for (const pack of packs) {
     const config = configs[pack.name] ?? {};
     for (const rule of pack.policies) {
@@ -244,7 +249,7 @@ export async function evaluate(
   }
   return {
     violations: findings.violations,
-    resources: analyzed.length,
+    ...countResources(analyzed),
     policies: packs.reduce((n, p) => n + p.policies.length, 0),
     notApplicable: findings.notApplicable,
   };
