@@ -10,7 +10,7 @@ import type { MlPipelineConfig } from "./schema";
 export interface MlDeploymentSettings {
   name: MlPipelineConfig["name"];
   experiment: MlPipelineConfig["experiment"];
-  data: Pick<MlPipelineConfig["data"], "features" | "stagingPrefix" | "fileName">;
+  data: Pick<MlPipelineConfig["data"], "features" | "stagingPrefix" | "fileName" | "filePattern">;
   training: Pick<MlPipelineConfig["training"], "imageVersion">;
   /** The test endpoint's name only: the pipeline deploys it each run from the ML config. */
   endpoints: {
@@ -29,6 +29,7 @@ export function mlDeploymentSettings(config: MlPipelineConfig): MlDeploymentSett
       features: config.data.features,
       stagingPrefix: config.data.stagingPrefix,
       fileName: config.data.fileName,
+      filePattern: config.data.filePattern,
     },
     training: { imageVersion: config.training.imageVersion },
     endpoints: { test: { name: config.endpoints.test.name }, prod: config.endpoints.prod },

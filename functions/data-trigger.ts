@@ -2,6 +2,7 @@ import { StartPipelineExecutionCommand } from "@aws-sdk/client-codepipeline";
 import type { EventBridgeEvent } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { dataSetsUnder, describeDataSets, FILE_PATTERN, isDataSetKey } from "../config/data-sets";
 import { codepipeline } from "./lib/clients";
 import { readEnvironment } from "./lib/env";
 import { logger } from "./lib/logger";
@@ -17,6 +18,8 @@ export interface DataTriggerSettings {
   bucket: string;
   /** Key prefix under which new objects are data sets (`datasets/`). */
   dataPrefix: string;
+  /** File-name glob of this model's data sets under the prefix (config/data-sets.ts). */
+  dataFilePattern: string;
 }
 
 /** Pipeline-level variables the Train stage hands to the pipeline-runner. */
@@ -40,6 +43,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): D
       PIPELINE_NAME: z.string().min(1),
       STAGING_BUCKET: z.string().min(3),
       DATA_PREFIX: z.string().regex(/\/$/, "must end with /"),
+      DATA_FILE_PATTERN: z.string().regex(FILE_PATTERN, "must be a CSV file-name glob such as churn*.csv"),
     }),
     env,
   );
@@ -47,6 +51,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): D
     pipelineName: values.PIPELINE_NAME,
     bucket: values.STAGING_BUCKET,
     dataPrefix: values.DATA_PREFIX,
+    dataFilePattern: values.DATA_FILE_PATTERN,
   };
 }
 
@@ -92,6 +97,13 @@ export async function startForNewData(
   }
   if (object.key.endsWith("/") || object.size === 0) {
     return { decision: "ignored", reason: `s3://${bucket.name}/${object.key} is a folder marker or empty` };
+  }
+  // The rule in front of this function matches the same glob; this keeps a misrouted event harmless.
+  if (!isDataSetKey(object.key, dataSetsUnder(settings.dataPrefix, settings.dataFilePattern))) {
+    return {
+      decision: "ignored",
+      reason: `s3://${bucket.name}/${object.key} is not one of this model's data sets (${describeDataSets(dataSetsUnder(settings.dataPrefix, settings.dataFilePattern))})`,
+    };
   }
   if (object.key.length > MAX_VARIABLE) {
     throw new Error(

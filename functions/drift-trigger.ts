@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type _Object 
 import type { EventBridgeEvent } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { dataSetsUnder, FILE_PATTERN, isDataSetKey } from "../config/data-sets";
 import { PIPELINE_VARIABLES } from "./data-trigger";
 import { codepipeline, s3 } from "./lib/clients";
 import { driftDecision, recentRuns } from "./lib/drift-cooldown";
@@ -12,7 +13,7 @@ import { logger } from "./lib/logger";
 /**
  * Retrains when production's data drifts: the data-quality alarm's change to ALARM (EventBridge
  * "CloudWatch Alarm State Change") starts the pipeline with trigger `drift`, training on the newest
- * data set under the data prefix, unless a drift run started within the cooldown or the day's cap is
+ * of this model's data sets under the data prefix, unless a drift run started within the cooldown or the day's cap is
  * reached. The drift runs it started are kept in a small ledger object in the staging bucket; the
  * function runs one at a time (reserved concurrency 1), so the ledger has one writer.
  */
@@ -21,6 +22,8 @@ export interface DriftTriggerSettings {
   pipelineName: string;
   bucket: string;
   dataPrefix: string;
+  /** File-name glob of this model's data sets under the prefix (config/data-sets.ts). */
+  dataFilePattern: string;
   /** The alarm whose ALARM state starts a run; events of other alarms are ignored. */
   alarmName: string;
   ledgerKey: string;
@@ -42,6 +45,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): D
       PIPELINE_NAME: z.string().min(1),
       STAGING_BUCKET: z.string().min(3),
       DATA_PREFIX: z.string().regex(/\/$/, "must end with /"),
+      DATA_FILE_PATTERN: z.string().regex(FILE_PATTERN, "must be a CSV file-name glob such as churn*.csv"),
       ALARM_NAME: z.string().min(1),
       LEDGER_KEY: z.string().min(1),
       COOLDOWN_HOURS: z.coerce.number().min(0),
@@ -53,6 +57,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): D
     pipelineName: values.PIPELINE_NAME,
     bucket: values.STAGING_BUCKET,
     dataPrefix: values.DATA_PREFIX,
+    dataFilePattern: values.DATA_FILE_PATTERN,
     alarmName: values.ALARM_NAME,
     ledgerKey: values.LEDGER_KEY,
     cooldownHours: values.COOLDOWN_HOURS,
@@ -97,7 +102,7 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** The newest non-empty CSV under the data prefix: what drift retrains on. */
+/** The newest non-empty data set of this model under the data prefix: what drift retrains on. */
 async function newestDataSet(settings: DriftTriggerSettings): Promise<string | undefined> {
   let newest: _Object | undefined;
   let token: string | undefined;
@@ -110,7 +115,12 @@ async function newestDataSet(settings: DriftTriggerSettings): Promise<string | u
       }),
     );
     for (const object of page.Contents ?? []) {
-      if (!object.Key?.endsWith(".csv") || !object.Size) continue;
+      if (
+        !object.Key ||
+        !isDataSetKey(object.Key, dataSetsUnder(settings.dataPrefix, settings.dataFilePattern)) ||
+        !object.Size
+      )
+        continue;
       if (!newest || (object.LastModified ?? 0) > (newest.LastModified ?? 0)) newest = object;
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -1,3 +1,4 @@
+import { describeDataSets, isDataSetKey } from "../config/data-sets";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { CodePipelineEvent } from "aws-lambda";
@@ -122,9 +123,9 @@ async function start(job: Job, settings: RunnerSettings, now: Date): Promise<Run
   const config = await loadConfig(settings);
   const commitId = job.data?.inputArtifacts?.[0]?.revision ?? "unknown";
   const trigger = triggerOf(job);
-  if (trigger.dataKey && !trigger.dataKey.startsWith(config.data.stagingPrefix)) {
+  if (trigger.dataKey && !isDataSetKey(trigger.dataKey, config.data)) {
     throw new Error(
-      `the data set s3://${settings.bucket}/${trigger.dataKey} is outside data.stagingPrefix "${config.data.stagingPrefix}"; upload data under that prefix`,
+      `the data set s3://${settings.bucket}/${trigger.dataKey} is not one of this model's data sets (${describeDataSets(config.data)}: data.stagingPrefix and data.filePattern); upload it there`,
     );
   }
   const input = buildRunInput(

@@ -1,3 +1,4 @@
+import { dataSetsUnder, isDataSetKey } from "../../config/data-sets";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
@@ -35,6 +36,8 @@ export interface CicdBackboneArgs {
   readonly triggerPaths: string[];
   /** Key prefix in the staging bucket under which a new object starts a run (new training data). */
   readonly dataPrefix: string;
+  /** File-name glob of this model's data sets under `dataPrefix` (config/data-sets.ts). */
+  readonly dataFilePattern: string;
   /** Key of the data set a run trains on unless new data started it (under `dataPrefix`). */
   readonly defaultDataKey: string;
   /** How the builds reach the Pulumi backend and which roles they deploy with. */
@@ -124,7 +127,8 @@ export class CicdBackbone extends pulumi.ComponentResource {
       name,
       {
         ...{ ctx, tags, keyArn: key.arn, deadLetterQueue, repositoryArn: this.repository.arn },
-        ...{ branch: args.branch, triggerPaths: args.triggerPaths, dataPrefix: args.dataPrefix },
+        ...{ branch: args.branch, triggerPaths: args.triggerPaths },
+        ...{ dataPrefix: args.dataPrefix, dataFilePattern: args.dataFilePattern },
         ...{
           stagingBucketName: stagingBucket.name,
           pipelineName,
@@ -184,6 +188,10 @@ function validate(name: string, args: CicdBackboneArgs, component: pulumi.Resour
     problems.push(`dataPrefix "${args.dataPrefix}" must be a key prefix ending in '/'`);
   else if (!args.defaultDataKey.startsWith(args.dataPrefix))
     problems.push(`defaultDataKey "${args.defaultDataKey}" must be under dataPrefix "${args.dataPrefix}"`);
+  else if (!isDataSetKey(args.defaultDataKey, dataSetsUnder(args.dataPrefix, args.dataFilePattern)))
+    problems.push(
+      `defaultDataKey "${args.defaultDataKey}" must match dataFilePattern "${args.dataFilePattern}", or no push would find its data`,
+    );
   if (!args.branch) problems.push("branch is empty: name the branch that releases (e.g. main)");
   if (problems.length > 0)
     throw new pulumi.ResourceError(`CicdBackbone "${name}": ${problems.join("; ")}`, component);

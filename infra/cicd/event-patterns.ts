@@ -15,11 +15,15 @@ export function pushPattern(repositoryArn: string, branch: string) {
   };
 }
 
-export function newDataPattern(bucketName: string, prefix: string) {
+/**
+ * New objects whose key matches `keyGlob` (config/data-sets.ts), with EventBridge's wildcard filter:
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+ */
+export function newDataPattern(bucketName: string, keyGlob: string) {
   return {
     source: ["aws.s3"],
     "detail-type": ["Object Created"],
-    detail: { bucket: { name: [bucketName] }, object: { key: [{ prefix }] } },
+    detail: { bucket: { name: [bucketName] }, object: { key: [{ wildcard: keyGlob }] } },
   };
 }
 

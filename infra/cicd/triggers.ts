@@ -1,3 +1,4 @@
+import { dataSetKeyPattern, dataSetsUnder } from "../../config/data-sets";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { handler as dataTriggerHandler } from "../../functions/data-trigger";
@@ -25,6 +26,8 @@ export interface TriggerInputs {
   readonly stagingBucketName: pulumi.Output<string>;
   /** Key prefix under which a new object starts a run. */
   readonly dataPrefix: string;
+  /** File-name glob of this model's data sets under the prefix: only those start a run. */
+  readonly dataFilePattern: string;
   readonly pipelineName: string;
   readonly pipelineArn: pulumi.Output<string>;
   /** The build that checks pull requests. */
@@ -65,7 +68,8 @@ function triggerRules(name: string, inputs: TriggerInputs, component: pulumi.Res
       },
       { parent: component },
     );
-  const { branch, dataPrefix } = inputs;
+  const { branch, dataPrefix, dataFilePattern } = inputs;
+  const keys = dataSetKeyPattern(dataSetsUnder(dataPrefix, dataFilePattern));
   return {
     push: rule(
       "on-push",
@@ -74,8 +78,8 @@ function triggerRules(name: string, inputs: TriggerInputs, component: pulumi.Res
     ),
     data: rule(
       "on-new-data",
-      `New object under ${dataPrefix} in the staging bucket: start the pipeline`,
-      inputs.stagingBucketName.apply((bucket) => newDataPattern(bucket, dataPrefix)),
+      `New data set ${dataPrefix}${dataFilePattern} in the staging bucket: start the pipeline`,
+      inputs.stagingBucketName.apply((bucket) => newDataPattern(bucket, keys)),
     ),
     pullRequest: rule(
       "on-pull-request",
@@ -165,6 +169,7 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
         PIPELINE_NAME: inputs.pipelineName,
         STAGING_BUCKET: inputs.stagingBucketName,
         DATA_PREFIX: inputs.dataPrefix,
+        DATA_FILE_PATTERN: inputs.dataFilePattern,
       },
       timeoutSeconds: 30,
       ...common,

@@ -23,6 +23,8 @@ export interface DriftRetrainingArgs {
   readonly stagingBucketName: pulumi.Input<string>;
   /** Key prefix of data sets; the newest one under it is what a drift run trains on. */
   readonly dataPrefix: string;
+  /** File-name glob of this model's data sets under the prefix (config/data-sets.ts). */
+  readonly dataFilePattern: string;
   /** The project key: the function's environment, logs and failed events. */
   readonly keyArn: pulumi.Input<string>;
   /** Cooldown and daily cap (retraining in the ML config). */
@@ -103,6 +105,7 @@ export class DriftRetraining extends pulumi.ComponentResource {
           PIPELINE_NAME: args.pipelineName,
           STAGING_BUCKET: args.stagingBucketName,
           DATA_PREFIX: args.dataPrefix,
+          DATA_FILE_PATTERN: args.dataFilePattern,
           ALARM_NAME: args.alarm.name,
           LEDGER_KEY: DRIFT_LEDGER_KEY,
           COOLDOWN_HOURS: String(args.settings.cooldownHours),

@@ -1,3 +1,4 @@
+import { dataSetPattern } from "../../config/data-sets";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MlDeploymentSettings } from "../../config/deployment-settings";
@@ -19,16 +20,9 @@ import { dataQualityMonitor } from "./monitoring";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
 import { prodEndpoint, type RolloutSettings } from "./prod-endpoint";
+import { TEST_STACK_OUTPUTS } from "./test-stack-outputs";
 
-/** What the prod stack reads from the test stack. */
-export const TEST_STACK_OUTPUTS = [
-  "kmsKeyArn",
-  "stagingBucketName",
-  "modelPackageGroupName",
-  "sageMakerRoleArn",
-  "runsPrefix",
-  "pipelineName",
-] as const;
+export { TEST_STACK_OUTPUTS };
 
 export interface ProdEnvironmentArgs {
   /** The test stack to read shared resources from, e.g. `test` or `acme/mlops/test`. */
@@ -265,7 +259,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     args: ProdEnvironmentArgs,
     pipeline: Omit<
       DriftRetrainingArgs,
-      "ctx" | "dataPrefix" | "settings" | "alarmTopicArn" | "logRetentionDays"
+      "ctx" | "dataPrefix" | "dataFilePattern" | "settings" | "alarmTopicArn" | "logRetentionDays"
     >,
   ): DriftRetraining | undefined {
     if (!args.config.retraining.onDrift) return undefined;
@@ -291,6 +285,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         ...pipeline,
         ctx: args.ctx,
         dataPrefix: args.config.data.stagingPrefix,
+        dataFilePattern: dataSetPattern(args.config.data),
         settings: args.config.retraining,
         alarmTopicArn: this.alarmTopic.arn,
         logRetentionDays: args.logRetentionDays,

@@ -1,3 +1,4 @@
+import { dataSetPattern } from "../../config/data-sets";
 import { awsContext } from "../shared/aws-context";
 import type * as pulumi from "@pulumi/pulumi";
 import { CicdBackbone } from "../cicd/backbone";
@@ -53,6 +54,7 @@ export function testStack(
     branch: config.branch,
     triggerPaths: config.triggerPaths,
     dataPrefix: ml.data.stagingPrefix,
+    dataFilePattern: dataSetPattern(ml.data),
     defaultDataKey: `${ml.data.stagingPrefix}${ml.data.fileName}`,
     pulumi: {
       version: config.pulumiVersion,
@@ -80,6 +82,7 @@ export function testStack(
       pipelineName: backbone.pipeline.name,
       stagingBucketName: storage.stagingBucket.name,
       dataPrefix: ml.data.stagingPrefix,
+      dataFilePattern: dataSetPattern(ml.data),
       keyArn: storage.key.arn,
       settings: ml.retraining,
       alarmTopicArn: storage.alarmTopic.arn,

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { driftLedgerPath, resetDriftLedger } from "../watch/drift-ledger";
 import { historyTable, readRuns } from "./records";
 
 /** Where the command's text goes: the process's stdout and stderr, or a test's strings. */
@@ -21,13 +22,26 @@ export function historyCommand(argv: string[], output: HistoryOutput): number {
       join(__dirname, "..", "..", ".runs"),
     )
     .option("--json", "print a JSON array of runs")
+    .option(
+      "--reset-drift-ledger",
+      "forget the drift runs watch mode counted, so the next drift may retrain at once (cooldown and daily cap start over)",
+    )
     .exitOverride();
   program.parse(argv, { from: "user" });
-  const options = program.opts<{ runs: string; json?: boolean }>();
+  const options = program.opts<{ runs: string; json?: boolean; resetDriftLedger?: boolean }>();
   const runsRoot = resolve(options.runs);
   if (!existsSync(runsRoot)) {
     output.err(`error: no runs folder ${runsRoot} (run npm start first, or give --runs DIR)`);
     return 2;
+  }
+  if (options.resetDriftLedger) {
+    const existed = resetDriftLedger(runsRoot);
+    output.out(
+      existed
+        ? `Forgot the drift runs recorded in ${driftLedgerPath(runsRoot)}; the next drift may retrain at once.`
+        : `No drift runs were recorded in ${runsRoot}; nothing to reset.`,
+    );
+    return 0;
   }
   const records = readRuns(runsRoot);
   if (options.json) output.out(JSON.stringify(records, null, 2));

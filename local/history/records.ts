@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { dataSetOf } from "../lineage";
 import type { LocalRunResult } from "../run-types";
 
 /** One run as the history shows it: when, from what, on which data, how it scored and how it ended. */
@@ -8,7 +9,12 @@ export interface RunRecord {
   startedAt: string;
   commit: string;
   trigger: string;
+  /** The staged data set's key (`datasets/customer-churn.csv`); `dataUri` and `dataSource` in full. */
   dataSet: string;
+  dataUri: string;
+  dataSource: string;
+  /** The model package group the run registered in (`customer-churn`). */
+  modelGroup?: string;
   testAuc?: number;
   testError?: number;
   gate: "passed" | "rejected" | "not reached";
@@ -36,6 +42,7 @@ function championAfter(result: LocalRunResult): number | undefined {
 export function toRecord(result: LocalRunResult): RunRecord {
   const metrics = (result.evaluation as Metrics | undefined)?.binary_classification_metrics;
   const accuracy = metrics?.accuracy?.value;
+  const data = dataSetOf(result);
   return {
     runId: result.runId ?? basename(result.runDir),
     startedAt: result.startedAt,
@@ -43,7 +50,10 @@ export function toRecord(result: LocalRunResult): RunRecord {
     trigger: result.trigger.alarm
       ? `${result.trigger.source} (${result.trigger.alarm})`
       : result.trigger.source,
-    dataSet: basename(result.dataPath),
+    dataSet: data.key,
+    dataUri: data.uri,
+    dataSource: data.source,
+    modelGroup: result.modelGroup ?? result.input?.registry.groupName,
     testAuc: metrics?.auc?.value,
     // The gate's error: the share misclassified at 0.5, which is 1 - accuracy.
     testError: accuracy === undefined ? undefined : 1 - accuracy,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse } from "yaml";
 import { matchingPaths } from "../../functions/lib/watched-paths";
 import { parseStackConfig } from "../../infra/stack-config";
@@ -7,14 +7,16 @@ import { parseStackConfig } from "../../infra/stack-config";
 /**
  * What `--watch` watches: the code and config paths a push would have to change to start a cloud run
  * (the test stack's `mlops:triggerPaths`, matched by the push filter's own function), the data
- * folder (a new or changed CSV, as a new object under the data prefix starts a cloud run) and the ML
- * config file.
+ * folder (a new or changed data set of this model, as a new one under the data prefix starts a cloud
+ * run; other models' files are not this pipeline's) and the ML config file.
  */
 export interface WatchedPaths {
   root: string;
   globs: readonly string[];
   dataDir: string;
   configPath: string;
+  /** Whether a file name in the data folder is one of this model's data sets. */
+  isDataSet: (name: string) => boolean;
 }
 
 /** Never a reason to run: what runs themselves write, dependencies and version control. */
@@ -39,7 +41,8 @@ export function reasonFor(path: string, watched: WatchedPaths): "data" | "config
   const file = resolve(path);
   if (IGNORED.test(file)) return undefined;
   if (file === resolve(watched.configPath)) return "config";
-  if (dirname(file) === resolve(watched.dataDir) && file.endsWith(".csv")) return "data";
+  if (dirname(file) === resolve(watched.dataDir))
+    return watched.isDataSet(basename(file)) ? "data" : undefined;
   const inRepo = relative(watched.root, file);
   if (inRepo.startsWith("..") || isAbsolute(inRepo)) return undefined;
   return matchingPaths([inRepo.split(sep).join("/")], watched.globs).length ? "code" : undefined;

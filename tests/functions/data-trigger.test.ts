@@ -13,6 +13,14 @@ const settings: DataTriggerSettings = {
   pipelineName: "mlops-test",
   bucket: "staging",
   dataPrefix: "datasets/",
+  dataFilePattern: "*.csv",
+};
+
+const ENV = {
+  PIPELINE_NAME: "p",
+  STAGING_BUCKET: "staging",
+  DATA_PREFIX: "datasets/",
+  DATA_FILE_PATTERN: "*.csv",
 };
 
 /** An S3 "Object Created" event as EventBridge delivers it. */
@@ -97,15 +105,33 @@ describe("data trigger", () => {
     await assert.rejects(startForNewData(created("datasets/a.csv"), settings), /Rate exceeded/);
   });
 
+  it("starts only for this model's data sets: another model's file under the same prefix is ignored", async () => {
+    const churn = { ...settings, dataFilePattern: "customer-churn*.csv" };
+    const ignored = await startForNewData(created("datasets/loan-default.csv"), churn);
+    assert.deepEqual(ignored, {
+      decision: "ignored",
+      reason:
+        "s3://staging/datasets/loan-default.csv is not one of this model's data sets (files named customer-churn*.csv under datasets/)",
+    });
+    const started = await startForNewData(created("datasets/2026-12/customer-churn-2025.csv"), churn);
+    assert.equal(started.decision, "started");
+    assert.equal(codepipeline.commandCalls(StartPipelineExecutionCommand).length, 1);
+  });
+
   it("reads its settings from the environment and names a bad variable", () => {
-    assert.deepEqual(
-      settingsFromEnvironment({ PIPELINE_NAME: "p", STAGING_BUCKET: "staging", DATA_PREFIX: "datasets/" }),
-      { pipelineName: "p", bucket: "staging", dataPrefix: "datasets/" },
+    assert.deepEqual(settingsFromEnvironment({ ...ENV, DATA_FILE_PATTERN: "churn*.csv" }), {
+      pipelineName: "p",
+      bucket: "staging",
+      dataPrefix: "datasets/",
+      dataFilePattern: "churn*.csv",
+    });
+    assert.throws(
+      () => settingsFromEnvironment({ ...ENV, DATA_PREFIX: "datasets" }),
+      /DATA_PREFIX.*must end with \//,
     );
     assert.throws(
-      () =>
-        settingsFromEnvironment({ PIPELINE_NAME: "p", STAGING_BUCKET: "staging", DATA_PREFIX: "datasets" }),
-      /DATA_PREFIX.*must end with \//,
+      () => settingsFromEnvironment({ ...ENV, DATA_FILE_PATTERN: "a/*.csv" }),
+      /DATA_FILE_PATTERN/,
     );
   });
 });

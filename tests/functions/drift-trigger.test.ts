@@ -16,6 +16,7 @@ const settings: DriftTriggerSettings = {
   pipelineName: "mlops-test",
   bucket: "staging",
   dataPrefix: "datasets/",
+  dataFilePattern: "*.csv",
   alarmName: "mlops-monitor-drift-alarm-1a2b",
   ledgerKey: "drift/ledger.json",
   cooldownHours: 6,
@@ -107,6 +108,26 @@ describe("drift trigger", () => {
     assert.deepEqual(JSON.parse(String(put.Body)), { runs: [{ startedAt: NOW.toISOString() }] });
   });
 
+  it("retrains on the newest of this model's data sets, never a newer file of another model", async () => {
+    s3.on(ListObjectsV2Command, { Prefix: "datasets/" }).resolves({
+      Contents: [
+        { Key: "datasets/customer-churn.csv", Size: 400_000, LastModified: new Date("2026-10-01T00:00:00Z") },
+        {
+          Key: "datasets/customer-churn-2025.csv",
+          Size: 410_000,
+          LastModified: new Date("2026-11-01T00:00:00Z"),
+        },
+        { Key: "datasets/loan-default.csv", Size: 90_000, LastModified: new Date("2026-11-28T00:00:00Z") },
+      ],
+    });
+    const outcome = await retrainOnDrift(
+      alarm(),
+      { ...settings, dataFilePattern: "customer-churn*.csv" },
+      NOW,
+    );
+    assert.equal(outcome.decision === "started" && outcome.dataKey, "datasets/customer-churn-2025.csv");
+  });
+
   it("does not start a second run within the cooldown, and says when the next may start", async () => {
     withLedger(hoursAgo(2));
     const outcome = await retrainOnDrift(alarm(), settings, NOW);
@@ -152,6 +173,7 @@ describe("drift trigger", () => {
       PIPELINE_NAME: "p",
       STAGING_BUCKET: "staging",
       DATA_PREFIX: "datasets/",
+      DATA_FILE_PATTERN: "*.csv",
       ALARM_NAME: "a",
       LEDGER_KEY: "drift/ledger.json",
       COOLDOWN_HOURS: "6",

@@ -108,17 +108,21 @@ describe("pipeline runner", () => {
 
   it("a run started by new data trains on that object and records the trigger", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
-    await run(withParameters({ source: "data", dataKey: "datasets/2026-12/churn.csv" }));
+    await run(withParameters({ source: "data", dataKey: "datasets/2026-12/customer-churn-december.csv" }));
     const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0].args[0].input.input!);
     assert.equal(input.triggerSource, "data");
-    assert.equal(input.data.rawUri, "s3://staging/datasets/2026-12/churn.csv");
+    assert.equal(input.data.rawUri, "s3://staging/datasets/2026-12/customer-churn-december.csv");
     assert.match(input.registry.description, /\(data, run /);
   });
 
   it("a drift run records its trigger and alarm in the input, the package description and its metadata", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: EXECUTION });
     await run(
-      withParameters({ source: "drift", dataKey: "datasets/2026-12/churn.csv", alarm: "mlops-drift-1" }),
+      withParameters({
+        source: "drift",
+        dataKey: "datasets/2026-12/customer-churn-december.csv",
+        alarm: "mlops-drift-1",
+      }),
     );
     await run(withParameters({ source: "push", dataKey: "datasets/customer-churn.csv", alarm: "none" }));
     const [drift, push] = sfn
@@ -146,13 +150,17 @@ describe("pipeline runner", () => {
     );
   });
 
-  it("refuses a data set outside the data prefix, and says which prefix", async () => {
-    const outcome = await run(withParameters({ source: "data", dataKey: "runs/secret.csv" }));
-    assert.equal(outcome.reported, "failed");
-    assert.match(
-      (outcome as { message: string }).message,
-      /s3:\/\/staging\/runs\/secret\.csv is outside data\.stagingPrefix "datasets\/"/,
-    );
+  it("refuses a data set outside the prefix or of another model, and says which files are this model's", async () => {
+    for (const dataKey of ["runs/secret.csv", "datasets/loan-default.csv"]) {
+      const outcome = await run(withParameters({ source: "data", dataKey }));
+      assert.equal(outcome.reported, "failed");
+      assert.match(
+        (outcome as { message: string }).message,
+        new RegExp(
+          `s3://staging/${dataKey.replace(".", "\\.")} is not one of this model's data sets \\(files named customer-churn\\*\\.csv under datasets/`,
+        ),
+      );
+    }
     assert.equal(sfn.commandCalls(StartExecutionCommand).length, 0);
   });
 

@@ -119,7 +119,8 @@ describe("CicdBackbone in the test stack", function () {
     assert.deepEqual(push.detail.referenceName, ["main"]);
     assert.deepEqual(push.resources, ["arn:aws:codecommit:us-west-2:123456789012:mlops-repo"]);
     const data = pattern("mlops-on-new-data");
-    assert.deepEqual(data.detail.object.key, [{ prefix: "datasets/" }]);
+    // Only this model's data sets start a run (config/data-sets.ts), in any folder under the prefix.
+    assert.deepEqual(data.detail.object.key, [{ wildcard: "datasets/*customer-churn*.csv" }]);
     assert.deepEqual(data.detail.bucket.name, [run.outputs.stagingBucketName]);
     const pr = pattern("mlops-on-pull-request");
     assert.deepEqual(pr.detail.event, ["pullRequestCreated", "pullRequestSourceBranchUpdated"]);
@@ -162,6 +163,7 @@ describe("CicdBackbone in the test stack", function () {
       PIPELINE_NAME: "mlops-test",
       STAGING_BUCKET: run.outputs.stagingBucketName,
       DATA_PREFIX: "datasets/",
+      DATA_FILE_PATTERN: "customer-churn*.csv",
     });
   });
 

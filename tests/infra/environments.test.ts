@@ -39,7 +39,7 @@ describe("ProdEnvironment (prod stack)", () => {
   it("serves the approved package on its own endpoint, capturing data with KMS on two instances", () => {
     const model = one(run, "aws:sagemaker/model:Model").inputs;
     assert.deepEqual(model.primaryContainer, {
-      modelPackageName: "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/1",
+      modelPackageName: "arn:aws:sagemaker:us-west-2:123456789012:model-package/customer-churn-test/4",
     });
     assert.equal(model.enableNetworkIsolation, true);
     const config = one(run, "aws:sagemaker/endpointConfiguration:EndpointConfiguration").inputs;

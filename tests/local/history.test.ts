@@ -41,7 +41,11 @@ describe("run history: .runs/index.html and npm run runs", function () {
     );
     for (const r of records) {
       assert.ok(r.testAuc! > 0.85 && r.testError! < 0.1, JSON.stringify(r));
-      assert.equal(r.dataSet, "customer-churn.csv");
+      // The data set in the one form the report and the package's metadata use, and where it came from.
+      assert.equal(r.dataSet, "datasets/customer-churn.csv");
+      assert.match(r.dataUri, /^s3:\/\/[^/]+\/datasets\/customer-churn\.csv$/);
+      assert.match(r.dataSource, /sample-datasets\/customer-churn\.csv$/);
+      assert.equal(r.modelGroup, "customer-churn-test");
     }
   });
 

@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LocalRunResult } from "../../local/run-types";
@@ -136,29 +145,47 @@ describe("npm start -- --watch", function () {
     }
   });
 
-  it("after a release whose monitoring finds drift, starts the drift run by itself, once within the cooldown", async () => {
-    const { dataFile, runsRoot } = setUp();
-    const watcher = new WatchProcess(dataFile, runsRoot, ["--simulate-drift"]);
+  it("README tour step 3 as written: the drift run retrains on the churn data and reaches a verdict, once within the cooldown", async () => {
+    // The command as the README gives it, with a runs folder of its own and a short debounce.
+    const command = /`npm start -- (--approve --watch --simulate-drift)`/.exec(
+      readFileSync(join(ROOT, "README.md"), "utf8"),
+    );
+    assert.ok(command, "README's tour step 3 names the command");
+    const args = command[1].split(" ").filter((arg) => arg !== "--watch" && arg !== "--approve");
+    const sample = join(ROOT, "sample-datasets");
+    // Another model's data set, newest in the folder: on a fresh clone any file may be.
+    const loan = join(sample, "loan-default.csv");
+    const { atime, mtime } = statSync(loan);
+    const later = new Date(Date.now() + 3600_000);
+    utimesSync(loan, later, later);
+    const runsRoot = mkdtempSync(join(tmpdir(), "watch-readme-"));
+    const watcher = new WatchProcess(join(sample, "customer-churn.csv"), runsRoot, args);
     try {
       await watcher.until(/^Watching /);
-      touch(dataFile);
-      await watcher.until(/^▶ Drift run for drift: \d+ features drifted/);
+      touch(join(sample, "customer-churn.csv"));
+      // Its reasons may include edits to the repository made meanwhile: they join the waiting drift run.
+      await watcher.until(/^▶ Drift run for .*drift: \d+ features drifted/);
+      await watcher.until(/^ {2}training on .*customer-churn\.csv$/, 2);
       await watcher.until(WAITING, 2);
       await sleep(QUIET);
-      assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
-      const ledger = JSON.parse(readFileSync(join(runsRoot, "drift-ledger.json"), "utf8"));
-      assert.equal(ledger.runs.length, 1);
       const drift = readdirSync(runsRoot)
         .filter((name) => /^\d{8}-/.test(name))
         .map(
           (name) => JSON.parse(readFileSync(join(runsRoot, name, "result.json"), "utf8")) as LocalRunResult,
         )
-        .find((r) => r.trigger.source === "drift");
-      assert.deepEqual(drift?.trigger, { source: "drift", alarm: "local-data-quality-monitor" });
-      assert.equal(drift?.outcome, "released");
-      assert.equal(drift?.modelPackage?.customerMetadata.trigger, "drift");
-      assert.equal(drift?.modelPackage?.customerMetadata.triggerAlarm, "local-data-quality-monitor");
+        .filter((r) => r.trigger.source === "drift");
+      assert.equal(drift.length, 1, "one drift run within the cooldown");
+      assert.deepEqual(drift[0].trigger, { source: "drift", alarm: "local-data-quality-monitor" });
+      assert.match(drift[0].dataPath, /customer-churn\.csv$/);
+      assert.ok(
+        ["released", "rolled-back"].includes(drift[0].outcome) || drift[0].failedState === "GateRejected",
+        `a verdict, not a failure: ${drift[0].outcome} ${drift[0].message}`,
+      );
+      assert.equal(drift[0].modelPackage?.customerMetadata.trigger, "drift");
+      const ledger = JSON.parse(readFileSync(join(runsRoot, "drift-ledger.json"), "utf8"));
+      assert.equal(ledger.runs.length, 1);
     } finally {
+      utimesSync(loan, atime, mtime);
       assert.equal((await watcher.interrupt()).code, 130);
     }
   });

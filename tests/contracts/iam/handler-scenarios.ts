@@ -188,7 +188,11 @@ const driftTriggerScenario: HandlerScenario = {
     );
     mocks.S3.on(ListObjectsV2Command).resolves({
       Contents: [
-        { Key: `${environment.DATA_PREFIX}2026-12/churn.csv`, Size: 2048, LastModified: new Date() },
+        {
+          Key: `${environment.DATA_PREFIX}2026-12/customer-churn-december.csv`,
+          Size: 2048,
+          LastModified: new Date(),
+        },
       ],
     });
     mocks.S3.on(PutObjectCommand).resolves({});
@@ -212,7 +216,11 @@ const dataTriggerScenario: HandlerScenario = {
     await dataTrigger({
       detail: {
         bucket: { name: environment.STAGING_BUCKET },
-        object: { key: `${environment.DATA_PREFIX}2026-12/churn.csv`, size: 2048, "version-id": "v1" },
+        object: {
+          key: `${environment.DATA_PREFIX}2026-12/customer-churn-december.csv`,
+          size: 2048,
+          "version-id": "v1",
+        },
       },
     } as unknown as ObjectCreatedEvent);
   },

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Local watch mode's ledger of drift runs (`<runs>/drift-ledger.json`), the cost guard of automatic
+ * retraining as the cloud's drift trigger keeps it: when each recent drift run started. Only a drift
+ * run that reached training is recorded, so one that failed on its data costs no cooldown.
+ */
+
+export const driftLedgerPath = (runsRoot: string) => join(runsRoot, "drift-ledger.json");
+
+export function readDriftLedger(runsRoot: string): Date[] {
+  const path = driftLedgerPath(runsRoot);
+  if (!existsSync(path)) return [];
+  try {
+    const runs = (JSON.parse(readFileSync(path, "utf8")) as { runs?: { startedAt: string }[] }).runs ?? [];
+    return runs.map((run) => new Date(run.startedAt)).filter((at) => !Number.isNaN(at.getTime()));
+  } catch {
+    return [];
+  }
+}
+
+/** Records the drift runs still inside the window, and this one. */
+export function recordDriftRun(runsRoot: string, recent: Date[], startedAt: Date): void {
+  const runs = [...recent, startedAt].map((at) => ({ startedAt: at.toISOString() }));
+  writeFileSync(driftLedgerPath(runsRoot), JSON.stringify({ runs }));
+}
+
+/** Forgets every drift run (`npm run runs -- --reset-drift-ledger`): the next drift may retrain at once. */
+export function resetDriftLedger(runsRoot: string): boolean {
+  const path = driftLedgerPath(runsRoot);
+  const existed = existsSync(path);
+  rmSync(path, { force: true });
+  return existed;
+}
