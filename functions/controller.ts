@@ -192,14 +192,16 @@ export function judge(
       ? `test error ${fmt(metrics.error)} ≤ ${gate.maxTestError}`
       : `test error ${fmt(metrics.error)} > ${gate.maxTestError} (gate.maxTestError)`,
   );
-  const notWorse = !gate.notWorseThanProduction || production === null || metrics.auc >= production;
+  const floor = production === null ? null : production - gate.productionAucTolerance;
+  const notWorse = !gate.notWorseThanProduction || floor === null || metrics.auc >= floor - 1e-12;
   if (gate.notWorseThanProduction) {
+    const allowance = gate.productionAucTolerance ? ` − ${gate.productionAucTolerance} tolerance` : "";
     reasons.push(
       production === null
         ? "no production model to compare with"
         : notWorse
-          ? `not worse than production (AUC ${fmt(production)})`
-          : `worse than production (AUC ${fmt(metrics.auc)} < ${fmt(production)}, gate.notWorseThanProduction)`,
+          ? `not worse than production (AUC ${fmt(production)}${allowance})`
+          : `worse than production (AUC ${fmt(metrics.auc)} < ${fmt(production)}${allowance}, gate.notWorseThanProduction)`,
     );
   }
   const passed = metrics.auc >= gate.minTestAuc && metrics.error <= gate.maxTestError && notWorse;

@@ -102,7 +102,7 @@ export function checkDrift(
     .map((f) => ({
       feature_name: f.feature,
       constraint_check_type: "baseline_drift_check",
-      description: `Baseline drift distance ${f.distance.toFixed(3)} exceeds threshold ${threshold}`,
+      description: `Baseline drift distance ${f.distance.toFixed(3)} exceeds threshold ${threshold.toFixed(3)}`,
     }));
   return { capturedRows: rows.length, threshold, features, violations };
 }

@@ -1,5 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { dataSetOf } from "./lineage";
+import { sidesOf, type ModelQuality, type Side } from "./release/champion";
 import { tuningSection } from "./report-tuning";
 import type { LocalRunResult } from "./run-types";
 
@@ -10,33 +12,24 @@ const esc = (text: unknown) =>
 const fmt = (n: unknown, digits = 4) =>
   typeof n === "number" && Number.isFinite(n) ? n.toFixed(digits) : "–";
 
-interface ModelQuality {
-  binary_classification_metrics: {
-    auc: { value: number };
-    accuracy: { value: number };
-    precision: { value: number };
-    recall: { value: number };
-    f1: { value: number };
-    confusion_matrix: Record<"0" | "1", Record<"0" | "1", number>>;
-    receiver_operating_characteristic_curve: {
-      false_positive_rates: number[];
-      true_positive_rates: number[];
-    };
-  };
-}
-
-function rocSvg(fpr: number[], tpr: number[], auc: number): string {
+/** The candidate's ROC curve, with the champion's drawn under it (grey, dashed) when there is one. */
+function rocSvg(curves: { title: string; quality: ModelQuality; color: string; dash?: boolean }[]): string {
   const size = 260;
-  const points = fpr
-    .map((x, i) => `${(30 + x * size).toFixed(1)},${(10 + (1 - tpr[i]) * size).toFixed(1)}`)
-    .join(" ");
-  return `<svg viewBox="0 0 ${size + 50} ${size + 45}" width="${size + 50}" role="img" aria-label="ROC curve">
+  const line = ({ quality: q, color, dash }: (typeof curves)[number]) =>
+    `<polyline points="${q.roc.fpr.map((x, i) => `${(30 + x * size).toFixed(1)},${(10 + (1 - q.roc.tpr[i]) * size).toFixed(1)}`).join(" ")}" fill="none" stroke="${color}" stroke-width="2.5"${dash ? ' stroke-dasharray="6 4"' : ""}/>`;
+  const legend = curves
+    .map(
+      (c, i) =>
+        `<text x="${size + 20}" y="${size - 6 - 18 * (curves.length - 1 - i)}" text-anchor="end" font-size="13" font-weight="600" fill="${c.color}">${esc(c.title)}: AUC ${fmt(c.quality.auc, 3)}</text>`,
+    )
+    .join("");
+  return `<svg viewBox="0 0 ${size + 50} ${size + 45}" width="100%" style="max-width:${size + 50}px" role="img" aria-label="ROC curve">
   <rect x="30" y="10" width="${size}" height="${size}" fill="#fafafa" stroke="#bbb"/>
   <line x1="30" y1="${size + 10}" x2="${size + 30}" y2="10" stroke="#ccc" stroke-dasharray="4 4"/>
-  <polyline points="${points}" fill="none" stroke="#2563eb" stroke-width="2.5"/>
+  ${[...curves].reverse().map(line).join("")}
   <text x="${30 + size / 2}" y="${size + 38}" text-anchor="middle" font-size="12">false positive rate</text>
   <text x="12" y="${10 + size / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 12 ${10 + size / 2})">true positive rate</text>
-  <text x="${size + 20}" y="${size}" text-anchor="end" font-size="14" font-weight="600">AUC ${fmt(auc, 3)}</text>
+  ${legend}
 </svg>`;
 }
 
@@ -73,8 +66,9 @@ function canarySection(canary: LocalRunResult["canary"]): string {
 const STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1050px;color:#1f2937;padding:0 1rem}
 h1{margin-bottom:.2rem} .status{color:#fff;padding:.15rem .6rem;border-radius:4px;font-size:.9rem}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
-table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1.2rem} section{border:1px solid #e5e7eb;border-radius:8px;padding:1rem;min-width:0;overflow-x:auto}
+.pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:.8rem} caption{font-weight:600;text-align:left;padding-bottom:.3rem}
+table{border-collapse:collapse;width:100%} td,th{padding:.25rem .4rem;text-align:left;border-bottom:1px solid #f1f5f9;vertical-align:top;overflow-wrap:anywhere}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} .bars .bar{width:38%} .bars .bar div{height:12px;background:#60a5fa;border-radius:2px} .bars .bar div.bad{background:#ef4444}
 .cm td{text-align:center;font-size:1.2rem;padding:.8rem} .cm .hit{background:#dcfce7} .cm .miss{background:#fee2e2}
 .winner{background:#dcfce7} .bars{table-layout:fixed} .bars .label{width:40%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis} .bars .num{width:22%} code{font-size:.85rem;word-break:break-all} .muted{color:#6b7280}`;
@@ -99,24 +93,56 @@ function dataSection(result: LocalRunResult): string {
 ${splits}</table>`;
 }
 
-function metricsSection(
-  result: LocalRunResult,
-  m: ModelQuality["binary_classification_metrics"] | undefined,
-): string {
-  const rows = m
-    ? ["auc", "accuracy", "precision", "recall", "f1"]
-        .map(
-          (k) =>
-            `<tr><td>${k}</td><td class="num">${fmt((m as unknown as Record<string, { value: number }>)[k].value)}</td></tr>`,
-        )
-        .join("")
-    : "<tr><td>not evaluated</td></tr>";
-  return `<table>${rows}</table><p>${esc(result.gateSummary ?? "")}</p>`;
+const METRICS: [string, (q: ModelQuality) => number][] = [
+  ["AUC", (q) => q.auc],
+  ["error (at 0.5)", (q) => q.error],
+  ["precision (at 0.5)", (q) => q.precision],
+  ["recall (at 0.5)", (q) => q.recall],
+  ["F1", (q) => q.f1],
+];
+
+/** The candidate's test-split metrics beside the champion's, and the gate's verdict. */
+function metricsSection(result: LocalRunResult): string {
+  const { candidate, champion } = sidesOf(result);
+  if (!candidate.quality) return `<p>not evaluated</p><p>${esc(result.gateSummary ?? "")}</p>`;
+  const head = `<tr><th></th><th class="num">${esc(candidate.title)}</th>${champion ? `<th class="num">${esc(champion.title)}</th><th class="num">change</th>` : ""}</tr>`;
+  const rows = METRICS.map(([name, read]) => {
+    const mine = read(candidate.quality!);
+    const theirs = champion?.quality ? read(champion.quality) : undefined;
+    const change = theirs === undefined ? "–" : `${mine >= theirs ? "+" : ""}${fmt(mine - theirs)}`;
+    return `<tr><td>${name}</td><td class="num">${fmt(mine)}</td>${champion ? `<td class="num">${fmt(theirs)}</td><td class="num">${change}</td>` : ""}</tr>`;
+  }).join("");
+  const note = champion
+    ? champion.quality
+      ? ""
+      : `<p class="muted">${esc(champion.title)}'s model-quality report is not on this machine.</p>`
+    : `<p class="muted">No champion: production served no model when the run started.</p>`;
+  return `<table>${head}${rows}</table>${note}<p>${esc(result.gateSummary ?? "")}</p>`;
 }
 
-function confusionMatrix(cm: Record<"0" | "1", Record<"0" | "1", number>> | undefined): string {
-  if (!cm) return "<p>–</p>";
-  return `<table class="cm"><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr><tr><th>actual 0</th><td class="hit">${cm["0"]["0"]}</td><td class="miss">${cm["0"]["1"]}</td></tr><tr><th>actual 1</th><td class="miss">${cm["1"]["0"]}</td><td class="hit">${cm["1"]["1"]}</td></tr></table>`;
+function confusionMatrix(title: string, cm: ModelQuality["confusion"]): string {
+  return `<table class="cm"><caption>${esc(title)}</caption><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr><tr><th>actual 0</th><td class="hit">${cm["0"]["0"]}</td><td class="miss">${cm["0"]["1"]}</td></tr><tr><th>actual 1</th><td class="miss">${cm["1"]["0"]}</td><td class="hit">${cm["1"]["1"]}</td></tr></table>`;
+}
+
+/** The candidate's and the champion's confusion matrices at 0.5, side by side. */
+function confusionSection(result: LocalRunResult): string {
+  const sides = Object.values(sidesOf(result)).filter((s): s is Side & { quality: ModelQuality } =>
+    Boolean(s?.quality),
+  );
+  if (sides.length === 0) return "<p>–</p>";
+  return `<div class="pair">${sides.map((s) => confusionMatrix(s.title, s.quality.confusion)).join("")}</div>`;
+}
+
+/** The ROC curves: the candidate's, and the champion's beneath it. */
+function rocSection(result: LocalRunResult): string {
+  const { candidate, champion } = sidesOf(result);
+  if (!candidate.quality) return "<p>–</p>";
+  return rocSvg([
+    { title: candidate.title, quality: candidate.quality, color: "#2563eb" },
+    ...(champion?.quality
+      ? [{ title: champion.title, quality: champion.quality, color: "#6b7280", dash: true }]
+      : []),
+  ]);
 }
 
 function testsSection(report: LocalRunResult["testReport"]): string {
@@ -125,7 +151,12 @@ function testsSection(report: LocalRunResult["testReport"]): string {
     .filter((r) => !r.passed || r.kind !== "known-row")
     .map((r) => `<tr><td>${r.passed ? "✔" : "✘"}</td><td>${esc(r.name)}</td><td>${esc(r.detail)}</td></tr>`)
     .join("");
-  return `<p>${esc(report.summary)}</p><table>${rows}</table>`;
+  const missed = report.results.filter((r) => r.kind === "known-row" && !r.passed).length;
+  const why =
+    report.passed && missed > 0
+      ? `<p class="muted">${missed} known row(s) came back with the other class: the suite passes while known-row accuracy stays at or above its minimum and p95 latency within its budget (the test stack's mlops:testSuite.minAccuracy and latencyBudgetMs, below).</p>`
+      : "";
+  return `<p>${esc(report.summary)}</p>${why}<table>${rows}</table>`;
 }
 
 function driftSection(drift: LocalRunResult["drift"]): string {
@@ -152,11 +183,16 @@ function testEndpoint(result: LocalRunResult): string {
   return `${result.endpoints.test} — serverless (${serverless.MemorySizeInMB} MB, up to ${serverless.MaxConcurrency} concurrent): no data capture, no network isolation`;
 }
 
+function dataLineage(result: LocalRunResult): string {
+  const data = dataSetOf(result);
+  return `${data.uri} (from ${data.source})`;
+}
+
 function lineageSection(result: LocalRunResult): string {
   const pkg = result.modelPackage;
   const lineage = [
     ["commit", `${result.commit.id}${result.commit.dirty ? " (uncommitted changes)" : ""}`],
-    ["data", result.input?.data.rawUri],
+    ["data", dataLineage(result)],
     ["run", result.runId],
     ["trigger", trigger(result)],
     ["training job", result.tuning?.best?.trainingJobName ?? result.input?.training.jobName],
@@ -172,16 +208,11 @@ function lineageSection(result: LocalRunResult): string {
 }
 
 export function writeReport(result: LocalRunResult): string {
-  const m = (result.evaluation as unknown as ModelQuality | undefined)?.binary_classification_metrics;
-  const roc = m?.receiver_operating_characteristic_curve;
   const sections = [
     section("Data", dataSection(result)),
-    section("Test-split metrics", metricsSection(result, m)),
-    section(
-      "ROC curve",
-      m && roc ? rocSvg(roc.false_positive_rates, roc.true_positive_rates, m.auc.value) : "<p>–</p>",
-    ),
-    section("Confusion matrix", confusionMatrix(m?.confusion_matrix)),
+    section("Test-split metrics: candidate and champion", metricsSection(result)),
+    section("ROC curve", rocSection(result)),
+    section("Confusion matrix", confusionSection(result)),
     section(
       "Feature importance (gain)",
       result.featureImportance

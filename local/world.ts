@@ -82,6 +82,8 @@ export interface ModelPackage {
   description?: string;
   customerMetadata: Record<string, string>;
   metricsUri?: string;
+  /** Where the model-quality report is on this machine (the champion comparison reads it). */
+  metricsPath?: string;
   statisticsUri?: string;
   constraintsUri?: string;
 }

@@ -467,6 +467,8 @@ export function pipelineDefinition(resources: PipelineResources): StateMachineDe
         "modelPackageArn.$": "$.registration.modelPackageArn",
         "testAuc.$": "$.evaluation.testAuc",
         "testError.$": "$.evaluation.testError",
+        // The gate's verdict in words, the champion comparison included (the controller's).
+        "gateSummary.$": "$.evaluation.summary",
       },
       End: true,
     },

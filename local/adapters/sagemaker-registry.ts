@@ -1,6 +1,10 @@
 import type { LocalWorld } from "../world";
 import type { TaskHandler, TaskInput } from "./types";
 
+/** Where the package's model-quality report is on this machine: later runs compare with it. */
+const metricsPathOf = (world: LocalWorld, uri: unknown) =>
+  typeof uri === "string" ? world.path(uri) : undefined;
+
 /** The model registry: a package version with its metrics, baselines and lineage. */
 export function sageMakerRegistryAdapters(world: LocalWorld): Record<string, TaskHandler> {
   return {
@@ -13,6 +17,7 @@ export function sageMakerRegistryAdapters(world: LocalWorld): Record<string, Tas
         modelDataPath: world.path(String(container.ModelDataUrl)),
         customerMetadata: (input.CustomerMetadataProperties ?? {}) as Record<string, string>,
         metricsUri: input.ModelMetrics?.ModelQuality?.Statistics?.S3Uri,
+        metricsPath: metricsPathOf(world, input.ModelMetrics?.ModelQuality?.Statistics?.S3Uri),
         statisticsUri: input.DriftCheckBaselines?.ModelDataQuality?.Statistics?.S3Uri,
         constraintsUri: input.DriftCheckBaselines?.ModelDataQuality?.Constraints?.S3Uri,
       });

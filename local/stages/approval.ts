@@ -1,10 +1,29 @@
-import type { RunContext, Stage } from "../run-context";
+import { dataSetOf } from "../lineage";
+import { comparisonLines, sidesOf } from "../release/champion";
+import { stillRunning, type RunContext, type Stage } from "../run-context";
+
+/**
+ * What the approver sees before deciding, as the cloud's approval email links it: the candidate
+ * beside the champion, the data set, the gate's verdict and the tests' result.
+ */
+function decisionBrief(ctx: RunContext): string[] {
+  const { result } = ctx;
+  const { candidate, champion } = sidesOf(result);
+  return [
+    `Release decision for model version ${result.modelPackage?.version}:`,
+    ...comparisonLines(candidate, champion),
+    `  data set      ${dataSetOf(result).uri}`,
+    `  gate          ${result.gateSummary ?? "–"}`,
+    `  tests         ${result.testReport?.summary ?? "not run"}`,
+  ];
+}
 
 async function decide(ctx: RunContext): Promise<"approve" | "reject" | "stop"> {
   const { approval, prompt } = ctx.options;
+  for (const line of decisionBrief(ctx)) ctx.log(line);
   if (approval !== "ask") return approval;
   if (!prompt) return "stop";
-  return (await prompt(`Release model ${ctx.result.modelPackage?.arn} to production? [y/N] `))
+  return (await prompt(`Release model version ${ctx.result.modelPackage?.version} to production? [y/N] `))
     ? "approve"
     : "reject";
 }
@@ -23,6 +42,7 @@ export const approval: Stage = {
         "Stopped after the test stage: approval needs a terminal, or --approve / --reject. Production is untouched.";
       return "stop";
     }
+    stillRunning(ctx, "the rejection");
     result.modelPackage = world.setStatus(
       result.modelPackage!.arn,
       "Rejected",

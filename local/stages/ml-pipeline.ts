@@ -11,6 +11,7 @@ function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): 
     Object.entries(handlers).map(([name, handler]): [string, TaskHandler] => [
       name,
       async (taskInput) => {
+        (ctx.result.tasks ??= []).push(name);
         const started = performance.now();
         try {
           return await handler(taskInput);
@@ -104,7 +105,7 @@ export const mlPipeline: Stage = {
       result.message = `The ML pipeline stopped in ${outcome.state}: ${outcome.cause.replace(/\.$/, "")}. Production is untouched.`;
       return "stop";
     }
-    result.gateSummary = `Gate passed: test AUC ${Number(outcome.output.testAuc).toFixed(4)} ≥ ${config.gate.minTestAuc}, test error ${Number(outcome.output.testError).toFixed(4)} ≤ ${config.gate.maxTestError}.`;
+    result.gateSummary = String(outcome.output.gateSummary);
     result.modelPackage = ctx.world.packages().find((p) => p.arn === outcome.output.modelPackageArn);
     result.endpoints.test = config.endpoints.test.name;
     return "continue";

@@ -193,12 +193,28 @@ describe("controller", () => {
       assert.equal(result.notWorseThanProduction, false);
       assert.match(
         String(result.summary),
-        /worse than production \(AUC 0\.8889 < 0\.9500, gate\.notWorseThanProduction\)/,
+        /worse than production \(AUC 0\.8889 < 0\.9500 − 0\.005 tolerance, gate\.notWorseThanProduction\)/,
       );
       assert.equal(
         sagemaker.commandCalls(ListModelPackagesCommand)[0].args[0].input.ModelApprovalStatus,
         "Approved",
       );
+    });
+
+    it("lets a candidate within gate.productionAucTolerance of production pass, and no further", async () => {
+      sagemaker
+        .on(ListModelPackagesCommand)
+        .resolves({ ModelPackageSummaryList: [{ ModelPackageArn: "arn:pkg/3" } as never] });
+      sagemaker
+        .on(DescribeModelPackageCommand)
+        .resolves({ CustomerMetadataProperties: { testAuc: "0.8920" } } as never);
+      const judged = async (productionAucTolerance: number) =>
+        (await handler({
+          ...request,
+          gate: { ...gate, maxTestError: 0.5, notWorseThanProduction: true, productionAucTolerance },
+        })) as Record<string, unknown>;
+      assert.equal((await judged(0.005)).notWorseThanProduction, true, "0.8889 ≥ 0.8920 − 0.005");
+      assert.equal((await judged(0)).notWorseThanProduction, false, "0.8889 < 0.8920");
     });
 
     it("fails clearly when there is no transform output", async () => {

@@ -194,6 +194,7 @@ describe("ML pipeline state machine", () => {
       modelPackageArn: "arn:aws:sagemaker:us-west-2:123456789012:model-package/churn/7",
       testAuc: 0.91,
       testError: 0.05,
+      gateSummary: "Gate passed: ...",
     });
     const glue = calls.PrepareData[0] as { JobName: string; Arguments: Record<string, string> };
     assert.equal(glue.JobName, "mlops-data-prep-test");
