@@ -1,10 +1,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { requireFile } from "./inputs";
 import { stopAll } from "./lifecycle";
+import { npmTookFlags } from "./npm-flags";
 import { LocalSetupError } from "./python";
 import { pythonJobs } from "./python-jobs";
-import { LocalUsageError, type Approval, type LocalRunOptions, type LocalRunResult } from "./run-types";
+import {
+  LocalUsageError,
+  SIGNAL_EXIT_CODES,
+  type Approval,
+  type LocalRunOptions,
+  type LocalRunResult,
+} from "./run-types";
 import { writeReport } from "./report";
 import { writeRunIndex } from "./history/index-page";
 import { summary } from "./summary";
@@ -51,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       ).choices(["errors", "latency"]),
     )
     .exitOverride();
+  const misread = npmTookFlags(program, argv, process.env);
+  if (misread) throw misread;
   program.parse(argv, { from: "user" });
   const options = program.opts<{
     approve?: boolean;
@@ -63,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
     watch?: boolean;
     debounce: number;
   }>();
+  // Watch mode reads the config before its first run; a missing one is said the same way in both modes.
+  requireFile(resolve(options.config), "the ML pipeline config");
   if (options.approve && options.reject)
     throw new LocalUsageError("--approve and --reject cannot both be given");
   const approval: Approval = options.approve ? "approve" : options.reject ? "reject" : "ask";
@@ -75,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     simulateCanaryFault: options.simulateCanaryFault,
     log: (line) => console.log(line),
     prompt: process.stdin.isTTY === true ? askAtTerminal : undefined,
+    supervised,
   };
   // Python's start-up (importing XGBoost) and loading the rest of local mode overlap; a Python without
   // XGBoost is still reported by the run, before anything starts.
@@ -117,10 +130,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * Ctrl-C, `kill` and a closed terminal end a run the same way: the run is recorded as interrupted,
  * workers and servers stop, and the exit code is 128 + the signal's number.
  */
-const EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 let stopping = false;
 function stopOn(signal: NodeJS.Signals): void {
-  const code = EXIT_CODES[signal] ?? 130;
+  const code = SIGNAL_EXIT_CODES[signal] ?? 130;
   if (stopping) process.exit(code);
   stopping = true;
   const runDir = pipeline?.interruptRun(signal);
@@ -129,18 +141,30 @@ function stopOn(signal: NodeJS.Signals): void {
   );
   void stopAll().finally(() => process.exit(code));
 }
-for (const signal of Object.keys(EXIT_CODES) as NodeJS.Signals[]) process.on(signal, () => stopOn(signal));
+for (const signal of Object.keys(SIGNAL_EXIT_CODES) as NodeJS.Signals[])
+  process.on(signal, () => stopOn(signal));
 
-// Under `npm start`, npm is the parent; if it is killed, stop rather than release a model unsupervised.
+/**
+ * Under `npm start`, npm (through its shell) is the parent; when it is stopped (CI runners,
+ * `docker stop` and process managers signal npm, not this process) this process is handed to
+ * another parent. The run asks before each stage, so it stops before approval or a release even
+ * when that comes sooner than the next look on the timer.
+ */
 const parent = process.ppid;
+function supervised(): boolean {
+  return process.ppid === parent;
+}
 setInterval(() => {
-  if (process.ppid !== parent) stopOn("SIGHUP");
+  if (!supervised()) stopOn("SIGHUP");
 }, 1000).unref();
 
 main(process.argv.slice(2)).then(
   // The job server outlives a run for the next one in this process; there is none after this one.
   (code) => stopAll().finally(() => process.exit(code)),
   async (error: unknown) => {
+    // A signal ends the process with its own code (Ctrl-C also ends the children, which can fail
+    // a run before this process's handler runs).
+    if (stopping) return;
     await stopAll();
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
     const expected = error instanceof LocalSetupError || error instanceof LocalUsageError;

@@ -1,6 +1,6 @@
 import "./promise-with-resolvers";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { buildRunInput } from "../functions/lib/run-input";
 import { settingsFromEnvironment } from "../functions/pipeline-runner";
@@ -8,14 +8,17 @@ import { LocalAccount } from "./aws/account";
 import { stopUsingLocalServices } from "./aws/clients";
 import { localDeployment } from "./aws/deployment";
 import { SageMakerHosting } from "./aws/sagemaker-hosting";
+import { championQuality } from "./release/champion";
 import { LocalHosting } from "./hosting";
+import { requireFile } from "./inputs";
 import { stopRun } from "./lifecycle";
 import { LocalSetupError } from "./python";
 import { pythonJobs } from "./python-jobs";
 import type { RunContext } from "./run-context";
-import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "./run-types";
+import { LocalUsageError, SIGNAL_EXIT_CODES, type LocalRunOptions, type LocalRunResult } from "./run-types";
 import { STAGES } from "./stages";
 import { sourceSnapshot } from "./stages/source";
+import { writeRunIndex } from "./history/index-page";
 import { writeReport } from "./report";
 import { acquireRunLock } from "./run-lock";
 import { LocalWorld } from "./world";
@@ -41,10 +44,8 @@ function readConfig(path: string): MlPipelineConfig {
 async function prepare(options: LocalRunOptions): Promise<RunContext | undefined> {
   const dataPath = resolve(options.dataPath);
   const configPath = resolve(options.configPath);
-  if (!existsSync(dataPath))
-    throw new LocalUsageError(
-      `Cannot read the data file ${dataPath}: it does not exist (give another with --data)`,
-    );
+  requireFile(dataPath, "the data file");
+  requireFile(configPath, "the ML pipeline config");
   const config = readConfig(configPath);
   const [account] = await Promise.all([localAccount(options, config, configPath), pythonJobs()]);
   const commit = sourceSnapshot(resolve(__dirname, ".."), dataPath, configPath);
@@ -71,12 +72,15 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
   mkdirSync(runDir, { recursive: true });
   const world = new LocalWorld(runDir, runner.bucket, options.runsRoot);
   const hosting = new LocalHosting(world);
+  const champion = world.champion(input.registry.groupName);
   const result: LocalRunResult = {
     ...{ outcome: "failed", exitCode: 1, runDir, runId: input.runId, message: "" },
     ...{ timings: [], input, commit, endpoints: {} },
     ...{ startedAt: startedAt.toISOString(), trigger, dataPath },
+    ...{ dataUri: input.data.rawUri, modelGroup: input.registry.groupName },
     // What production serves as the run starts; a run that does not release leaves it champion.
-    previousChampion: world.champion(input.registry.groupName),
+    previousChampion: champion,
+    previousChampionQuality: champion && championQuality(champion),
   };
   return {
     options: { ...options, dataPath, configPath },
@@ -111,31 +115,52 @@ async function localAccount(options: LocalRunOptions, config: MlPipelineConfig, 
 let current: { ctx: RunContext; stage: string } | undefined;
 
 /**
- * Records that a signal ended the run: `result.json` says `interrupted` and the stage it was in, and
- * the report says so. Returns the run folder, or undefined when no run was going on.
+ * Records that a signal ended the run: `result.json` says `interrupted`, the stage it was in and the
+ * exit code the process ends with; the report and the run history say so. The stages still running
+ * see it and do nothing irreversible (run-context.ts, `stillRunning`); a candidate that was not
+ * released is Rejected with the reason. Returns the run folder, or undefined when no run was going on.
  */
 export function interruptRun(signal: NodeJS.Signals): string | undefined {
   if (!current) return undefined;
   const { ctx, stage } = current;
-  Object.assign(ctx.result, {
-    outcome: "interrupted",
-    failedState: stage,
-    message: `Interrupted by ${signal} during ${stage}; nothing after it ran.`,
-  });
-  writeResult(ctx.result);
-  writeReport(ctx.result);
   current = undefined;
-  return ctx.result.runDir;
+  ctx.interrupted = signal;
+  const { result } = ctx;
+  const reason = `interrupted by ${signal} during ${stage}`;
+  const pending = result.modelPackage?.status === "PendingManualApproval";
+  if (pending)
+    result.modelPackage = ctx.world.setStatus(result.modelPackage!.arn, "Rejected", `the run was ${reason}`);
+  Object.assign(result, {
+    outcome: "interrupted",
+    exitCode: SIGNAL_EXIT_CODES[signal] ?? 130,
+    failedState: stage,
+    message: `Interrupted by ${signal} during ${stage}; nothing after it ran.${pending ? ` Model version ${result.modelPackage!.version} was not released (Rejected).` : ""}`,
+  });
+  writeResult(result);
+  writeReport(result);
+  writeRunIndex(dirname(result.runDir));
+  return result.runDir;
 }
 
 function writeResult(result: LocalRunResult): void {
   writeFileSync(join(result.runDir, "result.json"), JSON.stringify({ ...result, input: undefined }, null, 2));
 }
 
-/** Runs each stage in order, timing it, until one stops the run or all have run. */
+/**
+ * Runs each stage in order, timing it, until one stops the run or all have run. Before each stage
+ * the run checks that whoever started it is still there (`npm` for `npm start`): a run whose
+ * supervisor was stopped (CI runners, `docker stop` and process managers signal npm, not this
+ * process) stops before anything irreversible, as if it had been sent SIGHUP.
+ */
 async function runStages(ctx: RunContext): Promise<void> {
   for (const stage of STAGES) {
+    if (ctx.interrupted) return;
     current = { ctx, stage: stage.name };
+    if (ctx.options.supervised?.() === false) {
+      ctx.log(`The process that started this run is gone; stopping before ${stage.name}.`);
+      interruptRun("SIGHUP");
+      return;
+    }
     const started = performance.now();
     let outcome: "continue" | "stop";
     try {
@@ -197,8 +222,10 @@ async function runLocked(options: LocalRunOptions): Promise<LocalRunResult> {
     stopUsingLocalServices();
     await ctx.hosting.stop();
     await stopRun();
-    explainRefusals(result, ctx.account.refusals);
     ctx.account.saveDecisions();
-    writeResult(result);
+    if (!ctx.interrupted) {
+      explainRefusals(result, ctx.account.refusals);
+      writeResult(result);
+    }
   }
 }

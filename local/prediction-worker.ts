@@ -55,9 +55,12 @@ export class PredictionWorker {
       listener.close();
       rmSync(path, { force: true });
     });
-    // A write after the worker died fails here; its end is reported by the job server's answer.
+    // A write after the worker died (Ctrl-C reaches it first) fails here; its end is reported by the
+    // job server's answer. readline re-emits the socket's errors: handled there, ignored here.
     socket.on("error", (error) => this.fail(`prediction worker connection failed: ${error.message}`));
-    createInterface({ input: socket }).on("line", (line) => this.answer(line));
+    createInterface({ input: socket })
+      .on("line", (line) => this.answer(line))
+      .on("error", () => undefined);
     return socket;
   }
 

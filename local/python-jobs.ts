@@ -57,7 +57,14 @@ export class JobServer {
     );
     let stderr = "";
     this.child.stderr!.on("data", (chunk) => (stderr += chunk));
-    const lines = createInterface({ input: this.child.stdout! });
+    // A server that died (Ctrl-C reaches it with the terminal's process group) breaks its pipes: a
+    // write then fails with EPIPE. Its exit is what reports the end, so the pipes' errors only mark it.
+    for (const pipe of [this.child.stdin!, this.child.stdout!, this.child.stderr!])
+      pipe.on(
+        "error",
+        (error: Error) => (this.exited ??= `the Python job server's pipe failed: ${error.message}`),
+      );
+    const lines = createInterface({ input: this.child.stdout! }).on("error", () => undefined);
     this.ready = new Promise<Ready>((resolve, reject) => {
       lines.once("line", (line) => resolve({ python, xgboost: (JSON.parse(line) as Ready).xgboost }));
       this.child.on("error", (error: NodeJS.ErrnoException) => {

@@ -27,6 +27,21 @@ export interface RunContext {
   api?: LocalApi;
   /** The prod stage of the API, once the release stage added it. */
   prodApi?: { url: string; apiKey: string };
+  /** The signal that ended the run, once one did: nothing irreversible may follow. */
+  interrupted?: NodeJS.Signals;
+}
+
+/** Thrown where a stage would do something irreversible after the run was interrupted. */
+export class RunInterrupted extends Error {
+  constructor(signal: NodeJS.Signals, step: string) {
+    super(`the run was interrupted by ${signal}; ${step} was not done`);
+    this.name = "RunInterrupted";
+  }
+}
+
+/** Before an irreversible step (a release, an approval): the run must not have been interrupted. */
+export function stillRunning(ctx: RunContext, step: string): void {
+  if (ctx.interrupted) throw new RunInterrupted(ctx.interrupted, step);
 }
 
 /** What a stage decides: go on to the next, or end the run here (the result says why). */

@@ -4,11 +4,19 @@ import type { TuningRecord } from "./adapters";
 import type { Deployment } from "./aws/deployment";
 import type { DriftReport } from "./monitor";
 import type { CanaryReport } from "./release/canary";
+import type { ModelQuality } from "./release/champion";
 import type { ModelPackage } from "./world";
 
 /** What a local run is given, what it returns, and the errors that end it before it starts. */
 
 export type Approval = "approve" | "reject" | "ask";
+
+/** The exit code of a process a signal ended: 128 + the signal's number, as shells report it. */
+export const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
 
 export interface LocalRunOptions {
   dataPath: string;
@@ -22,14 +30,19 @@ export interface LocalRunOptions {
   simulateDrift?: boolean;
   /** Makes the new model fail or slow down in its canary, to see (and test) a rollback. */
   simulateCanaryFault?: "errors" | "latency";
-  /** What started the run; a terminal run is `local`, watch mode's drift run is `drift`. */
-  trigger?: { source: "local" | "drift"; alarm?: string };
+  /** What started the run: `local` (a terminal, a code change), `data` (a changed data set), `drift`. */
+  trigger?: { source: "local" | "data" | "drift"; alarm?: string };
   log: (line: string) => void;
   /**
    * Changes the deployed stacks before the run uses them, as a different program would have
    * deployed them: the tests plant a narrower role policy this way and see the call it breaks.
    */
   changeDeployment?: (deployment: Deployment) => Deployment;
+  /**
+   * Whether whoever started the run is still there (the CLI: its parent process). Asked before
+   * each stage; a run whose supervisor is gone stops before anything irreversible.
+   */
+  supervised?: () => boolean;
 }
 
 export interface StageTiming {
@@ -51,6 +64,8 @@ export interface LocalRunResult {
   modelPackage?: ModelPackage;
   /** The model production served before this run (the champion the canary was judged beside). */
   previousChampion?: ModelPackage;
+  /** Its test-split metrics, from its model-quality report, for the comparison with the candidate. */
+  previousChampionQuality?: ModelQuality;
   testReport?: SuiteReport;
   canary?: CanaryReport;
   drift?: DriftReport;
@@ -62,8 +77,14 @@ export interface LocalRunResult {
   startedAt: string;
   trigger: { source: string; alarm?: string };
   dataPath: string;
+  /** The staged data set (`data.rawUri` of the run input, which result.json does not keep). */
+  dataUri?: string;
+  /** The model package group the run registers in. */
+  modelGroup?: string;
   endpoints: { test?: string; prod?: string };
   failedState?: string;
+  /** The state machine's Task states that ran, in order (a drift run counts once `Train` or `Tune` ran). */
+  tasks?: string[];
   /** Calls AWS would refuse that the run made (IAM denials), with AWS's message, in order. */
   refusals?: string[];
 }

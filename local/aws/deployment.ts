@@ -125,6 +125,11 @@ function deploy(configPath: string, file: string): void {
       maxBuffer: 64 * 1024 * 1024,
     },
   );
+  // Ctrl-C reaches the deploying child too (one process group): that is a stop, not a broken program.
+  if (run.signal)
+    throw new DeploymentError(
+      `The offline deployment of the stacks was stopped by ${run.signal}; nothing ran.`,
+    );
   if (run.status !== 0)
     throw new DeploymentError(
       `The stacks could not be deployed offline for ${configPath}: ${(run.stderr || run.error?.message || "").trim().split("\n").slice(-5).join("\n")}`,

@@ -2,7 +2,7 @@ import { validateInput, validationMessage } from "../aws/validate";
 import { judgeCanary, variantReport, type CanaryReport } from "../release/canary";
 import { prodDeploymentOf } from "../release/prod-deployment";
 import { sendTraffic } from "../release/traffic";
-import { testSplitRows, type RunContext, type Stage } from "../run-context";
+import { stillRunning, testSplitRows, type RunContext, type Stage } from "../run-context";
 import type { ModelPackage, Variant } from "../world";
 
 /**
@@ -109,6 +109,7 @@ async function runCanary(
         { name: CANARY, model: newModel, weight: config.release.canaryPercent },
       ]
     : [{ name: CANARY, model: newModel, weight: 100 }];
+  stillRunning(ctx, "the canary");
   await serve(ctx, named(`${prod}-canary`, ctx.input.runId), variants);
   const fault = ctx.options.simulateCanaryFault;
   if (fault)
@@ -139,6 +140,7 @@ async function runCanary(
 
 async function promote(ctx: RunContext, candidate: ModelPackage, report: CanaryReport) {
   const prod = ctx.config.endpoints.prod.name;
+  stillRunning(ctx, "the release to all traffic");
   await serve(ctx, named(prod, ctx.input.runId), [
     { name: "AllTraffic", model: servedModel(ctx, candidate), weight: 1 },
   ]);
