@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { dataSetPattern, FILE_PATTERN, isDataSetName } from "./data-sets";
 import { builtOnce } from "./built-once";
+import { parseJsonText } from "./json-text";
 import { retrainingSchema } from "./retraining";
 import { TUNING_OBJECTIVES, tuningSchema } from "./tuning";
 import { hyperparameterProblem } from "./xgboost-hyperparameters";
@@ -10,6 +12,9 @@ import { ConfigValidationError, describeIssues } from "./validation";
  * The schema of `config/ml-pipeline-config.json`: one definition shared by the Pulumi program, the
  * Lambda handlers and local mode, so a bad value is rejected the same way everywhere.
  */
+
+const SERVERLESS_MEMORY_SIZES =
+  "must be 1024, 2048, 3072, 4096, 5120 or 6144 (SageMaker Serverless memory sizes)";
 
 /** A share of a whole, 0 to 1. */
 const share = () => z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1");
@@ -21,7 +26,18 @@ export function gateSchema() {
     maxTestError: share().describe("the highest test-split error rate (share misclassified at 0.5)"),
     notWorseThanProduction: z
       .boolean()
-      .describe("also require a test AUC at least the champion's (the newest approved model)"),
+      .default(true)
+      .describe(
+        "also require a test AUC at least the champion's (the newest approved model), less productionAucTolerance; false turns the comparison off",
+      ),
+    productionAucTolerance: z
+      .number()
+      .min(0, "must be between 0 and 0.1")
+      .max(0.1, "must be between 0 and 0.1")
+      .default(0.005)
+      .describe(
+        "how far below the champion's test AUC a candidate may be and still pass (the test split's noise)",
+      ),
   });
 }
 
@@ -69,12 +85,14 @@ export function buildMlPipelineConfigSchema() {
       .describe("share of requests captured for monitoring, in percent (instance endpoints only)"),
     serverless: z
       .strictObject({
+        // zod's own checks rather than a refine, so the JSON Schema and the docs carry the sizes too;
+        // each stops the rest, so a wrong size is one problem, not two.
         memorySizeMb: z
           .number()
           .int()
-          .refine((mb) => mb >= 1024 && mb <= 6144 && mb % 1024 === 0, {
-            message: "must be 1024, 2048, 3072, 4096, 5120 or 6144 (SageMaker Serverless memory sizes)",
-          })
+          .min(1024, { message: SERVERLESS_MEMORY_SIZES, abort: true })
+          .max(6144, { message: SERVERLESS_MEMORY_SIZES, abort: true })
+          .multipleOf(1024, SERVERLESS_MEMORY_SIZES)
           .describe("memory per serverless worker, in MB"),
         maxConcurrency: z
           .number()
@@ -135,12 +153,24 @@ export function buildMlPipelineConfigSchema() {
             .string()
             .regex(/^[^/]+\.csv$/, "must be a CSV file name without a folder")
             .describe("the data set a push or a manual run trains on"),
+          filePattern: z
+            .string()
+            .regex(
+              FILE_PATTERN,
+              "must be a CSV file name in which * stands for any text (no folder, no ?, no **), e.g. customer-churn*.csv",
+            )
+            .optional()
+            .describe(
+              "which files under stagingPrefix are this model's data sets (new ones start a run, drift retrains on the newest); default: fileName's stem then *, e.g. customer-churn*.csv",
+            ),
           format: z
             .strictObject({
               quotedLines: z
                 .boolean()
                 .describe("each line is wrapped in double quotes (the sample's format)"),
-              header: z.boolean().describe("the first line names the columns"),
+              header: z
+                .boolean()
+                .describe("the first line names the columns; columns are then matched by name, in any order"),
             })
             .describe("how the CSV is written"),
           label: z
@@ -150,13 +180,15 @@ export function buildMlPipelineConfigSchema() {
                 .number()
                 .int()
                 .min(0, "must be a zero-based column index")
-                .describe("its zero-based column"),
+                .describe("its zero-based column in a file without a header (a header is matched by name)"),
             })
             .describe("the column to predict"),
           features: z
             .array(featureEntry)
             .min(1, "at least one feature is needed")
-            .describe("the other columns in order; a one-hot group is written once"),
+            .describe(
+              "the other columns, in this order in a file without a header (a header's names are matched to these, in any order); a one-hot group is written once",
+            ),
           maxRejectedShare: share().describe("share of rows that may be quarantined before the run fails"),
           split: z
             .strictObject({
@@ -240,6 +272,13 @@ export function buildMlPipelineConfigSchema() {
             "production must run on instances: Model Monitor needs data capture, which serverless endpoints do not support; remove serverless from endpoints.prod",
         });
       }
+      if (!isDataSetName(config.data.fileName, config.data)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "filePattern"],
+          message: `must match data.fileName "${config.data.fileName}": pushes and manual runs train on that file (the pattern is ${dataSetPattern(config.data)})`,
+        });
+      }
       const { train, validation, test } = config.data.split;
       if (Math.abs(train + validation + test - 1) > 1e-9) {
         ctx.addIssue({
@@ -267,6 +306,13 @@ export function buildMlPipelineConfigSchema() {
         }
         seen.add(feature);
       });
+      if (config.data.format.header && seen.has(config.data.label.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "label", "name"],
+          message: `"${config.data.label.name}" is also a feature's name: a header matched by name could not tell them apart; rename one`,
+        });
+      }
       if (config.data.label.column > names.length) {
         ctx.addIssue({
           code: "custom",
@@ -307,9 +353,10 @@ export function oneHotGroups(features: readonly FeatureEntry[]): { name: string;
 
 /** Validates an already-parsed document; `source` names it in the error (a file path, "inline"). */
 export function parseMlPipelineConfig(document: unknown, source: string): MlPipelineConfig {
-  const result = builtOnce("ml-pipeline-config", buildMlPipelineConfigSchema).safeParse(document);
+  const schema = builtOnce("ml-pipeline-config", buildMlPipelineConfigSchema);
+  const result = schema.safeParse(document);
   if (result.success) return result.data;
-  const problems = describeIssues(result.error.issues, document);
+  const problems = describeIssues(result.error.issues, document, undefined, schema);
   throw new ConfigValidationError(
     `Invalid ML pipeline config ${source}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
     problems,
@@ -325,13 +372,9 @@ export function loadMlPipelineConfig(path: string): MlPipelineConfig {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ConfigValidationError(`Cannot read ML pipeline config ${path}: ${reason}`, [reason]);
   }
-  let document: unknown;
-  try {
-    // An editor may save a byte-order mark; it is not part of the JSON.
-    document = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    const reason = `not valid JSON (${(error as Error).message})`;
-    throw new ConfigValidationError(`Invalid ML pipeline config ${path}: ${reason}`, [reason]);
-  }
+  const document = parseJsonText(text, path, (where, reason) => {
+    const problem = `not valid JSON (${reason})`;
+    return new ConfigValidationError(`Invalid ML pipeline config ${where}: ${problem}`, [problem]);
+  });
   return parseMlPipelineConfig(document, path);
 }

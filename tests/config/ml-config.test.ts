@@ -182,6 +182,29 @@ describe("ML pipeline config", () => {
       (d) => (d.data.stagingPrefix = "datasets"),
       /data\.stagingPrefix = "datasets": must be an S3 key prefix ending in '\/'/,
     ],
+    [
+      "a data-set pattern the configured file does not match",
+      (d) => (d.data.filePattern = "churn-*.csv"),
+      /data\.filePattern = .*must match data\.fileName "customer-churn\.csv"/,
+    ],
+    [
+      "a data-set pattern with a folder",
+      (d) => (d.data.filePattern = "2026/*.csv"),
+      /data\.filePattern = "2026\/\*\.csv": must be a CSV file name in which \* stands for any text/,
+    ],
+    [
+      "a label named like a feature in a file with a header",
+      (d) => {
+        d.data.format.header = true;
+        d.data.label.name = "Day Mins";
+      },
+      /data\.label\.name = "Day Mins": "Day Mins" is also a feature's name/,
+    ],
+    [
+      "a production AUC tolerance beyond 0.1",
+      (d) => (d.gate.productionAucTolerance = 0.2),
+      /gate\.productionAucTolerance = 0\.2: must be between 0 and 0\.1/,
+    ],
     ["an unknown key", (d) => (d.gate.minAuc = 0.9), /unknown key gate\.minAuc/],
     ["a missing section", (d) => delete d.gate, /^gate = \(missing\): required/],
   ];
@@ -202,7 +225,10 @@ describe("ML pipeline config", () => {
       /Cannot read ML pipeline config .*missing\.json: ENOENT/,
     );
     writeFileSync(join(dir, "broken.json"), "{ not json");
-    assert.throws(() => loadMlPipelineConfig(join(dir, "broken.json")), /broken\.json: not valid JSON/);
+    assert.throws(
+      () => loadMlPipelineConfig(join(dir, "broken.json")),
+      /broken\.json:1:3: not valid JSON \(Expected property name or '}'\)/,
+    );
   });
 
   it("the committed JSON Schema matches the zod schema (run config/write-json-schema.ts to refresh)", () => {
