@@ -6,6 +6,7 @@ import { stopAll } from "./lifecycle";
 import { npmTookFlags } from "./npm-flags";
 import { LocalSetupError } from "./python";
 import { pythonJobs } from "./python-jobs";
+import { DEFAULT_LOCK_WAIT_SECONDS } from "./run-lock";
 import {
   LocalUsageError,
   SIGNAL_EXIT_CODES,
@@ -28,11 +29,19 @@ function debounceMs(value: string): number {
   return ms;
 }
 
+function lockWaitSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds > 86_400)
+    throw new InvalidArgumentError("give a whole number of seconds from 0 to 86400 (a day).");
+  return seconds;
+}
+
 /** The pipeline's modules: loaded once the arguments are known, while Python starts (see main). */
 let pipeline: typeof import("./pipeline") | undefined;
 
-async function main(argv: string[]): Promise<number> {
-  const program = new Command("npm start --")
+/** The command line of `npm start --`. */
+function commandLine(): Command {
+  return new Command("npm start --")
     .description(
       "Run the continuous ML pipeline locally: data prep, training, gate, test endpoint and tests, approval, prod canary, monitoring",
     )
@@ -52,6 +61,12 @@ async function main(argv: string[]): Promise<number> {
       debounceMs,
       DEFAULT_DEBOUNCE_MS,
     )
+    .option(
+      "--lock-wait <seconds>",
+      "how long to wait for another run that is using the runs folder",
+      lockWaitSeconds,
+      DEFAULT_LOCK_WAIT_SECONDS,
+    )
     .addOption(
       new Option(
         "--simulate-canary-fault <kind>",
@@ -59,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
       ).choices(["errors", "latency"]),
     )
     .exitOverride();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = commandLine();
   const misread = npmTookFlags(program, argv, process.env);
   if (misread) throw misread;
   program.parse(argv, { from: "user" });
@@ -72,6 +91,7 @@ async function main(argv: string[]): Promise<number> {
     simulateCanaryFault?: "errors" | "latency";
     watch?: boolean;
     debounce: number;
+    lockWait: number;
   }>();
   // Watch mode reads the config before its first run; a missing one is said the same way in both modes.
   requireFile(resolve(options.config), "the ML pipeline config");
@@ -88,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => console.log(line),
     prompt: process.stdin.isTTY === true ? askAtTerminal : undefined,
     supervised,
+    lockWaitSeconds: options.lockWait,
   };
   // Python's start-up (importing XGBoost) and loading the rest of local mode overlap; a Python without
   // XGBoost is still reported by the run, before anything starts.
@@ -104,11 +125,21 @@ async function main(argv: string[]): Promise<number> {
   return result.exitCode;
 }
 
-/** The run's summary, its report page and the run history. */
+/**
+ * The run's summary, its report page and the run history. What the run did is done: a page that
+ * cannot be written is a warning, never the exit code of a run that released.
+ */
 function report(result: LocalRunResult): void {
   for (const line of summary(result)) console.log(line);
-  console.log(writeReport(result));
-  console.log(`history: ${writeRunIndex(dirname(result.runDir))}`);
+  const write = (what: string, page: () => string) => {
+    try {
+      console.log(page());
+    } catch (error) {
+      console.error(`warning: the ${what} could not be written: ${(error as Error).message}`);
+    }
+  };
+  write("report", () => writeReport(result));
+  write("run history", () => `history: ${writeRunIndex(dirname(result.runDir))}`);
 }
 
 async function askAtTerminal(question: string): Promise<boolean> {

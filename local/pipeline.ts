@@ -137,8 +137,13 @@ export function interruptRun(signal: NodeJS.Signals): string | undefined {
     message: `Interrupted by ${signal} during ${stage}; nothing after it ran.${pending ? ` Model version ${result.modelPackage!.version} was not released (Rejected).` : ""}`,
   });
   writeResult(result);
-  writeReport(result);
-  writeRunIndex(dirname(result.runDir));
+  // The signal's handler must finish: pages that cannot be written do not stop it.
+  for (const write of [() => writeReport(result), () => writeRunIndex(dirname(result.runDir))])
+    try {
+      write();
+    } catch {
+      // the record above is what history and the next run read
+    }
   return result.runDir;
 }
 
@@ -196,7 +201,9 @@ async function prepareUnique(options: LocalRunOptions): Promise<RunContext> {
 }
 
 export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalRunResult> {
-  const release = await acquireRunLock(resolve(options.runsRoot), options.log);
+  const release = await acquireRunLock(resolve(options.runsRoot), options.log, {
+    waitSeconds: options.lockWaitSeconds,
+  });
   try {
     return await runLocked(options);
   } finally {

@@ -43,6 +43,8 @@ export interface LocalRunOptions {
    * each stage; a run whose supervisor is gone stops before anything irreversible.
    */
   supervised?: () => boolean;
+  /** How long to wait for another run that holds the runs folder, in seconds (run-lock.ts). */
+  lockWaitSeconds?: number;
 }
 
 export interface StageTiming {

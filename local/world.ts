@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./aws/deployment";
-import { LocalUsageError } from "./run-types";
+import { readStateFile, writeStateFile } from "./state-file";
+import { HOSTING, REGISTRY, type HostingFile } from "./state-kinds";
 
 /**
  * The local stand-in for the AWS state a run touches: objects live under the run directory, models,
@@ -88,10 +89,6 @@ export interface ModelPackage {
   constraintsUri?: string;
 }
 
-interface RegistryFile {
-  packages: ModelPackage[];
-}
-
 export interface Model {
   artifact: string;
   /** Where the artifact is on this machine (a later run serves a model from its own run's folder). */
@@ -122,12 +119,6 @@ class SavedMap<V> extends Map<string, V> {
     this.save?.();
     return deleted;
   }
-}
-
-interface HostingFile {
-  models: [string, Model][];
-  endpointConfigs: [string, EndpointConfig][];
-  endpoints: [string, Endpoint][];
 }
 
 export class LocalWorld {
@@ -164,15 +155,7 @@ export class LocalWorld {
   }
 
   private readHosting(): HostingFile {
-    if (!existsSync(this.hostingPath)) return { models: [], endpointConfigs: [], endpoints: [] };
-    try {
-      return JSON.parse(readFileSync(this.hostingPath, "utf8")) as HostingFile;
-    } catch (error) {
-      throw new LocalUsageError(
-        `${this.hostingPath} is not readable (${(error as Error).message}); it holds local SageMaker's endpoints between runs: delete it to start with none`,
-        { cause: error },
-      );
-    }
+    return readStateFile(this.hostingPath, HOSTING) ?? { models: [], endpointConfigs: [], endpoints: [] };
   }
 
   private saveHosting(): void {
@@ -182,8 +165,7 @@ export class LocalWorld {
       endpoints: [...this.endpoints],
     };
     mkdirSync(dirname(this.hostingPath), { recursive: true });
-    writeFileSync(`${this.hostingPath}.${process.pid}.tmp`, JSON.stringify(hosting));
-    renameSync(`${this.hostingPath}.${process.pid}.tmp`, this.hostingPath);
+    writeStateFile(this.hostingPath, hosting);
   }
 
   /** `s3://bucket/key` → the local file that holds that object; an absolute path is kept as it is. */
@@ -205,16 +187,13 @@ export class LocalWorld {
   }
 
   packages(): ModelPackage[] {
-    if (!existsSync(this.registryPath)) return [];
-    return (JSON.parse(readFileSync(this.registryPath, "utf8")) as RegistryFile).packages;
+    return readStateFile(this.registryPath, REGISTRY)?.packages ?? [];
   }
 
   /** Written whole and renamed into place: a reader never sees half a registry. */
   private savePackages(packages: ModelPackage[]): void {
     mkdirSync(dirname(this.registryPath), { recursive: true });
-    const partial = `${this.registryPath}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify({ packages } satisfies RegistryFile, null, 2));
-    renameSync(partial, this.registryPath);
+    writeStateFile(this.registryPath, { packages }, 2);
   }
 
   register(entry: Omit<ModelPackage, "arn" | "version" | "createdAt" | "status">): ModelPackage {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { driftLedgerPath, resetDriftLedger } from "../watch/drift-ledger";
 import { historyTable, readRuns } from "./records";
+import { repairRunsFolder } from "./repair";
 
 /** Where the command's text goes: the process's stdout and stderr, or a test's strings. */
 export interface HistoryOutput {
@@ -23,16 +24,31 @@ export function historyCommand(argv: string[], output: HistoryOutput): number {
     )
     .option("--json", "print a JSON array of runs")
     .option(
+      "--repair",
+      "move damaged state files aside (registry, SageMaker hosting, drift ledger) and rebuild them from the run records",
+    )
+    .option(
       "--reset-drift-ledger",
       "forget the drift runs watch mode counted, so the next drift may retrain at once (cooldown and daily cap start over)",
     )
     .exitOverride();
   program.parse(argv, { from: "user" });
-  const options = program.opts<{ runs: string; json?: boolean; resetDriftLedger?: boolean }>();
+  const options = program.opts<{
+    runs: string;
+    json?: boolean;
+    resetDriftLedger?: boolean;
+    repair?: boolean;
+  }>();
   const runsRoot = resolve(options.runs);
   if (!existsSync(runsRoot)) {
     output.err(`error: no runs folder ${runsRoot} (run npm start first, or give --runs DIR)`);
     return 2;
+  }
+  if (options.repair) {
+    const repaired = repairRunsFolder(runsRoot);
+    for (const line of repaired) output.out(line);
+    if (repaired.length === 0) output.out(`Every state file in ${runsRoot} reads well; nothing to repair.`);
+    return 0;
   }
   if (options.resetDriftLedger) {
     const existed = resetDriftLedger(runsRoot);
@@ -46,5 +62,7 @@ export function historyCommand(argv: string[], output: HistoryOutput): number {
   const records = readRuns(runsRoot);
   if (options.json) output.out(JSON.stringify(records, null, 2));
   else output.out(records.length ? historyTable(records) : `no runs in ${runsRoot}`);
+  for (const record of records.filter((r) => r.problem))
+    output.err(`${record.runId}: its record is damaged (${record.problem}); it is listed as unreadable`);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { dataSetOf } from "../lineage";
 import type { LocalRunResult } from "../run-types";
@@ -19,7 +19,9 @@ export interface RunRecord {
   testError?: number;
   gate: "passed" | "rejected" | "not reached";
   modelVersion?: number;
-  outcome: LocalRunResult["outcome"];
+  outcome: LocalRunResult["outcome"] | "unreadable";
+  /** Why the run's record could not be read, when it could not. */
+  problem?: string;
   /** The version production served when the run ended (the champion), if any. */
   champion?: number;
   /** The run's report, relative to the runs folder. */
@@ -65,21 +67,67 @@ export function toRecord(result: LocalRunResult): RunRecord {
   };
 }
 
-/** Every run under the runs folder, oldest first; folders without a readable result are skipped. */
+/** When a run started: its record's time, or, for records of older layouts, its id's (UTC, to the second). */
+function startedAtOf(value: unknown, runId: string): string | undefined {
+  if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value).toISOString();
+  const id = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-/.exec(runId);
+  return id ? `${id[1]}-${id[2]}-${id[3]}T${id[4]}:${id[5]}:${id[6]}.000Z` : undefined;
+}
+
+/** A run whose record cannot be read: listed, marked, with what is wrong, never dropped. */
+function unreadable(runsRoot: string, runId: string, problem: string): RunRecord {
+  const at = startedAtOf(undefined, runId) ?? statSync(join(runsRoot, runId)).mtime.toISOString();
+  return {
+    runId,
+    startedAt: at,
+    commit: "–",
+    trigger: "–",
+    dataSet: "–",
+    dataUri: "–",
+    dataSource: "–",
+    gate: "not reached",
+    outcome: "unreadable",
+    problem,
+    report: `${runId}/report.html`,
+  };
+}
+
+/** One run's record from its `result.json`, whatever layout wrote it. */
+export function readRunRecord(runsRoot: string, runId: string): RunRecord {
+  const file = join(runsRoot, runId, "result.json");
+  let result: Partial<LocalRunResult>;
+  try {
+    result = JSON.parse(readFileSync(file, "utf8")) as Partial<LocalRunResult>;
+  } catch (error) {
+    return unreadable(runsRoot, runId, `result.json: ${(error as Error).message}`);
+  }
+  const startedAt = startedAtOf(result.startedAt, runId);
+  if (!result || typeof result !== "object" || !startedAt)
+    return unreadable(runsRoot, runId, "result.json holds no run (no start time)");
+  try {
+    return toRecord({
+      ...result,
+      runDir: join(runsRoot, runId),
+      runId: typeof result.runId === "string" ? result.runId : runId,
+      startedAt,
+      commit: result.commit ?? { id: "unknown", dirty: false },
+      trigger: result.trigger ?? { source: "unknown" },
+      dataPath: typeof result.dataPath === "string" ? result.dataPath : "unknown",
+      timings: [],
+      endpoints: result.endpoints ?? {},
+    } as LocalRunResult);
+  } catch (error) {
+    return unreadable(runsRoot, runId, `result.json: ${(error as Error).message}`);
+  }
+}
+
+/** Every run under the runs folder, oldest first; one whose record is damaged is marked, not dropped. */
 export function readRuns(runsRoot: string): RunRecord[] {
   if (!existsSync(runsRoot)) return [];
   return readdirSync(runsRoot, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(runsRoot, entry.name, "result.json")))
-    .flatMap((entry) => {
-      try {
-        const result = JSON.parse(
-          readFileSync(join(runsRoot, entry.name, "result.json"), "utf8"),
-        ) as LocalRunResult;
-        return result.startedAt ? [toRecord(result)] : [];
-      } catch {
-        return [];
-      }
-    })
+    .map((entry) => readRunRecord(runsRoot, entry.name))
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.runId.localeCompare(b.runId));
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Stage } from "../run-context";
 
 /**
@@ -24,6 +24,28 @@ export function sourceSnapshot(
   return { id: hash, dirty: true };
 }
 
+/** How long a file must be left alone before a run takes it as written. */
+const QUIET_MS = 200;
+
+/**
+ * The file's content once no one is writing it: unchanged for a moment, and the same size and time
+ * before and after the read (watch mode starts runs on files that may still be being copied or saved).
+ */
+async function readSettled(path: string, tries = 50): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const before = statSync(path);
+    const content = readFileSync(path);
+    const after = statSync(path);
+    const settled =
+      before.mtimeMs === after.mtimeMs &&
+      before.size === after.size &&
+      content.length === after.size &&
+      Date.now() - after.mtimeMs >= QUIET_MS;
+    if (settled || attempt >= tries) return content;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * The data set and the config land where the cloud's data trigger and runner find them: the data
  * uploaded under the staging prefix, the config where the test stack publishes it.
@@ -32,7 +54,7 @@ export const source: Stage = {
   name: "source",
   async run(ctx) {
     const { world, input, options } = ctx;
-    world.write(input.data.rawUri, readFileSync(options.dataPath));
+    world.write(input.data.rawUri, await readSettled(options.dataPath));
     world.write(input.data.configUri, readFileSync(options.configPath));
     return "continue";
   },

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { readStateFile, writeStateFile } from "../state-file";
+import { DRIFT_LEDGER } from "../state-kinds";
 
 /**
  * Local watch mode's ledger of drift runs (`<runs>/drift-ledger.json`), the cost guard of automatic
@@ -9,21 +11,16 @@ import { join } from "node:path";
 
 export const driftLedgerPath = (runsRoot: string) => join(runsRoot, "drift-ledger.json");
 
+/** The recorded drift runs' start times; throws StateFileError when the ledger is damaged. */
 export function readDriftLedger(runsRoot: string): Date[] {
-  const path = driftLedgerPath(runsRoot);
-  if (!existsSync(path)) return [];
-  try {
-    const runs = (JSON.parse(readFileSync(path, "utf8")) as { runs?: { startedAt: string }[] }).runs ?? [];
-    return runs.map((run) => new Date(run.startedAt)).filter((at) => !Number.isNaN(at.getTime()));
-  } catch {
-    return [];
-  }
+  const ledger = readStateFile(driftLedgerPath(runsRoot), DRIFT_LEDGER);
+  return (ledger?.runs ?? []).map((run) => new Date(run.startedAt));
 }
 
 /** Records the drift runs still inside the window, and this one. */
 export function recordDriftRun(runsRoot: string, recent: Date[], startedAt: Date): void {
   const runs = [...recent, startedAt].map((at) => ({ startedAt: at.toISOString() }));
-  writeFileSync(driftLedgerPath(runsRoot), JSON.stringify({ runs }));
+  writeStateFile(driftLedgerPath(runsRoot), { runs });
 }
 
 /** Forgets every drift run (`npm run runs -- --reset-drift-ledger`): the next drift may retrain at once. */

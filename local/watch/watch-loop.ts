@@ -8,6 +8,7 @@ import { pythonJobs } from "../python-jobs";
 import { debouncer } from "./debouncer";
 import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "../run-types";
 import { RunQueue, type QueuedRun } from "./run-queue";
+import { StateFileError } from "../state-file";
 import { readDriftLedger, recordDriftRun } from "./drift-ledger";
 import { reasonFor, triggerGlobs, watchTargets, type WatchedPaths } from "./watched";
 
@@ -178,11 +179,20 @@ function recordIfTrained(options: WatchOptions, result: LocalRunResult, startedA
     return;
   }
   const settings = loadMlPipelineConfig(options.run.configPath).retraining;
-  recordDriftRun(
-    runsRoot,
-    recentRuns(readDriftLedger(runsRoot), startedAt, settings.cooldownHours),
-    startedAt,
-  );
+  // A damaged ledger is left as it is (no drift run starts while it is): it may be repaired.
+  const recorded = ledgerOrSay(runsRoot, log);
+  if (recorded) recordDriftRun(runsRoot, recentRuns(recorded, startedAt, settings.cooldownHours), startedAt);
+}
+
+/** The ledger's runs, or undefined after saying why it cannot be read. */
+function ledgerOrSay(runsRoot: string, log: (line: string) => void): Date[] | undefined {
+  try {
+    return readDriftLedger(runsRoot);
+  } catch (error) {
+    if (!(error instanceof StateFileError)) throw error;
+    log(`No drift run: ${error.message}`);
+    return undefined;
+  }
 }
 
 /** The local drift alarm: a released model whose monitoring found violations starts a drift run. */
@@ -191,7 +201,9 @@ function retrainIfDrifted(options: WatchOptions, queue: RunQueue<RunRequest>, re
   if (result.outcome !== "released" || violations === 0) return;
   const { runsRoot, configPath, log } = options.run;
   const config = loadMlPipelineConfig(configPath);
-  const decision = driftDecision(readDriftLedger(runsRoot), new Date(), config.retraining);
+  const recorded = ledgerOrSay(runsRoot, log);
+  if (!recorded) return;
+  const decision = driftDecision(recorded, new Date(), config.retraining);
   if (!decision.allowed)
     return log(
       `Drift found (${violations} features); no drift run: ${decision.reason} (npm run runs -- --reset-drift-ledger forgets earlier drift runs)`,

@@ -33,7 +33,9 @@ describe("runs sharing a runs folder", function () {
     assert.notEqual(results[0].runDir, results[1].runDir);
     assert.ok(
       second.some((line) =>
-        /^Another run \(pid \d+, since .*\) is using .* this one waits for it\.$/.test(line),
+        /^Another run \(pid \d+, since .*\) is using .* this one waits for it \(at most 1800 s\)\.$/.test(
+          line,
+        ),
       ),
     );
     const registry = JSON.parse(readFileSync(join(runsRoot, "model-registry.json"), "utf8")) as {
@@ -59,7 +61,9 @@ describe("runs sharing a runs folder", function () {
     const result = await runLocalPipeline({ ...options(runsRoot, lines), approval: "reject" });
     assert.equal(result.outcome, "rejected");
     assert.ok(
-      lines.some((line) => /^Taking over a stale lock in .* \(its process 4194311 is gone\)\.$/.test(line)),
+      lines.some((line) =>
+        /^Taking over a stale lock in .* \(pid 4194311\): its process 4194311 is gone\.$/.test(line),
+      ),
     );
   });
 });

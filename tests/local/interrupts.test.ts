@@ -42,9 +42,15 @@ function results(runsRoot: string): LocalRunResult[] {
     .map((name) => JSON.parse(readFileSync(join(runsRoot, name, "result.json"), "utf8")) as LocalRunResult);
 }
 
-const registry = (runsRoot: string) =>
-  (JSON.parse(readFileSync(join(runsRoot, "model-registry.json"), "utf8")) as { packages: ModelPackage[] })
-    .packages;
+/** The registry's packages; none when the run stopped before registering one. */
+const registry = (runsRoot: string): ModelPackage[] =>
+  existsSync(join(runsRoot, "model-registry.json"))
+    ? (
+        JSON.parse(readFileSync(join(runsRoot, "model-registry.json"), "utf8")) as {
+          packages: ModelPackage[];
+        }
+      ).packages
+    : [];
 
 describe("interrupted runs", function () {
   this.timeout(120_000);
