@@ -246,7 +246,7 @@ const testStack = z
     }
   });
 
-const prodStack = z.strictObject({
+const prodStackFields = z.strictObject({
   ...common,
   testStackName: z
     .string()
@@ -347,6 +347,32 @@ const prodStack = z.strictObject({
       silentAfterHours: 3,
     })
     .describe("Model Monitor on the prod endpoint and its alarms"),
+});
+
+/**
+ * The prod stack need not name a role of the pipeline account (pipelineRoleArn is optional), but its
+ * approved package always names that account: the model registry is there (prod-environment.ts
+ * forwards the drift alarm to the account of the same ARN). So the test stack's rules hold here too.
+ */
+const prodStack = prodStackFields.superRefine((config, ctx) => {
+  const prod = config.prodAccount;
+  if (!prod) return;
+  const pipeline = accountOfArn(config.approvedModelPackageArn);
+  if (prod.accountId === pipeline) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["prodAccount", "accountId"],
+      message:
+        "is the pipeline account (approvedModelPackageArn's, where the model registry is); leave prodAccount out to keep both stacks in one account",
+    });
+  }
+  if (prod.pipelineRoleArn && accountOfArn(prod.pipelineRoleArn) !== pipeline) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["prodAccount", "pipelineRoleArn"],
+      message: `must be a role in the pipeline account (${pipeline}, approvedModelPackageArn's)`,
+    });
+  }
 });
 
 const schemas = { test: testStack, prod: prodStack } as const;

@@ -81,7 +81,8 @@ directory alone. Helpers shared by the packs live in \`policy/shared/\` and are 
   evaluates every rule as the CLI would. Exit 1 on a mandatory violation, 0 otherwise, 2 on a usage or
   program error. \`--format sarif\` writes SARIF 2.1.0 (a rule per policy with its severity and
   remediation, a result per violation at the resource's URN) for CI systems and code-scanning UIs, e.g.
-  GitHub's \`github/codeql-action/upload-sarif\`; \`--json\` is the same as \`--format json\`.
+  GitHub's \`github/codeql-action/upload-sarif\`; \`--json\` is the same as \`--format json\`, and
+  refused beside another \`--format\` (exit 2).
 
 "Covers" names the rules of Checkov (\`CKV_AWS_…\`), AWS Config managed rules and cfn-guard that the rule
 checks for the resource types this program uses; where no trusted tool has a rule (SageMaker data

@@ -6,6 +6,8 @@ import {
   SERVICE_KEY_USE,
   type DeployScope,
 } from "./deploy-permissions";
+import { showValue } from "../../config/validation";
+import { firstUntrustable, pipelineAccountOf, TrustedRoleError } from "./trusted-roles";
 
 /**
  * The production account's deployment role, as plain policy documents: who may assume it (exactly
@@ -21,7 +23,10 @@ export interface ProdDeployRoleInput {
   readonly partition: string;
   /** Name prefix of the project's resources. */
   readonly prefix: string;
-  /** Other principals that may deploy production by hand (break-glass), each an exact role ARN. */
+  /**
+   * Other principals that may deploy production by hand (break-glass): each an exact role ARN in the
+   * pipeline role's account (trusted-roles.ts); anything else throws a TrustedRoleError.
+   */
   readonly extraTrustedRoleArns?: readonly string[];
 }
 
@@ -44,7 +49,7 @@ const VERSION = "2012-10-17";
 
 export function prodDeployRole(input: ProdDeployRoleInput): ProdDeployRole {
   const roleName = input.prod.deployRoleArn.split("/").pop()!;
-  const trusted = [input.pipelineRoleArn, ...(input.extraTrustedRoleArns ?? [])];
+  const trusted = trustedRoles(input);
   return {
     roleName,
     trustPolicy: {
@@ -64,6 +69,26 @@ export function prodDeployRole(input: ProdDeployRoleInput): ProdDeployRole {
       Statement: [...permissionStatements(scopeOf(input)), neverChangeItself(input.prod.deployRoleArn)],
     },
   };
+}
+
+/**
+ * The principals of the trust, checked here and not only by the CLI: the trust's one condition is a
+ * session name any caller picks, so a broad principal would let anyone deploy production.
+ */
+function trustedRoles(input: ProdDeployRoleInput): string[] {
+  const pipeline = {
+    ...pipelineAccountOf(input.pipelineRoleArn, "pipelineRoleArn"),
+    partition: input.partition,
+  };
+  const extra = input.extraTrustedRoleArns ?? [];
+  const own = firstUntrustable([input.pipelineRoleArn], pipeline);
+  if (own) throw new TrustedRoleError(`pipelineRoleArn = ${showValue(own.value)}: ${own.reason}`);
+  const other = firstUntrustable(extra, pipeline);
+  if (other)
+    throw new TrustedRoleError(
+      `extraTrustedRoleArns[${other.index}] = ${showValue(other.value)}: ${other.reason}`,
+    );
+  return [input.pipelineRoleArn, ...extra];
 }
 
 /**

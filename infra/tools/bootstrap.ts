@@ -2,6 +2,8 @@ import { Command, Option } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { bootstrapTemplate, prodDeployRole } from "../bootstrap/prod-deploy-role";
+import { firstUntrustable, pipelineAccountOf, type PipelineAccount } from "../bootstrap/trusted-roles";
+import { showValue } from "../../config/validation";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError, parseOverrides, readStackFile } from "../offline/stack-files";
 import { partitionOf } from "../shared/aws-context";
@@ -17,7 +19,7 @@ import { collect, runCli } from "./cli-support";
 export interface BootstrapOptions {
   /** `key=value` overrides of the test stack's config (as `--config` elsewhere). */
   readonly config?: string[];
-  /** Extra role ARNs allowed to deploy by hand. */
+  /** Extra role ARNs allowed to deploy by hand: exact roles of the pipeline account. */
   readonly trust?: string[];
 }
 
@@ -29,11 +31,15 @@ export function prodBootstrap(options: BootstrapOptions = {}) {
       `Pulumi.test.yaml sets no ${PROJECT}:prodAccount: production shares the pipeline's account, so there is nothing to bootstrap. Set it (see docs/multi-account.md) to give production its own account.`,
     );
   }
+  const pipelineRoleArn = config.prodAccount.pipelineRoleArn ?? config.deployRoleArn;
+  const partition = partitionOf(config.region);
+  const source = `${PROJECT}:${config.prodAccount.pipelineRoleArn ? "prodAccount.pipelineRoleArn" : "deployRoleArn"}`;
+  refuseUntrustable(options.trust ?? [], { ...pipelineAccountOf(pipelineRoleArn, source), partition });
   const role = prodDeployRole({
     prod: config.prodAccount,
-    pipelineRoleArn: config.prodAccount.pipelineRoleArn ?? config.deployRoleArn,
+    pipelineRoleArn,
     region: config.region,
-    partition: partitionOf(config.region),
+    partition,
     prefix: PROJECT,
     extraTrustedRoleArns: options.trust,
   });
@@ -45,8 +51,15 @@ export function prodBootstrap(options: BootstrapOptions = {}) {
     role,
     template,
     prod: config.prodAccount,
-    pipelineRoleArn: role.trustPolicy.Statement[0].Principal!.AWS,
+    // Not the trust's principal: with --trust that is a list, and only this role runs the Deploy stage.
+    pipelineRoleArn,
   };
+}
+
+/** The builder refuses the same values; checked here first so that the message names the option. */
+function refuseUntrustable(trust: readonly string[], pipeline: PipelineAccount): void {
+  const refused = firstUntrustable(trust, pipeline);
+  if (refused) throw new OfflineUsageError(`--trust ${showValue(refused.value)}: ${refused.reason}`);
 }
 
 function instructions(file: string, result: ReturnType<typeof prodBootstrap>): string {
@@ -54,7 +67,7 @@ function instructions(file: string, result: ReturnType<typeof prodBootstrap>): s
 
   aws cloudformation deploy --template-file ${file} --stack-name ${PROJECT}-prod-bootstrap --capabilities CAPABILITY_NAMED_IAM
 
-Then let the pipeline's Deploy role (${String(result.pipelineRoleArn)}) assume it, in the pipeline account:
+Then let the pipeline's Deploy role (${result.pipelineRoleArn}) assume it, in the pipeline account:
 
   {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "${result.prod.deployRoleArn}"}
 
@@ -83,7 +96,12 @@ export function bootstrapCommand(
       new Option("--account <account>", "the account to bootstrap").choices(["prod"]).makeOptionMandatory(),
     )
     .option("--out <file>", `write the CloudFormation template here (default: ${DEFAULT_TEMPLATE})`)
-    .option("--trust <roleArn>", "another role that may deploy prod by hand (repeatable)", collect, [])
+    .option(
+      "--trust <roleArn>",
+      "a role of the pipeline account that may deploy prod by hand, as its exact ARN (repeatable)",
+      collect,
+      [],
+    )
     .option("--config <key=value>", "override a test stack setting (repeatable)", collect, [])
     .exitOverride();
   program.parse(argv, { from: "user" });

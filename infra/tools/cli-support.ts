@@ -10,7 +10,13 @@ export interface CliFailure {
   stderr: string;
 }
 
-const EXPECTED = ["OfflineUsageError", "StackConfigError", "ConfigValidationError", "SyntaxError"];
+const EXPECTED = [
+  "OfflineUsageError",
+  "StackConfigError",
+  "ConfigValidationError",
+  "SyntaxError",
+  "TrustedRoleError",
+];
 
 /**
  * One clear line for problems the user can fix, exit 2; a stack trace only with DEBUG set. commander's

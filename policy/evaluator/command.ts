@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path";
 import { describeCounts } from "../../infra/offline/counts";
 import type { OfflineRun, OfflineRunOptions } from "../../infra/offline/harness";
 import { runWithReferences } from "../../infra/offline/references";
+import { OfflineUsageError } from "../../infra/offline/stack-files";
 import { collect } from "../../infra/tools/cli-support";
 import { evaluate, PACKS, packConfigFor, type EvaluationResult } from "./evaluate";
 import { toSarif } from "./sarif";
@@ -32,7 +33,7 @@ export async function policyCommand(
         .choices(["text", "json", "sarif"])
         .default("text"),
     )
-    .option("--json", "the same as --format json")
+    .option("--json", "the same as --format json; not with another --format")
     .option("--preview", "preview mode: unknown values are reported, not evaluated")
     .option("-c, --config <key=value>", "override a stack config value; repeatable", collect, [])
     .option(
@@ -49,6 +50,7 @@ export async function policyCommand(
     config: string[];
     program?: string;
   }>();
+  const format = outputFormat(options, program.getOptionValueSource("format") === "cli");
   const run = await runProgram({
     stack: options.stack,
     config: options.config,
@@ -57,12 +59,27 @@ export async function policyCommand(
   });
   const configs = Object.fromEntries(PACKS.map((pack) => [pack.name, packConfigFor(pack, options.stack)]));
   const result = await evaluate(run, PACKS, configs);
-  const format = options.json ? "json" : options.format;
   if (format === "json") write(asJson(result));
   else if (format === "sarif") write(asSarif(result, options.stack, options.program));
   else write(asText(result, options.stack, options.preview));
   const mandatory = result.violations.filter((v) => v.enforcementLevel === "mandatory");
   return mandatory.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--json` is shorthand for `--format json`; with another format given too, whichever won would
+ * surprise someone (a SARIF upload fed JSON), so both are refused before the program runs.
+ */
+function outputFormat(
+  options: { json?: boolean; format: "text" | "json" | "sarif" },
+  formatGiven: boolean,
+): "text" | "json" | "sarif" {
+  if (!options.json) return options.format;
+  if (formatGiven && options.format !== "json")
+    throw new OfflineUsageError(
+      `--json and --format ${options.format} conflict: --json is --format json; give one of them`,
+    );
+  return "json";
 }
 
 function asJson({ violations, resources, components, policies }: EvaluationResult): string {

@@ -175,6 +175,41 @@ describe("AWS contract: the production account's deployment role (npm run bootst
     assert.ok(size <= 10_240, `${size} characters`);
   });
 
+  it("the builder itself trusts only exact roles of the pipeline account, whoever calls it", () => {
+    const own = prodAccount.pipelineRoleArn;
+    const build = (pipelineRoleArn: string, extra: string[]) =>
+      prodDeployRole({
+        prod: prodAccount,
+        pipelineRoleArn,
+        region: "us-west-2",
+        partition: "aws",
+        prefix: "mlops",
+        extraTrustedRoleArns: extra,
+      });
+    const refused = (pipelineRoleArn: string, extra: string[], field: string, value: string, rule: string) =>
+      assert.throws(
+        () => build(pipelineRoleArn, extra),
+        (error: Error) =>
+          error.name === "TrustedRoleError" &&
+          error.message.startsWith(`${field} = ${JSON.stringify(value)}: ${rule}: `) &&
+          error.message.endsWith(":role/<path/name>"),
+      );
+    const root = `arn:aws:iam::${PROD_ACCOUNT}:root`;
+    const prodRole = `arn:aws:iam::${PROD_ACCOUNT}:role/ops`;
+    const user = "arn:aws:iam::123456789012:user/alice";
+    refused(own, ["*"], "extraTrustedRoleArns[0]", "*", "no wildcards");
+    refused(own, [`${own}-2`, root], "extraTrustedRoleArns[1]", root, "no account roots");
+    refused(own, [user], "extraTrustedRoleArns[0]", user, "roles only");
+    refused(own, [prodRole], "extraTrustedRoleArns[0]", prodRole, "pipeline account only");
+    refused("*", [], "pipelineRoleArn", "*", "no wildcards");
+    assert.throws(
+      () => build(own, [user]),
+      /; allowed: a role of the pipeline account, arn:aws:iam::123456789012:role/,
+    );
+    const principal = build(own, [`${own}-break-glass`]).trustPolicy.Statement[0].Principal;
+    assert.deepEqual(principal, { AWS: [own, `${own}-break-glass`] });
+  });
+
   it("the CLI reads the stack config and prints a template with exactly this role", () => {
     const result = prodBootstrap({ config: MULTI_ACCOUNT });
     assert.deepEqual(result.template, bootstrapTemplate(role, result.template.Description as string));

@@ -227,5 +227,27 @@ describe("Production in its own account", function () {
         /mlops:vpc\.shareRuntimeEndpoint = true: cannot serve the prod stack, which runs in another account/,
       );
     });
+
+    it("the prod stack refuses the pipeline's own account too: the approved package's account is the pipeline's", () => {
+      const prod = parse(readFileSync(join(__dirname, "..", "..", "Pulumi.prod.yaml"), "utf8"))
+        .config as Record<string, string>;
+      const prodConfigured = (value: unknown) => () =>
+        parseStackConfig("prod", { ...prod, "mlops:prodAccount": JSON.stringify(value) });
+      assert.equal(prod["mlops:approvedModelPackageArn"].split(":")[4], PIPELINE_ACCOUNT);
+      assert.equal(prodConfigured(prodAccount)().prodAccount?.accountId, PROD_ACCOUNT);
+      assert.throws(
+        prodConfigured({
+          ...prodAccount,
+          accountId: PIPELINE_ACCOUNT,
+          deployRoleArn: `arn:aws:iam::${PIPELINE_ACCOUNT}:role/x`,
+          pipelineRoleArn: undefined,
+        }),
+        /mlops:prodAccount\.accountId = "123456789012": is the pipeline account \(approvedModelPackageArn's, where the model registry is\); leave prodAccount out/,
+      );
+      assert.throws(
+        prodConfigured({ ...prodAccount, pipelineRoleArn: "arn:aws:iam::444444444444:role/x" }),
+        /mlops:prodAccount\.pipelineRoleArn = .*must be a role in the pipeline account \(123456789012, approvedModelPackageArn's\)/,
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { VPC_CONFIG } from "../helpers/offline";
 import { join } from "node:path";
 import { policyCommand } from "../../policy/evaluator/command";
+import type { OfflineRun } from "../../infra/offline/harness";
 import { asCli } from "../helpers/cli-in-process";
 import { policy, policyProcess } from "../helpers/policy-command";
 
@@ -104,5 +105,35 @@ describe("npm run policy (offline evaluator)", function () {
     const { code, stderr } = await asCli((write) => policyCommand(["--stack", "nope"], write));
     assert.equal(code, 2);
     assert.match(stderr, /^error: Unknown stack "nope".*\n$/);
+  });
+
+  it("--json with another --format: a usage error naming both, exit 2, before the program runs", async () => {
+    const empty = async (): Promise<OfflineRun> => ({
+      project: "mlops",
+      stack: "prod",
+      preview: false,
+      resources: [],
+      outputs: {},
+    });
+    const notRun = () => assert.fail("the program ran");
+    for (const format of ["sarif", "text"]) {
+      const argv = ["--stack", "prod", "--json", "--format", format];
+      const { code, stdout, stderr } = await asCli((write) => policyCommand(argv, write, notRun));
+      assert.equal(code, 2, format);
+      assert.equal(stdout, "", format);
+      assert.equal(
+        stderr,
+        `error: --json and --format ${format} conflict: --json is --format json; give one of them\n`,
+      );
+    }
+    const agreeing = await asCli((write) =>
+      policyCommand(["--stack", "prod", "--format", "json", "--json"], write, empty),
+    );
+    assert.deepEqual(Object.keys(JSON.parse(agreeing.stdout)), [
+      "violations",
+      "resources",
+      "components",
+      "policies",
+    ]);
   });
 });
