@@ -8,6 +8,15 @@ import { lastLine, taskError, type TaskHandler } from "./types";
 
 const ETL_SCRIPT = join(__dirname, "..", "..", "etl", "prepare_data.py");
 
+/** A deployed Glue job's `timeout` in minutes, as the program set it (undefined when it sets none). */
+export function glueJobTimeout(account: LocalAccount, jobName: string): number | undefined {
+  const job = account.iam
+    .ofType("aws:glue/job:Job")
+    .find((j) => j.inputs.name === jobName || j.wire?.state.name === jobName);
+  const minutes = job?.wire?.state.timeout ?? job?.inputs.timeout;
+  return typeof minutes === "number" ? minutes : undefined;
+}
+
 /**
  * `glue:startJobRun.sync`: the Glue job's transform (etl/transform.py) on the run's local files, as
  * the job's role: what the job reads and writes in S3 is authorized as that role's calls would be.

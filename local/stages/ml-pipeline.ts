@@ -1,26 +1,24 @@
-import { stateMachineFor } from "../state-machines";
+import { stateMachineFor, withLocalTaskTimeouts } from "../state-machines";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StateMachineDefinition } from "../../infra/ml/state-machine";
 import { handlersByState, localAdapters, type Adapters, type TaskHandler } from "../adapters";
+import { glueJobTimeout } from "../adapters/glue";
+import { limitedHandlers, type GlueJobTimeout } from "../adapters/time-limits";
 import type { RunContext, Stage } from "../run-context";
 
-/** Each Task's handler, logging how long it took. */
-function timedHandlers(ctx: RunContext, handlers: Record<string, TaskHandler>): Record<string, TaskHandler> {
-  return Object.fromEntries(
-    Object.entries(handlers).map(([name, handler]): [string, TaskHandler] => [
-      name,
-      async (taskInput) => {
-        (ctx.result.tasks ??= []).push(name);
-        const started = performance.now();
-        try {
-          return await handler(taskInput);
-        } finally {
-          ctx.log(`    ${name.padEnd(20)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
-        }
-      },
-    ]),
-  );
+/** A Task's handler logging how long it took, up to its result or its time limit. */
+function timed(ctx: RunContext) {
+  return (name: string, handler: TaskHandler): TaskHandler =>
+    async (taskInput) => {
+      (ctx.result.tasks ??= []).push(name);
+      const started = performance.now();
+      try {
+        return await handler(taskInput);
+      } finally {
+        ctx.log(`    ${name.padEnd(20)} ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      }
+    };
 }
 
 /**
@@ -36,15 +34,53 @@ function retryIntervals(definition: StateMachineDefinition): Record<string, numb
   );
 }
 
-async function execute(
-  ctx: RunContext,
-  handlers: Record<string, TaskHandler>,
+/** How a local execution ended: the workflow's output, or the state it stopped in and why. */
+export type Outcome =
+  { ok: true; output: Record<string, unknown> } | { ok: false; state: string; cause: string };
+
+/** Step Functions ends an execution at the definition's TimeoutSeconds, whatever state it is in. */
+function executionTimedOut(definition: StateMachineDefinition, lastTask: string | undefined): Outcome {
+  return {
+    ok: false,
+    state: lastTask ?? "States.Timeout",
+    cause: `the execution exceeded the state machine's TimeoutSeconds (${definition.TimeoutSeconds} s, in infra/ml/state-machine.ts): Step Functions times out an execution at its TimeoutSeconds`,
+  };
+}
+
+export interface RunOptions {
+  /** The deployed Glue job's timeout in minutes, by job name. */
+  glueJobTimeout: GlueJobTimeout;
+  /** Wraps each Task's limited handler (the run's log of Task durations). */
+  observe?: (stateName: string, handler: TaskHandler) => TaskHandler;
+}
+
+/**
+ * The definition run in aws-local-stepfunctions with `handlers` (by state name), each Task held to
+ * the limit its cloud counterpart has (local/adapters/time-limits.ts).
+ */
+export async function runDefinition(
   definition: StateMachineDefinition,
-) {
-  const machine = stateMachineFor(definition);
-  const execution = machine.run(ctx.input as never, {
+  input: unknown,
+  handlers: Record<string, TaskHandler>,
+  options: RunOptions,
+): Promise<Outcome> {
+  let lastTask: string | undefined;
+  const limited = limitedHandlers(definition.States, handlers, options.glueJobTimeout);
+  const tracked = Object.fromEntries(
+    Object.entries(limited).map(([name, handler]): [string, TaskHandler] => {
+      const observed = options.observe?.(name, handler) ?? handler;
+      return [
+        name,
+        (taskInput) => {
+          lastTask = name;
+          return observed(taskInput);
+        },
+      ];
+    }),
+  );
+  const execution = stateMachineFor(withLocalTaskTimeouts(definition)).run(input as never, {
     overrides: {
-      taskResourceLocalHandlers: handlers as never,
+      taskResourceLocalHandlers: tracked as never,
       // Local CreateEndpoint and DeleteEndpoint return once the endpoint is in service or gone, so the
       // Wait states still run, as in the cloud, but the check that follows them need not be delayed.
       waitTimeOverrides: { WaitForEndpoint: 0, WaitForDeletion: 0 },
@@ -52,14 +88,11 @@ async function execute(
     },
   });
   try {
-    return { ok: true as const, output: (await execution.result) as Record<string, unknown> };
+    return { ok: true, output: (await execution.result) as Record<string, unknown> };
   } catch (error) {
+    if ((error as Error).name === "ExecutionTimeoutError") return executionTimedOut(definition, lastTask);
     const failure = (error as { cause?: { name?: string; message?: string } }).cause;
-    return {
-      ok: false as const,
-      state: failure?.name ?? "Unknown",
-      cause: failure?.message ?? String(error),
-    };
+    return { ok: false, state: failure?.name ?? "Unknown", cause: failure?.message ?? String(error) };
   }
 }
 
@@ -92,10 +125,11 @@ export const mlPipeline: Stage = {
     };
     ctx.log("ML pipeline (the state machine the test stack deploys, from infra/ml/state-machine.ts):");
     ctx.hosting.warmUp();
-    const outcome = await execute(
-      ctx,
-      timedHandlers(ctx, handlersByState(definition, adapters.handlers, caller)),
+    const outcome = await runDefinition(
       definition,
+      ctx.input,
+      handlersByState(definition, adapters.handlers, caller),
+      { glueJobTimeout: (jobName) => glueJobTimeout(ctx.account, jobName), observe: timed(ctx) },
     );
     collectArtifacts(ctx, adapters);
     const { result, config } = ctx;
