@@ -1,5 +1,5 @@
 import "./promise-with-resolvers";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
 import { buildRunInput } from "../functions/lib/run-input";
@@ -21,6 +21,7 @@ import { sourceSnapshot } from "./stages/source";
 import { writeRunIndex } from "./history/index-page";
 import { writeReport } from "./report";
 import { acquireRunLock } from "./run-lock";
+import { writeStateFile } from "./state-file";
 import { LocalWorld } from "./world";
 
 export { LocalUsageError } from "./run-types";
@@ -147,8 +148,9 @@ export function interruptRun(signal: NodeJS.Signals): string | undefined {
   return result.runDir;
 }
 
+/** The run's record, written whole: a crash mid-write leaves the previous one (history reads it). */
 function writeResult(result: LocalRunResult): void {
-  writeFileSync(join(result.runDir, "result.json"), JSON.stringify({ ...result, input: undefined }, null, 2));
+  writeStateFile(join(result.runDir, "result.json"), { ...result, input: undefined }, 2);
 }
 
 /**

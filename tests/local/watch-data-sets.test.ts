@@ -67,6 +67,27 @@ describe("watch mode: each model's own data sets", function () {
   this.timeout(180_000);
   after(() => stopAll());
 
+  it("an invalid config is refused when watching starts, not at the first change", () => {
+    const { dir, runsRoot } = dataFolder();
+    const config = join(dir, "..", "bad-config.json");
+    writeFileSync(config, readFileSync(CONFIG, "utf8").replace('"eta": 0.2', '"eta": 7'));
+    assert.throws(
+      () =>
+        watchAndRun({
+          run: {
+            dataPath: join(dir, "customer-churn.csv"),
+            configPath: config,
+            approval: "approve",
+            runsRoot,
+            log: () => undefined,
+          },
+          root: mkdtempSync(join(tmpdir(), "watch-root-")),
+          onResult: () => undefined,
+        }),
+      /Invalid ML pipeline config .*bad-config\.json:[\s\S]*eta[\s\S]*\(fix it, then start watching again\)/,
+    );
+  });
+
   it("a new data set of this model trains on that file, named the same everywhere; another model's file starts nothing", async () => {
     const { dir, runsRoot } = dataFolder();
     const { watch, results, until } = watching(join(dir, "customer-churn.csv"), runsRoot);
