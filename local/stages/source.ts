@@ -40,7 +40,7 @@ async function readSettled(path: string, tries = 50): Promise<Buffer> {
       before.mtimeMs === after.mtimeMs &&
       before.size === after.size &&
       content.length === after.size &&
-      Date.now() - after.mtimeMs >= QUIET_MS;
+      Math.abs(Date.now() - after.mtimeMs) >= QUIET_MS;
     if (settled || attempt >= tries) return content;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

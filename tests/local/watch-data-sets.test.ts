@@ -102,7 +102,7 @@ describe("watch mode: each model's own data sets", function () {
       assert.equal(fromMetadataValue(run.modelPackage!.customerMetadata.dataUri), run.input!.data.rawUri);
       // Another model's data set in the same folder is not this pipeline's.
       copyFileSync(join(SAMPLE, "loan-default.csv"), join(dir, "loan-default.csv"));
-      await sleep(1000);
+      await sleep(600);
       assert.equal(results.length, 1, "loan-default.csv started no churn run");
     } finally {
       watch.close();
