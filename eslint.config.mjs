@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   // Plain-Node CommonJS files: npm start's launcher (it is what makes TypeScript loadable) and mocha's config.
   {
-    files: ["local/start.js", ".mocharc.cjs", "tests/file-order.cjs", "tests/typecheck.cjs"],
+    files: ["local/start.js", ".mocharc.cjs", "tools/build/file-order.cjs", "tools/build/typecheck.cjs"],
     languageOptions: {
       sourceType: "commonjs",
       globals: {
@@ -35,31 +35,39 @@ export default tseslint.config(
     files: ["local/aws/api-models/vendor.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },
-  // The direction of dependency (docs/architecture.md): config ← functions ← infra ← local, policy.
+  // The direction of dependency (docs/architecture.md):
+  // config ← functions ← infra ← tools ← local, policy ← tools/bench.
   ...restrictImports(
     ["config/**/*.ts"],
-    ["@pulumi/*", "**/functions/**", "**/infra/**", "**/local/**", "**/policy/**"],
+    ["@pulumi/*", "**/functions/**", "**/infra/**", "**/tools/**", "**/local/**", "**/policy/**"],
     "config/ is the bottom layer: it imports nothing of the project's.",
   ),
   ...restrictImports(
     ["functions/**/*.ts"],
-    ["@pulumi/*", "**/infra/**", "**/local/**", "**/policy/**"],
-    "functions/ run in Lambda and in local mode: no Pulumi, no infra, local or policy.",
+    ["@pulumi/*", "**/infra/**", "**/tools/**", "**/local/**", "**/policy/**"],
+    "functions/ run in Lambda and in local mode: no Pulumi, no infra, tools, local or policy.",
   ),
   ...restrictImports(
     ["infra/**/*.ts"],
-    ["**/local/**", "**/policy/**"],
-    "infra/ may use config/ and functions/, never local/ or policy/.",
+    ["**/tools/**", "**/local/**", "**/policy/**"],
+    "infra/ is the Pulumi program: it may use config/ and functions/, never the tooling, local/ or policy/.",
   ),
   ...restrictImports(
+    ["tools/**/*.ts"],
+    ["**/local/**", "**/policy/**"],
+    "tools/ runs the program offline and serves the CLIs: it may use infra/, functions/ and config/.",
+  ),
+  // The bench measures everything, so it alone may use local/ and policy/.
+  { files: ["tools/bench/**/*.ts"], rules: { "no-restricted-imports": "off" } },
+  ...restrictImports(
     ["local/**/*.ts"],
-    ["**/policy/**"],
-    "local/ may use config/, functions/ and infra/'s pure builders.",
+    ["**/policy/**", "**/tools/bench/**", "**/tools/cli/**", "**/tools/docs/**"],
+    "local/ may use config/, functions/, infra/'s pure builders and tools/offline (the offline deployment).",
   ),
   ...restrictImports(
     ["policy/**/*.ts"],
-    ["**/local/**"],
-    "policy/ may use infra/'s offline harness, never local/.",
+    ["**/local/**", "**/tools/bench/**", "**/tools/docs/**"],
+    "policy/ may use tools/offline (the offline harness) and tools/cli's helpers, never local/.",
     // The CLI type-checks a pack as it loads it; the index drags every service into that check.
     [{ name: "@pulumi/aws", message: "import the service's module through lib/aws (policy/shared/aws.ts)." }],
   ),

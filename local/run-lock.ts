@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { acquireFileLock, LockError } from "../infra/offline/file-lock";
+import { acquireFileLock, LockError } from "../tools/offline/file-lock";
 import { LocalUsageError } from "./run-types";
 
 /** How long a run waits for another that holds the runs folder, unless told (`--lock-wait`). */

@@ -3,10 +3,10 @@ process.env.POWERTOOLS_LOG_LEVEL ??= "SILENT";
 process.env.AWS_REGION ??= "us-west-2";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-// Each test file's wall time, for the order of the next run (tests/file-order.cjs). In parallel mode
+// Each test file's wall time, for the order of the next run (tools/build/file-order.cjs). In parallel mode
 // a worker runs one file per root suite; a serial run (one root for every file) records nothing.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { recordFileTime } = require("./file-order.cjs") as {
+const { recordFileTime } = require("../tools/build/file-order.cjs") as {
   recordFileTime: (file: string, ms: number) => void;
 };
 let fileStarted = 0;

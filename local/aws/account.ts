@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { ASSUME_ROLE, type AssumingService } from "../../infra/shared/service-principals";
 import type { Deployment } from "./deployment";
 import { AccessDenied, type DenialReason } from "./iam/denial";

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { runOffline, type CapturedResource, type OfflineRun } from "../../infra/offline/harness";
+import { runOffline, type CapturedResource, type OfflineRun } from "../../tools/offline/harness";
 import { LOCAL_ACCOUNT, LOCAL_REGION, type DeployedStack, type Deployment } from "./deployment";
 
 /**

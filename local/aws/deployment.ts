@@ -4,8 +4,8 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { mlDeploymentSettings } from "../../config/deployment-settings";
 import type { MlPipelineConfig } from "../../config/schema";
-import { acquireFileLock } from "../../infra/offline/file-lock";
-import type { CapturedResource } from "../../infra/offline/harness";
+import { acquireFileLock } from "../../tools/offline/file-lock";
+import type { CapturedResource } from "../../tools/offline/harness";
 
 /**
  * The stacks a local run runs against: the test and prod stacks as `pulumi up` would create them
@@ -50,7 +50,7 @@ export class DeploymentError extends Error {
 }
 
 /** What the program is made of: every source it reads and packs, and the locked dependencies. */
-const PROGRAM_DIRS = ["infra", "functions", "config", "etl"];
+const PROGRAM_DIRS = ["infra", "tools/offline", "functions", "config", "etl"];
 const PROGRAM_FILES = [
   "package-lock.json",
   "tsconfig.json",

@@ -1,4 +1,4 @@
-import { reportAndExit } from "../../infra/tools/cli-support";
+import { reportAndExit } from "../../tools/cli/cli-support";
 import { policyCommand } from "./command";
 
 // The process around the command: its output to stdout, its exit code; a thrown error ends it as

@@ -1,10 +1,10 @@
 import { Command, Option } from "commander";
 import { relative, resolve } from "node:path";
-import { describeCounts } from "../../infra/offline/counts";
-import type { OfflineRun, OfflineRunOptions } from "../../infra/offline/harness";
-import { runWithReferences } from "../../infra/offline/references";
-import { OfflineUsageError } from "../../infra/offline/stack-files";
-import { collect } from "../../infra/tools/cli-support";
+import { describeCounts } from "../../tools/offline/counts";
+import type { OfflineRun, OfflineRunOptions } from "../../tools/offline/harness";
+import { runWithReferences } from "../../tools/offline/references";
+import { OfflineUsageError } from "../../tools/offline/stack-files";
+import { collect } from "../../tools/cli/cli-support";
 import { evaluate, PACKS, packConfigFor, type EvaluationResult } from "./evaluate";
 import { toSarif } from "./sarif";
 

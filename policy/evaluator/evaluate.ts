@@ -1,9 +1,9 @@
 import type { EnforcementLevel, PolicyResource, ReportViolation } from "@pulumi/policy";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { countResources, STACK_TYPE } from "../../infra/offline/counts";
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
-import { readJsonFile } from "../../infra/offline/stack-files";
+import { countResources, STACK_TYPE } from "../../tools/offline/counts";
+import type { CapturedResource, OfflineRun } from "../../tools/offline/harness";
+import { readJsonFile } from "../../tools/offline/stack-files";
 import { policies as baseline, PACK_NAME as BASELINE } from "../aws-baseline/policies";
 import type { Rule } from "../shared/rule";
 import { policies as mlEndpoints, PACK_NAME as ML_ENDPOINTS } from "../ml-endpoints/policies";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { crossAccountDeliveryRefused } from "../../local/aws/eventbridge";
 import { decide, type IamRequest, type PolicyDocument } from "../../local/aws/iam/evaluator";
 import { StackIam } from "../../local/aws/iam/stack-iam";

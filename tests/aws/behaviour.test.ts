@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codepipeline, s3 } from "../../functions/lib/clients";
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 import { loggingRefused } from "../../local/aws/api-gateway";
 import { BEHAVIOURS } from "../../local/aws/behaviour";
 import { stopUsingLocalServices, useLocalServices } from "../../local/aws/clients";

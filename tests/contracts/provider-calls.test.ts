@@ -6,7 +6,7 @@ import {
   type ProviderCall,
   type StackPlace,
 } from "../../infra/bootstrap/provider-calls";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { actionExists, decide, type IamRequest, type PolicyDocument } from "../../local/aws/iam/evaluator";
 import { StackIam } from "../../local/aws/iam/stack-iam";
 import { MULTI_ACCOUNT, PIPELINE_ACCOUNT, PROD_ACCOUNT, VPC, prodAccount } from "../helpers/multi-account";

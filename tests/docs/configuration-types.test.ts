@@ -3,13 +3,13 @@ import * as prettier from "prettier";
 import { z } from "zod";
 import { mlPipelineConfigSchema } from "../../config/schema";
 import { STACKS, stackConfigSchema } from "../../infra/stack-config";
-import { configurationReference } from "../../infra/tools/docs/configuration";
+import { configurationReference } from "../../tools/docs/configuration";
 import {
   markdownTable,
   typeOf,
   type JsonSchema,
   type SettingRow,
-} from "../../infra/tools/docs/json-schema-table";
+} from "../../tools/docs/json-schema-table";
 
 const typeOfZod = (schema: z.ZodType) => typeOf(z.toJSONSchema(schema, { io: "input" }) as JsonSchema);
 

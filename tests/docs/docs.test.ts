@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { PROJECT_ROOT } from "../../infra/offline/harness";
-import { generatedDocs } from "../../infra/tools/write-docs";
+import { PROJECT_ROOT } from "../../tools/offline/harness";
+import { generatedDocs } from "../../tools/docs/write-docs";
 import { offline } from "../helpers/offline";
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), "utf8");

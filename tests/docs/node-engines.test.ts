@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as semver from "semver";
-import { PROJECT_ROOT } from "../../infra/offline/harness";
+import { PROJECT_ROOT } from "../../tools/offline/harness";
 
 /**
  * The Node.js versions package.json's `engines` admits are ones every installed dependency supports,

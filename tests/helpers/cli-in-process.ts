@@ -1,4 +1,4 @@
-import { failureOf } from "../../infra/tools/cli-support";
+import { failureOf } from "../../tools/cli/cli-support";
 
 export interface CliOutcome {
   code: number;

@@ -1,4 +1,4 @@
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 
 import { RESOURCELESS_ACTIONS } from "../../policy/shared/iam";
 

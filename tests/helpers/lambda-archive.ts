@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 
 /**
  * Loads the `__index.js` Pulumi serialized for a Lambda, as Lambda would, with the function's

@@ -1,5 +1,5 @@
-import type { CapturedResource, OfflineRun, OfflineRunOptions } from "../../infra/offline/harness";
-import { runWithReferences } from "../../infra/offline/references";
+import type { CapturedResource, OfflineRun, OfflineRunOptions } from "../../tools/offline/harness";
+import { runWithReferences } from "../../tools/offline/references";
 
 const runs = new Map<string, Promise<OfflineRun>>();
 

@@ -1,4 +1,4 @@
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import type { CapturedResource, OfflineRun } from "../../tools/offline/harness";
 
 /** A copy of a run with one resource's input changed (in the wire format the evaluator reads). */
 export function planted(

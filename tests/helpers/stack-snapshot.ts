@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { OfflineRun } from "../../infra/offline/harness";
-import { runWithReferences } from "../../infra/offline/references";
+import type { OfflineRun } from "../../tools/offline/harness";
+import { runWithReferences } from "../../tools/offline/references";
 
 const REPO_ROOT = join(__dirname, "..", "..");
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import type { CapturedResource, OfflineRun } from "../../tools/offline/harness";
 import { offline, ofType, one, statements } from "../helpers/offline";
 
 type Stage = {

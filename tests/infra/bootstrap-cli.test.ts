@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative } from "node:path";
-import { PROJECT_ROOT } from "../../infra/offline/harness";
-import { bootstrapCommand } from "../../infra/tools/bootstrap";
+import { PROJECT_ROOT } from "../../tools/offline/harness";
+import { bootstrapCommand } from "../../tools/cli/bootstrap";
 import { asCli } from "../helpers/cli-in-process";
 import {
   MULTI_ACCOUNT,
@@ -28,7 +28,7 @@ const PIPELINE_ACCOUNT_ROLE = `arn:aws:iam::${PIPELINE_ACCOUNT}:role/ops/break-g
 function bootstrap(initCwd: string, ...args: string[]) {
   const result = spawnSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", join(PROJECT_ROOT, "infra", "tools", "bootstrap.ts"), ...args],
+    ["-r", "ts-node/register/transpile-only", join(PROJECT_ROOT, "tools", "cli", "bootstrap.ts"), ...args],
     { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: initCwd }, timeout: 120_000 },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { MULTI_ACCOUNT, PIPELINE_ACCOUNT, PROD_ACCOUNT } from "../helpers/multi-account";
 import { offline, ofType, one, statements } from "../helpers/offline";
 

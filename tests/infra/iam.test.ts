@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { join } from "node:path";
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 import { auditIam } from "../helpers/iam-audit";
 import { offline } from "../helpers/offline";
 

@@ -4,14 +4,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CapturedResource } from "../../infra/offline/harness";
+import type { CapturedResource } from "../../tools/offline/harness";
 import {
   archiveAssets,
   archiveBytes,
   LOAD_HANDLER,
   unpackArchive,
   type ArchiveAssets,
-} from "../../infra/offline/lambda-archive";
+} from "../../tools/offline/lambda-archive";
 import { RUNTIME_PROVIDED } from "../../infra/shared/lambda-code";
 import { offline, ofType } from "../helpers/offline";
 

@@ -6,7 +6,7 @@ import aslValidator from "asl-validator";
 import { mockClient } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
 import { loadArchive } from "../helpers/lambda-archive";
 import { offline, ofType, one, statements } from "../helpers/offline";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { parseStackConfig } from "../../infra/stack-config";
 import { MULTI_ACCOUNT, PIPELINE_ACCOUNT, PROD_ACCOUNT, prodAccount } from "../helpers/multi-account";
 import { offline, ofType, one, statements } from "../helpers/offline";

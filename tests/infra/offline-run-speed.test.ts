@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { withUnmappedStackTraces } from "../../infra/offline/stack-traces";
-import { keepTranspiledModules, TRANSPILE_CACHE_DIR } from "../../infra/offline/transpile-cache";
+import { withUnmappedStackTraces } from "../../tools/offline/stack-traces";
+import { keepTranspiledModules, TRANSPILE_CACHE_DIR } from "../../tools/offline/transpile-cache";
 
 const ROOT = resolve(__dirname, "..", "..");
 

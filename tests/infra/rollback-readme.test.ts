@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rollbackStackFile } from "../../infra/tools/rollback";
+import { rollbackStackFile } from "../../tools/cli/rollback";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -25,7 +25,7 @@ describe("the README's rollback example", function () {
     copyFileSync(join(ROOT, "Pulumi.prod.yaml"), copy);
     const done = spawnSync(
       process.execPath,
-      ["-r", "ts-node/register/transpile-only", "infra/tools/rollback.ts", ...args, "--file", copy],
+      ["-r", "ts-node/register/transpile-only", "tools/cli/rollback.ts", ...args, "--file", copy],
       { cwd: ROOT, encoding: "utf8" },
     );
     assert.equal(done.status, 0, done.stderr);

@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { failureOf } from "../../infra/tools/cli-support";
-import { rollbackMain, rollbackStackFile } from "../../infra/tools/rollback";
+import { failureOf } from "../../tools/cli/cli-support";
+import { rollbackMain, rollbackStackFile } from "../../tools/cli/rollback";
 
 const FILE = `# prod stack
 config:
@@ -77,7 +77,7 @@ describe("rollback", () => {
         [
           "-r",
           "ts-node/register/transpile-only",
-          join(__dirname, "..", "..", "infra", "tools", "rollback.ts"),
+          join(__dirname, "..", "..", "tools", "cli", "rollback.ts"),
           ...args,
           "--file",
           file,

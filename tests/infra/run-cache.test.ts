@@ -3,13 +3,13 @@ import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT, type OfflineRun } from "../../infra/offline/harness";
-import { CACHE_DIR, cacheKey, cachedRunOffline, fingerprintOf } from "../../infra/offline/run-cache";
+import { PROJECT_ROOT, type OfflineRun } from "../../tools/offline/harness";
+import { CACHE_DIR, cacheKey, cachedRunOffline, fingerprintOf } from "../../tools/offline/run-cache";
 
 describe("offline run cache", () => {
   it("a source change anywhere the program reads changes the fingerprint; Python bytecode does not", () => {
     const root = mkdtempSync(join(tmpdir(), "fingerprint-"));
-    for (const part of ["infra/offline", "functions/lib", "config", "etl"])
+    for (const part of ["infra/shared", "tools/offline", "functions/lib", "config", "etl"])
       cpSync(join(PROJECT_ROOT, part), join(root, part), { recursive: true });
     for (const file of ["package-lock.json", "tsconfig.json"])
       cpSync(join(PROJECT_ROOT, file), join(root, file));

@@ -28,7 +28,7 @@ describe("CLI errors name the file and say what to fix", function () {
   it("--stack-outputs with bad JSON: the file, line and column", () => {
     const file = join(dir, "outputs.json");
     writeFileSync(file, '{\n  "test": {\n    bad\n}');
-    const { status, stderr } = cli("infra/tools/preview-offline.ts", [
+    const { status, stderr } = cli("tools/cli/preview-offline.ts", [
       "--stack",
       "prod",
       "--stack-outputs",

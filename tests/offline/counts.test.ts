@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
-import type { OfflineRun } from "../../infra/offline/harness";
-import { previewCommand } from "../../infra/tools/preview-command";
-import { stackInventory } from "../../infra/tools/docs/stack-inventory";
+import type { OfflineRun } from "../../tools/offline/harness";
+import { previewCommand } from "../../tools/cli/preview-command";
+import { stackInventory } from "../../tools/docs/stack-inventory";
 import { STACKS } from "../../infra/stack-config";
 import { offline } from "../helpers/offline";
 import { policy } from "../helpers/policy-command";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { previewCommand } from "../../infra/tools/preview-command";
+import { previewCommand } from "../../tools/cli/preview-command";
 import { asCli } from "../helpers/cli-in-process";
 import { offline } from "../helpers/offline";
 
@@ -21,7 +21,7 @@ const asProcessWould = (...argv: string[]) => asCli((write) => previewCommand(ar
 function preview(...args: string[]) {
   const result = spawnSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", join(ROOT, "infra", "tools", "preview-offline.ts"), ...args],
+    ["-r", "ts-node/register/transpile-only", join(ROOT, "tools", "cli", "preview-offline.ts"), ...args],
     { cwd: ROOT, encoding: "utf8", env: { ...process.env, DEBUG: "" }, timeout: 120_000 },
   );
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { previewCommand } from "../../infra/tools/preview-command";
+import { previewCommand } from "../../tools/cli/preview-command";
 import { asCli } from "../helpers/cli-in-process";
 import { offline } from "../helpers/offline";
 
@@ -100,7 +100,7 @@ describe("--stack-outputs: the file's shape is checked before the program runs",
       [
         "-r",
         "ts-node/register/transpile-only",
-        "infra/tools/preview-offline.ts",
+        "tools/cli/preview-offline.ts",
         "--stack",
         "prod",
         "--stack-outputs",

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
-import { prodBootstrap } from "../../infra/tools/bootstrap";
+import type { CapturedResource, OfflineRun } from "../../tools/offline/harness";
+import { prodBootstrap } from "../../tools/cli/bootstrap";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
 import { MULTI_ACCOUNT, PIPELINE_ACCOUNT } from "../helpers/multi-account";
 import { res } from "./cases/fixture-kit";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
 import { MULTI_ACCOUNT } from "../helpers/multi-account";
 import { offline } from "../helpers/offline";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { VPC_CONFIG } from "../helpers/offline";
 import { join } from "node:path";
 import { policyCommand } from "../../policy/evaluator/command";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { asCli } from "../helpers/cli-in-process";
 import { policy, policyProcess } from "../helpers/policy-command";
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { CapturedResource, OfflineRun } from "../../infra/offline/harness";
+import type { CapturedResource, OfflineRun } from "../../tools/offline/harness";
 import { evaluate, PACKS } from "../../policy/evaluator/evaluate";
 import { offline, VPC_CONFIG } from "../helpers/offline";
 import { editPolicy, planted, removed } from "../helpers/planted";

@@ -14,7 +14,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import type { OfflineRun } from "../../infra/offline/harness";
+import type { OfflineRun } from "../../tools/offline/harness";
 import { evaluate, PACKS, packConfigFor } from "../../policy/evaluator/evaluate";
 import { PackProcess } from "../helpers/analyzer-client";
 import { offline } from "../helpers/offline";

@@ -11,7 +11,7 @@ import * as ts from "typescript";
  */
 
 const ROOT = resolve(__dirname, "..", "..");
-const LAYERS = ["config", "functions", "infra", "local", "policy"];
+const LAYERS = ["config", "functions", "infra", "tools", "local", "policy"];
 
 function sources(dirs: string[]): string[] {
   return dirs.flatMap((dir) =>
@@ -134,6 +134,16 @@ describe("architecture", function () {
     assert.deepEqual(longFunctions(sources(["local", "infra/cicd", "policy/evaluator"]), 80), []);
   });
 
+  it("infra/ holds the Pulumi program, not tooling: no command lines, no offline harness", () => {
+    const tooling = sources(["infra"]).filter((file) =>
+      /\bprocess\.argv\b|from "commander"|runOffline\(/.test(readFileSync(file, "utf8")),
+    );
+    assert.deepEqual(
+      tooling.map((file) => relative(ROOT, file)),
+      [],
+    );
+  });
+
   it("names the parameters of exported functions (no one-letter names)", () => {
     assert.deepEqual(oneLetterParameters(sources(LAYERS)), []);
   });
@@ -160,6 +170,18 @@ describe("architecture", function () {
       [
         "infra/planted.ts",
         'import { runLocalPipeline } from "../local/pipeline";\nexport const x = runLocalPipeline;\n',
+      ],
+      [
+        "infra/planted-tools.ts",
+        'import { runOffline } from "../tools/offline/harness";\nexport const x = runOffline;\n',
+      ],
+      [
+        "tools/offline/planted.ts",
+        'import { runLocalPipeline } from "../../local/pipeline";\nexport const x = runLocalPipeline;\n',
+      ],
+      [
+        "local/planted.ts",
+        'import { previewCommand } from "../tools/cli/preview-command";\nexport const x = previewCommand;\n',
       ],
     ];
     for (const [filePath, code] of planted) {

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const order = require("../file-order.cjs") as {
+const order = require("../../tools/build/file-order.cjs") as {
   fileTimes: (timesDir?: string) => Map<string, number>;
   longestFirst: (dir: string, times?: Map<string, number>) => string[];
   recordFileTime: (file: string, ms: number, timesDir?: string) => void;
 };
 
-describe("the order mocha hands out test files (tests/file-order.cjs)", () => {
+describe("the order mocha hands out test files (tools/build/file-order.cjs)", () => {
   it("longest first by the last recorded times, files never timed before all", () => {
     const times = new Map([
       ["tests/local/watch.test.ts", 17_000],

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const SCRIPT = join(__dirname, "..", "typecheck.cjs");
+const SCRIPT = join(__dirname, "..", "..", "tools", "build", "typecheck.cjs");
 const SKIPPED = /no input changed since the last passing check \(\d+ files\)/;
 
 /** A project with one source and one dependency whose typings it uses. */
@@ -43,7 +43,7 @@ function project(): { root: string; typings: string } {
 
 const typecheck = (root: string) => spawnSync(process.execPath, [SCRIPT, root], { encoding: "utf8" });
 
-describe("npm run typecheck (tests/typecheck.cjs)", function () {
+describe("npm run typecheck (tools/build/typecheck.cjs)", function () {
   this.timeout(60_000);
 
   it("skips a check whose inputs did not change; a dependency's changed typings, or an added source, are checked", () => {

@@ -1,4 +1,4 @@
-import type { CapturedResource, OfflineRun } from "../../../infra/offline/harness";
+import type { CapturedResource, OfflineRun } from "../../../tools/offline/harness";
 import type { IamRequest, Policies, PolicyDocument } from "./evaluator";
 
 /**

@@ -1,4 +1,4 @@
-import { parseResource } from "../../../local/aws/step-functions";
+import { parseResource } from "../step-functions";
 import type { IamRequest } from "./evaluator";
 import type { StackIam } from "./stack-iam";
 

@@ -1,4 +1,4 @@
-import type { CapturedResource, OfflineRun } from "../../../infra/offline/harness";
+import type { CapturedResource, OfflineRun } from "../../../tools/offline/harness";
 import { evaluate, PACKS } from "../../../policy/evaluator/evaluate";
 import type { Props, Rule } from "../../../policy/shared/rule";
 

@@ -8,7 +8,7 @@ import { readStackFile } from "./stack-files";
 
 /**
  * Offline runs kept on disk by everything that can change their result: the program's sources and
- * the files it packages (infra/, functions/, config/, etl/), the locked dependencies, the project and
+ * the files it packages (infra/, functions/, config/, etl/), the harness (tools/offline/), the locked dependencies, the project and
  * stack files, and the run's options. A later process with the same inputs reads the run instead of
  * executing the program again (~5–8 s on this machine), so a preview, a policy check or a prod stack
  * that needs the test stack's outputs pays for each distinct program once. `MLOPS_OFFLINE_CACHE=off`
@@ -16,7 +16,7 @@ import { readStackFile } from "./stack-files";
  */
 
 export const CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "mlops", "offline-runs");
-const SOURCE_DIRS = ["infra", "functions", "config", "etl"];
+const SOURCE_DIRS = ["infra", "tools/offline", "functions", "config", "etl"];
 const SOURCE_FILES = ["package-lock.json", "tsconfig.json"];
 
 function* filesUnder(dir: string): Generator<string> {

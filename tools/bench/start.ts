@@ -2,12 +2,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { findPython, PYTHON_DIR, pythonEnv } from "../python";
+import { findPython, pythonEnv } from "../../local/python";
 import { median, medianProcess, seconds, verdict } from "./measure";
 
 /**
  * Local mode as a user runs it: `npm start -- --approve` as a whole process, against its floor — one
- * Python process that imports XGBoost, prepares the data, trains and scores (local/python/floor.py) —
+ * Python process that imports XGBoost, prepares the data, trains and scores (tools/bench/floor.py) —
  * with where the rest goes: Node's start-up, the launcher and loading local mode, each stage.
  */
 
@@ -46,7 +46,7 @@ function startOnce(runsRoot: string): { wall: number; stages: Map<string, number
 
 function floorOnce(): { wall: number; steps: Record<string, number> } {
   const began = performance.now();
-  const run = spawnSync(findPython().python, [join(PYTHON_DIR, "floor.py"), DATA, CONFIG], {
+  const run = spawnSync(findPython().python, [join(__dirname, "floor.py"), DATA, CONFIG], {
     encoding: "utf8",
     env: pythonEnv(),
   });
@@ -102,7 +102,7 @@ export function startSection(result: StartResult): string {
 
 \`npm start -s -- --approve\` as a whole process (median of ${result.runs}), against its floor: one Python
 process that imports XGBoost, prepares the data with the pipeline's transform, trains with the config's
-hyperparameters and scores the test split (\`local/python/floor.py\`, median of ${result.runs}); each run of
+hyperparameters and scores the test split (\`tools/bench/floor.py\`, median of ${result.runs}); each run of
 one is followed by a run of the other.
 
 | measure | value | target |

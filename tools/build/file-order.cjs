@@ -9,7 +9,7 @@ const { createHash } = require("node:crypto");
 const { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { join, relative, resolve } = require("node:path");
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 const TIMES_DIR = join(ROOT, "node_modules", ".cache", "mlops", "test-file-times");
 
 /** Remembers how long `file` took; one small file per test file, written aside and renamed. */

@@ -8,7 +8,7 @@
  * size and modification time), the tsconfig, the lock file and the list of the project's sources (a
  * new or deleted file runs the check): as eslint's and prettier's caches skip unchanged files.
  *
- *     node tests/typecheck.cjs [project dir]
+ *     node tools/build/typecheck.cjs [project dir]
  */
 const { spawnSync } = require("node:child_process");
 const { createHash } = require("node:crypto");
@@ -84,4 +84,4 @@ function typecheck(root) {
   return 0;
 }
 
-process.exitCode = typecheck(resolve(process.argv[2] ?? join(__dirname, "..")));
+process.exitCode = typecheck(resolve(process.argv[2] ?? join(__dirname, "..", "..")));

@@ -1,5 +1,5 @@
-import { countResources, describeCounts, STACK_TYPE } from "../../offline/counts";
-import type { CapturedResource, OfflineRun } from "../../offline/harness";
+import { countResources, describeCounts, STACK_TYPE } from "../offline/counts";
+import type { CapturedResource, OfflineRun } from "../offline/harness";
 
 /**
  * docs/stack-inventory.md: what each stack declares, component by component, from an offline run of

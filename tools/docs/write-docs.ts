@@ -4,10 +4,10 @@ import * as prettier from "prettier";
 import type { OfflineRun } from "../offline/harness";
 import { PROJECT_ROOT } from "../offline/harness";
 import { runWithReferences } from "../offline/references";
-import { STACKS } from "../stack-config";
-import { reportAndExit } from "./cli-support";
-import { configurationReference } from "./docs/configuration";
-import { stackInventory } from "./docs/stack-inventory";
+import { STACKS } from "../../infra/stack-config";
+import { reportAndExit } from "../cli/cli-support";
+import { configurationReference } from "./configuration";
+import { stackInventory } from "./stack-inventory";
 
 /** `npm run docs`: rewrites the generated pages under docs/ (a test fails while they are stale). */
 

@@ -1,6 +1,6 @@
 """The floor of a local run: its ML work alone, in one process, with nothing else around it.
 
-    python3 local/python/floor.py DATA.csv CONFIG.json
+    python3 tools/bench/floor.py DATA.csv CONFIG.json
 
 Starts Python, imports XGBoost, prepares the data with the pipeline's own transform, trains with the
 config's hyperparameters and scores the test split; prints the seconds of each step as JSON.

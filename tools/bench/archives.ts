@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile } from "../../functions/test-suite";
-import { archiveAssets, archiveBytes, LOAD_HANDLER, unpackArchive } from "../../infra/offline/lambda-archive";
-import type { CapturedResource } from "../../infra/offline/harness";
-import { runWithReferences } from "../../infra/offline/references";
+import { archiveAssets, archiveBytes, LOAD_HANDLER, unpackArchive } from "../offline/lambda-archive";
+import type { CapturedResource } from "../offline/harness";
+import { runWithReferences } from "../offline/references";
 
 /**
  * Each Lambda archive's unzipped size and cold start: a fresh node process requiring the unpacked

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { mlPipelineConfigSchema } from "../../../config/schema";
-import { PROJECT, stackConfigSchema, STACKS, type StackName } from "../../stack-config";
+import { mlPipelineConfigSchema } from "../../config/schema";
+import { PROJECT, stackConfigSchema, STACKS, type StackName } from "../../infra/stack-config";
 import { markdownTable, settingRows, type JsonSchema, type SettingRow } from "./json-schema-table";
 
 /** docs/configuration.md: every setting of both stacks and of the ML config, from the schemas that validate them. */

@@ -1,4 +1,4 @@
-import { TEST_STACK_OUTPUTS } from "../environments/test-stack-outputs";
+import { TEST_STACK_OUTPUTS } from "../../infra/environments/test-stack-outputs";
 import { OfflineUsageError, parseOverrides, readJsonFile, readStackFile } from "./stack-files";
 
 /**

@@ -1,13 +1,17 @@
 import { Command, Option } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { bootstrapTemplate, prodDeployRole } from "../bootstrap/prod-deploy-role";
-import { firstUntrustable, pipelineAccountOf, type PipelineAccount } from "../bootstrap/trusted-roles";
+import { bootstrapTemplate, prodDeployRole } from "../../infra/bootstrap/prod-deploy-role";
+import {
+  firstUntrustable,
+  pipelineAccountOf,
+  type PipelineAccount,
+} from "../../infra/bootstrap/trusted-roles";
 import { showValue } from "../../config/validation";
 import { PROJECT_ROOT } from "../offline/harness";
 import { OfflineUsageError, parseOverrides, readStackFile } from "../offline/stack-files";
-import { partitionOf } from "../shared/aws-context";
-import { parseStackConfig, PROJECT } from "../stack-config";
+import { partitionOf } from "../../infra/shared/aws-context";
+import { parseStackConfig, PROJECT } from "../../infra/stack-config";
 import { collect, runCli } from "./cli-support";
 
 /**
