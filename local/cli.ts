@@ -1,22 +1,22 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-import { requireFile } from "./inputs";
-import { stopAll } from "./lifecycle";
+import { requireFile } from "./run/inputs";
+import { stopAll } from "./python/lifecycle";
 import { npmTookFlags } from "./npm-flags";
-import { LocalSetupError } from "./python";
-import { pythonJobs } from "./python-jobs";
-import { DEFAULT_LOCK_WAIT_SECONDS } from "./run-lock";
+import { LocalSetupError } from "./python/python";
+import { pythonJobs } from "./python/jobs";
+import { DEFAULT_LOCK_WAIT_SECONDS } from "./run/lock";
 import {
   LocalUsageError,
   SIGNAL_EXIT_CODES,
   type Approval,
   type LocalRunOptions,
   type LocalRunResult,
-} from "./run-types";
-import { writeReport } from "./report";
+} from "./run/types";
+import { writeReport } from "./report/report";
 import { writeRunIndex } from "./history/index-page";
-import { summary } from "./summary";
+import { summary } from "./report/summary";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -37,7 +37,7 @@ function lockWaitSeconds(value: string): number {
 }
 
 /** The pipeline's modules: loaded once the arguments are known, while Python starts (see main). */
-let pipeline: typeof import("./pipeline") | undefined;
+let pipeline: typeof import("./run/pipeline") | undefined;
 
 /** The command line of `npm start --`. */
 function commandLine(): Command {
@@ -113,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
   // Python's start-up (importing XGBoost) and loading the rest of local mode overlap; a Python without
   // XGBoost is still reported by the run, before anything starts.
   pythonJobs().catch(() => undefined);
-  pipeline = await import("./pipeline");
+  pipeline = await import("./run/pipeline");
   if (options.watch) {
     // Loaded only here: a single run needs none of watch mode's modules.
     const { watchAndRun } = await import("./watch/watch-loop");

@@ -1,5 +1,5 @@
 import type { Command, Option } from "commander";
-import { LocalUsageError } from "./run-types";
+import { LocalUsageError } from "./run/types";
 
 /**
  * `npm start --approve`, without `--`: npm takes a flag it does not know as its own config, puts

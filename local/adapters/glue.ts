@@ -2,8 +2,8 @@ import { join } from "node:path";
 import type { LocalAccount } from "../aws/account";
 import { readObjectFile, writeObject, wrotePrefix } from "../aws/data-access";
 import { AccessDenied } from "../aws/iam/denial";
-import { runPython } from "../python-jobs";
-import type { LocalWorld } from "../world";
+import { runPython } from "../python/jobs";
+import type { LocalWorld } from "../aws/state";
 import { lastLine, taskError, type TaskHandler } from "./types";
 
 const ETL_SCRIPT = join(__dirname, "..", "..", "etl", "prepare_data.py");

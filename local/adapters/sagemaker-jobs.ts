@@ -4,10 +4,10 @@ import type { LocalAccount } from "../aws/account";
 import { readObjectFile, readPrefix, writeObject, wrotePrefix } from "../aws/data-access";
 import { AccessDenied } from "../aws/iam/denial";
 import type { Session } from "../aws/identity";
-import type { LocalHosting } from "../hosting";
-import { PYTHON_DIR } from "../python";
-import { runPython } from "../python-jobs";
-import { localArn, type LocalWorld } from "../world";
+import type { LocalHosting } from "../aws/hosting";
+import { PYTHON_DIR } from "../python/python";
+import { runPython } from "../python/jobs";
+import { localArn, type LocalWorld } from "../aws/state";
 import { lastLine, taskError, type TaskHandler, type TaskInput } from "./types";
 
 /** Batch transform's CSV filters, for the forms the pipeline uses. */

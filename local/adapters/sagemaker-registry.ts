@@ -1,4 +1,4 @@
-import type { LocalWorld } from "../world";
+import type { LocalWorld } from "../aws/state";
 import type { TaskHandler, TaskInput } from "./types";
 
 /** Where the package's model-quality report is on this machine: later runs compare with it. */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { LocalAccount } from "../aws/account";
-import type { LocalWorld } from "../world";
-import { localArn } from "../world";
+import type { LocalWorld } from "../aws/state";
+import { localArn } from "../aws/state";
 import { channelUri, jobAccess, runTrainingJob, type TrainingRecord } from "./sagemaker-jobs";
 import { searchPoints, type SearchSpace } from "./tuning-search";
 import { taskError, type TaskHandler, type TaskInput } from "./types";

@@ -8,7 +8,7 @@ import { taskError, type TaskHandler, type TaskInput } from "./types";
  * Task has none of its own ("If not provided, the default value is 99999999",
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html): the service's job limit and
  * the execution's `TimeoutSeconds` bound it. The runner hands the library a Task timeout that never
- * comes first (local/state-machines.ts) and these limits decide.
+ * comes first (local/aws/state-machines.ts) and these limits decide.
  */
 
 /** A Task's limit and what sets it. */

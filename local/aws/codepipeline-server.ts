@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { listen, readBody } from "../http";
+import { listen, readBody } from "./http";
 import type { LocalAccount } from "./account";
 import { BEHAVIOURS } from "./behaviour";
 import { AccessDenied } from "./iam/denial";

@@ -1,6 +1,6 @@
 import { relative, sep } from "node:path";
-import { filesUnder } from "../files";
-import type { LocalWorld } from "../world";
+import { filesUnder } from "../run/files";
+import type { LocalWorld } from "./state";
 import type { LocalAccount } from "./account";
 import { requestsFor } from "./iam/sdk-requests";
 import type { Session } from "./identity";

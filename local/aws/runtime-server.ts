@@ -1,5 +1,5 @@
 import type { SageMakerRuntimeClientConfig } from "@aws-sdk/client-sagemaker-runtime";
-import type { LocalHosting } from "../hosting";
+import type { LocalHosting } from "./hosting";
 import type { LocalAccount } from "./account";
 import { AccessDenied } from "./iam/denial";
 import { requestsFor } from "./iam/sdk-requests";

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join, relative, sep } from "node:path";
-import { filesUnder } from "../files";
-import { listen, readBody } from "../http";
-import type { LocalWorld } from "../world";
+import { filesUnder } from "../run/files";
+import { listen, readBody } from "./http";
+import type { LocalWorld } from "./state";
 import type { LocalAccount } from "./account";
 import { AccessDenied } from "./iam/denial";
 import { requestsFor } from "./iam/sdk-requests";

@@ -1,5 +1,5 @@
-import type { LocalHosting } from "../hosting";
-import type { Endpoint, EndpointConfig, LocalWorld } from "../world";
+import type { LocalHosting } from "./hosting";
+import type { Endpoint, EndpointConfig, LocalWorld } from "./state";
 import type { LocalAccount } from "./account";
 import { readObjectFile } from "./data-access";
 import { AccessDenied } from "./iam/denial";

@@ -1,5 +1,5 @@
-import { listen, readBody } from "../http";
-import { localArn, type LocalWorld } from "../world";
+import { listen, readBody } from "./http";
+import { localArn, type LocalWorld } from "./state";
 import type { LocalAccount } from "./account";
 import { AccessDenied } from "./iam/denial";
 import { requestsFor } from "./iam/sdk-requests";

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
-import { dataSetOf } from "../lineage";
-import type { LocalRunResult } from "../run-types";
+import { dataSetOf } from "../run/lineage";
+import type { LocalRunResult } from "../run/types";
 
 /** One run as the history shows it: when, from what, on which data, how it scored and how it ended. */
 export interface RunRecord {

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { LocalRunResult } from "../run-types";
-import { readStateFile, StateFileError, writeStateFile, type StateFileKind } from "../state-file";
-import { DRIFT_LEDGER, HOSTING, REGISTRY } from "../state-kinds";
+import type { LocalRunResult } from "../run/types";
+import { readStateFile, StateFileError, writeStateFile, type StateFileKind } from "../run/state-file";
+import { DRIFT_LEDGER, HOSTING, REGISTRY } from "../run/state-kinds";
 import { driftLedgerPath } from "../watch/drift-ledger";
-import type { ModelPackage } from "../world";
+import type { ModelPackage } from "../aws/state";
 
 /**
  * `npm run runs -- --repair`: each damaged state file of the runs folder is moved aside (kept, with

@@ -1,6 +1,6 @@
 import type { MlPipelineConfig } from "../../config/schema";
 import { percentile } from "../../functions/test-suite";
-import type { VariantMetrics } from "../hosting";
+import type { VariantMetrics } from "../aws/hosting";
 
 /**
  * The canary's verdict, by the rules the prod stack's rollback alarms apply (see

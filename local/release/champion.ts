@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { LocalRunResult } from "../run-types";
-import type { ModelPackage } from "../world";
+import type { LocalRunResult } from "../run/types";
+import type { ModelPackage } from "../aws/state";
 
 /**
  * The candidate beside the champion (the model production serves), where decisions are made: the

@@ -1,4 +1,4 @@
-import { postJson } from "../http-client";
+import { postJson } from "../aws/http-client";
 
 /**
  * Production traffic for a canary: rows of the held-out test split sent through the prod API, a few

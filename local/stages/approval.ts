@@ -1,6 +1,6 @@
-import { dataSetOf } from "../lineage";
+import { dataSetOf } from "../run/lineage";
 import { comparisonLines, sidesOf } from "../release/champion";
-import { stillRunning, type RunContext, type Stage } from "../run-context";
+import { stillRunning, type RunContext, type Stage } from "../run/context";
 
 /**
  * What the approver sees before deciding, as the cloud's approval email links it: the candidate

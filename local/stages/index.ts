@@ -1,4 +1,4 @@
-import type { Stage } from "../run-context";
+import type { Stage } from "../run/context";
 import { approval } from "./approval";
 import { mlPipeline } from "./ml-pipeline";
 import { monitoring } from "./monitoring";

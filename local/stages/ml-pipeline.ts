@@ -1,11 +1,11 @@
-import { stateMachineFor, withLocalTaskTimeouts } from "../state-machines";
+import { stateMachineFor, withLocalTaskTimeouts } from "../aws/state-machines";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StateMachineDefinition } from "../../infra/ml/state-machine";
 import { handlersByState, localAdapters, type Adapters, type TaskHandler } from "../adapters";
 import { glueJobTimeout } from "../adapters/glue";
 import { limitedHandlers, type GlueJobTimeout } from "../adapters/time-limits";
-import type { RunContext, Stage } from "../run-context";
+import type { RunContext, Stage } from "../run/context";
 
 /** A Task's handler logging how long it took, up to its result or its time limit. */
 function timed(ctx: RunContext) {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { MlPipelineConfig } from "../../config/schema";
-import { postJson } from "../http-client";
-import { capturedRows, checkDrift } from "../monitor";
-import { testSplitRows, type Stage } from "../run-context";
+import { postJson } from "../aws/http-client";
+import { capturedRows, checkDrift } from "../aws/model-monitor";
+import { testSplitRows, type Stage } from "../run/context";
 
 /** Shifts the usage features of a row, as if customers' behaviour changed; for --simulate-drift. */
 function skew(features: number[], config: MlPipelineConfig): number[] {

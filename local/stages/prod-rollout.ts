@@ -2,8 +2,8 @@ import { validateInput, validationMessage } from "../aws/validate";
 import { judgeCanary, variantReport, type CanaryReport } from "../release/canary";
 import { prodDeploymentOf } from "../release/prod-deployment";
 import { sendTraffic } from "../release/traffic";
-import { stillRunning, testSplitRows, type RunContext, type Stage } from "../run-context";
-import type { ModelPackage, Variant } from "../world";
+import { stillRunning, testSplitRows, type RunContext, type Stage } from "../run/context";
+import type { ModelPackage, Variant } from "../aws/state";
 
 /**
  * Production's own endpoint, released as the cloud releases it: the champion (the newest Approved

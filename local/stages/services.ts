@@ -1,10 +1,10 @@
-import { startApi } from "../api-server";
+import { startApi } from "../aws/api-server";
 import { loggingRefused } from "../aws/api-gateway";
 import { useLocalServices } from "../aws/clients";
 import { inProcessRuntime } from "../aws/runtime-server";
 import { startS3 } from "../aws/s3-server";
 import { startSageMaker } from "../aws/sagemaker-server";
-import type { Stage } from "../run-context";
+import type { Stage } from "../run/context";
 
 /** Local stand-ins for the AWS APIs the handlers call, on free loopback ports. */
 export const startServices: Stage = {

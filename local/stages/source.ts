@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import type { Stage } from "../run-context";
+import type { Stage } from "../run/context";
 
 /**
  * What the run builds: the git commit of the work tree (and whether it has uncommitted changes), or

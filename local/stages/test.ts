@@ -1,6 +1,6 @@
 import { describeReport, runSuite, type KnownCase } from "../../functions/test-suite";
-import { suiteFetch } from "../http-client";
-import { testSplitRows, type Stage } from "../run-context";
+import { suiteFetch } from "../aws/http-client";
+import { testSplitRows, type Stage } from "../run/context";
 
 /** The local machine's latency budget for the suite (the cloud's comes from mlops:testSuite). */
 const LATENCY_BUDGET_MS = 250;

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { readStateFile, writeStateFile } from "../state-file";
-import { DRIFT_LEDGER } from "../state-kinds";
+import { readStateFile, writeStateFile } from "../run/state-file";
+import { DRIFT_LEDGER } from "../run/state-kinds";
 
 /**
  * Local watch mode's ledger of drift runs (`<runs>/drift-ledger.json`), the cost guard of automatic

@@ -3,12 +3,12 @@ import { dirname, join } from "node:path";
 import { describeDataSets, isDataSetName, type DataSetSettings } from "../../config/data-sets";
 import { loadMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
 import { driftDecision, recentRuns } from "../../functions/lib/drift-cooldown";
-import { runLocalPipeline } from "../pipeline";
-import { pythonJobs } from "../python-jobs";
+import { runLocalPipeline } from "../run/pipeline";
+import { pythonJobs } from "../python/jobs";
 import { debouncer } from "./debouncer";
-import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "../run-types";
+import { LocalUsageError, type LocalRunOptions, type LocalRunResult } from "../run/types";
 import { RunQueue, type QueuedRun } from "./run-queue";
-import { StateFileError } from "../state-file";
+import { StateFileError } from "../run/state-file";
 import { readDriftLedger, recordDriftRun } from "./drift-ledger";
 import { reasonFor, triggerGlobs, watchTargets, type WatchedPaths } from "./watched";
 

@@ -12,8 +12,8 @@ import { stopUsingLocalServices, useLocalServices } from "../../local/aws/client
 import { startCodePipeline, type StartedExecution } from "../../local/aws/codepipeline-server";
 import { actingAs } from "../../local/aws/identity";
 import { startS3 } from "../../local/aws/s3-server";
-import { stopAll } from "../../local/lifecycle";
-import { LocalWorld } from "../../local/world";
+import { stopAll } from "../../local/python/lifecycle";
+import { LocalWorld } from "../../local/aws/state";
 import { failure, row, testedRows } from "../helpers/behaviour-row";
 import { defaultAccount } from "../helpers/local-account";
 import { MULTI_ACCOUNT } from "../helpers/multi-account";

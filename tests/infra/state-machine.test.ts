@@ -1,6 +1,6 @@
-import "../../local/promise-with-resolvers";
+import "../../local/run/promise-with-resolvers";
 import aslValidator from "asl-validator";
-import { stateMachineFor } from "../../local/state-machines";
+import { stateMachineFor } from "../../local/aws/state-machines";
 import { strict as assert } from "node:assert";
 import { buildRunInput, type RunInput } from "../../functions/lib/run-input";
 import { FAILURES, pipelineDefinition, type PipelineResources } from "../../infra/ml/state-machine";

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromMetadataValue } from "../../functions/lib/model-metadata";
-import { runLocalPipeline, type LocalRunOptions } from "../../local/pipeline";
+import { runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 import { withDefinition } from "../helpers/planted-deployment";
 
 /**

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { request as httpRequest } from "node:http";
-import { API_PAYLOAD_LIMIT_BYTES, startApi } from "../../local/api-server";
-import { stopAll } from "../../local/lifecycle";
+import { API_PAYLOAD_LIMIT_BYTES, startApi } from "../../local/aws/api-server";
+import { stopAll } from "../../local/python/lifecycle";
 import { defaultAccount } from "../helpers/local-account";
 
 /**

@@ -3,9 +3,9 @@ import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { startApi } from "../../local/api-server";
-import { HttpError, listen, readBody } from "../../local/http";
-import { stopAll } from "../../local/lifecycle";
+import { startApi } from "../../local/aws/api-server";
+import { HttpError, listen, readBody } from "../../local/aws/http";
+import { stopAll } from "../../local/python/lifecycle";
 import { defaultAccount } from "../helpers/local-account";
 
 /** The deployed test microservice's feature count (the churn config's 69 features). */

@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLocalPipeline, type LocalRunOptions, type LocalRunResult } from "../../local/pipeline";
-import { writeReport } from "../../local/report";
-import { summary } from "../../local/summary";
+import { runLocalPipeline, type LocalRunOptions, type LocalRunResult } from "../../local/run/pipeline";
+import { writeReport } from "../../local/report/report";
+import { summary } from "../../local/report/summary";
 
 /**
  * Decisions are made beside the champion: the gate refuses a candidate worse than production by

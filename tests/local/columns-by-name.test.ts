@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stopAll } from "../../local/lifecycle";
-import { runLocalPipeline } from "../../local/pipeline";
-import { runPython } from "../../local/python-jobs";
+import { stopAll } from "../../local/python/lifecycle";
+import { runLocalPipeline } from "../../local/run/pipeline";
+import { runPython } from "../../local/python/jobs";
 
 const ROOT = join(__dirname, "..", "..");
 const LOAN = join(ROOT, "sample-datasets", "loan-default.csv");

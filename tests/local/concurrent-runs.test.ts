@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLocalPipeline, type LocalRunOptions } from "../../local/pipeline";
+import { runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 
 const ROOT = join(__dirname, "..", "..");
 

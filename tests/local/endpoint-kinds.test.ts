@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLocalPipeline } from "../../local/pipeline";
+import { runLocalPipeline } from "../../local/run/pipeline";
 
 /**
  * The test endpoint outlives a run, as in SageMaker, so a run finds the previous run's endpoint and

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { historyCommand } from "../../local/history/command";
 import { writeRunIndex } from "../../local/history/index-page";
 import { historyTable, readRuns } from "../../local/history/records";
-import { runLocalPipeline } from "../../local/pipeline";
+import { runLocalPipeline } from "../../local/run/pipeline";
 
 const ROOT = join(__dirname, "..", "..");
 

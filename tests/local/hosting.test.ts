@@ -9,10 +9,10 @@ import { stopUsingLocalServices, useLocalServices } from "../../local/aws/client
 import { actingAs } from "../../local/aws/identity";
 import { SageMakerHosting } from "../../local/aws/sagemaker-hosting";
 import { startSageMaker } from "../../local/aws/sagemaker-server";
-import { LocalHosting } from "../../local/hosting";
-import { stopAll } from "../../local/lifecycle";
-import { checkDrift, featureDistance, ksCriticalValue } from "../../local/monitor";
-import { LocalWorld } from "../../local/world";
+import { LocalHosting } from "../../local/aws/hosting";
+import { stopAll } from "../../local/python/lifecycle";
+import { checkDrift, featureDistance, ksCriticalValue } from "../../local/aws/model-monitor";
+import { LocalWorld } from "../../local/aws/state";
 import { defaultAccount } from "../helpers/local-account";
 import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 

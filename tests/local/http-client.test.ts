@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { post } from "../../local/http-client";
+import { post } from "../../local/aws/http-client";
 
 /** A server that drops the second request on each connection unread, as one closing an idle connection does. */
 async function droppingServer(): Promise<{ server: Server; url: string; answered: () => number }> {
@@ -27,7 +27,7 @@ async function droppingServer(): Promise<{ server: Server; url: string; answered
   };
 }
 
-describe("local HTTP client (local/http-client.ts)", () => {
+describe("local HTTP client (local/aws/http-client.ts)", () => {
   it("sends a request again once when a kept-alive connection was closed under it", async () => {
     const { server, url, answered } = await droppingServer();
     try {

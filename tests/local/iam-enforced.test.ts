@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLocalPipeline, type LocalRunOptions } from "../../local/pipeline";
+import { runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 import { withoutStatement } from "../helpers/planted-deployment";
 
 /**

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LocalRunResult } from "../../local/run-types";
-import type { ModelPackage } from "../../local/world";
+import type { LocalRunResult } from "../../local/run/types";
+import type { ModelPackage } from "../../local/aws/state";
 
 /**
  * A run that is stopped never crashes and never releases: Ctrl-C (which a terminal sends to the

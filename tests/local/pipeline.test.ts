@@ -2,11 +2,11 @@ import { strict as assert } from "node:assert";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { running } from "../../local/lifecycle";
-import { LocalUsageError, runLocalPipeline, type LocalRunOptions } from "../../local/pipeline";
-import { LocalSetupError } from "../../local/python";
-import { writeReport } from "../../local/report";
-import { LocalWorld } from "../../local/world";
+import { running } from "../../local/python/lifecycle";
+import { LocalUsageError, runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
+import { LocalSetupError } from "../../local/python/python";
+import { writeReport } from "../../local/report/report";
+import { LocalWorld } from "../../local/aws/state";
 
 const ROOT = join(__dirname, "..", "..");
 const CHURN = join(ROOT, "sample-datasets", "customer-churn.csv");

@@ -4,13 +4,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalHosting } from "../../local/hosting";
+import { LocalHosting } from "../../local/aws/hosting";
 import { inProcessRuntime } from "../../local/aws/runtime-server";
 import { defaultAccount } from "../helpers/local-account";
-import { stopAll } from "../../local/lifecycle";
-import { PredictionWorker } from "../../local/prediction-worker";
-import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python";
-import { LocalWorld } from "../../local/world";
+import { stopAll } from "../../local/python/lifecycle";
+import { PredictionWorker } from "../../local/python/prediction-worker";
+import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python/python";
+import { LocalWorld } from "../../local/aws/state";
 
 const ROOT = join(__dirname, "..", "..");
 

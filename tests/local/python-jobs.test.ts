@@ -2,9 +2,9 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { running, stopAll, stopRun } from "../../local/lifecycle";
-import { PREDICTION_WORKER_NAME, PredictionWorker } from "../../local/prediction-worker";
-import { pythonJobs, runPython } from "../../local/python-jobs";
+import { running, stopAll, stopRun } from "../../local/python/lifecycle";
+import { PREDICTION_WORKER_NAME, PredictionWorker } from "../../local/python/prediction-worker";
+import { pythonJobs, runPython } from "../../local/python/jobs";
 import { processes, stillRunning, waitFor } from "../helpers/processes";
 
 function script(dir: string, name: string, source: string): string {

@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runLocalPipeline, type LocalRunOptions } from "../../local/pipeline";
+import { runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 import { judgeCanary, variantReport } from "../../local/release/canary";
-import { writeReport } from "../../local/report";
-import { LocalWorld } from "../../local/world";
+import { writeReport } from "../../local/report/report";
+import { LocalWorld } from "../../local/aws/state";
 
 /**
  * Local releases follow the cloud's semantics: the champion stays until the new model passes a canary

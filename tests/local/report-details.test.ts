@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkDrift } from "../../local/monitor";
-import { writeReport } from "../../local/report";
-import type { LocalRunResult } from "../../local/run-types";
-import { listed, summary } from "../../local/summary";
+import { checkDrift } from "../../local/aws/model-monitor";
+import { writeReport } from "../../local/report/report";
+import type { LocalRunResult } from "../../local/run/types";
+import { listed, summary } from "../../local/report/summary";
 
 /** What a user reads in the summary and the report says what it leaves out, and why. */
 

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { acquireRunLock } from "../../local/run-lock";
+import { acquireRunLock } from "../../local/run/lock";
 
 /**
  * Locks that cannot hang: a lock path that is a folder is an error at once (it was taken over for

@@ -3,8 +3,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PREDICTION_WORKER_NAME } from "../../local/prediction-worker";
-import type { LocalRunResult } from "../../local/run-types";
+import { PREDICTION_WORKER_NAME } from "../../local/python/prediction-worker";
+import type { LocalRunResult } from "../../local/run/types";
 import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 
 const ROOT = join(__dirname, "..", "..");
@@ -103,7 +103,7 @@ describe("signals and process hygiene", function () {
         "-r",
         "ts-node/register/transpile-only",
         "-e",
-        `require("./local/python-jobs").runPython(${JSON.stringify(script)}, [])`,
+        `require("./local/python/jobs").runPython(${JSON.stringify(script)}, [])`,
       ],
       { cwd: ROOT, stdio: "ignore" },
     );

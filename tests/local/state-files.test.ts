@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { historyCommand } from "../../local/history/command";
 import { readRuns } from "../../local/history/records";
-import { runLocalPipeline } from "../../local/pipeline";
-import { StateFileError, writeStateFile } from "../../local/state-file";
+import { runLocalPipeline } from "../../local/run/pipeline";
+import { StateFileError, writeStateFile } from "../../local/run/state-file";
 import { readDriftLedger } from "../../local/watch/drift-ledger";
 
 /**

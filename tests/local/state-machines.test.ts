@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { stateMachineFor, validationMarker } from "../../local/state-machines";
+import { stateMachineFor, validationMarker } from "../../local/aws/state-machines";
 
 describe("state machines for local runs", () => {
   it("a definition is validated on its first construction: an invalid one is refused every time", () => {

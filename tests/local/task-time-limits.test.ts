@@ -4,7 +4,7 @@ import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition, type StateMachineDefinition } from "../../infra/ml/state-machine";
 import { glueJobTimeout } from "../../local/adapters/glue";
 import type { TaskHandler, TaskInput } from "../../local/adapters/types";
-import { withLocalTaskTimeouts } from "../../local/state-machines";
+import { withLocalTaskTimeouts } from "../../local/aws/state-machines";
 import { runDefinition, type Outcome } from "../../local/stages/ml-pipeline";
 import { defaultAccount } from "../helpers/local-account";
 import { sampleConfig } from "../helpers/sample-config";

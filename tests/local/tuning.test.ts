@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { tuningInput } from "../../functions/lib/run-input";
 import { searchPoints } from "../../local/adapters/tuning-search";
-import { runLocalPipeline } from "../../local/pipeline";
-import { writeReport } from "../../local/report";
+import { runLocalPipeline } from "../../local/run/pipeline";
+import { writeReport } from "../../local/report/report";
 import { TUNING_CONFIG_PATH } from "../helpers/sample-config";
 
 const ROOT = join(__dirname, "..", "..");

@@ -11,10 +11,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromMetadataValue } from "../../functions/lib/model-metadata";
-import type { LocalRunResult } from "../../local/run-types";
+import type { LocalRunResult } from "../../local/run/types";
 import { watchAndRun } from "../../local/watch/watch-loop";
 import { driftLedgerPath } from "../../local/watch/drift-ledger";
-import { stopAll } from "../../local/lifecycle";
+import { stopAll } from "../../local/python/lifecycle";
 
 /**
  * Watch mode trains each model on its own data: a new data set of this model starts a run on that

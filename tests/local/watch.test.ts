@@ -12,7 +12,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LocalRunResult } from "../../local/run-types";
+import type { LocalRunResult } from "../../local/run/types";
 
 const ROOT = join(__dirname, "..", "..");
 /** `--debounce`: shorter than the 400 ms default, so the test's waits for quiet are too. */

@@ -169,7 +169,7 @@ describe("architecture", function () {
       ],
       [
         "infra/planted.ts",
-        'import { runLocalPipeline } from "../local/pipeline";\nexport const x = runLocalPipeline;\n',
+        'import { runLocalPipeline } from "../local/run/pipeline";\nexport const x = runLocalPipeline;\n',
       ],
       [
         "infra/planted-tools.ts",
@@ -177,7 +177,7 @@ describe("architecture", function () {
       ],
       [
         "tools/offline/planted.ts",
-        'import { runLocalPipeline } from "../../local/pipeline";\nexport const x = runLocalPipeline;\n',
+        'import { runLocalPipeline } from "../../local/run/pipeline";\nexport const x = runLocalPipeline;\n',
       ],
       [
         "local/planted.ts",

@@ -4,16 +4,16 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { percentile } from "../../functions/test-suite";
-import { startApi } from "../../local/api-server";
+import { startApi } from "../../local/aws/api-server";
 import { useLocalServices } from "../../local/aws/clients";
-import { LocalHosting } from "../../local/hosting";
-import { post as postRequest } from "../../local/http-client";
+import { LocalHosting } from "../../local/aws/hosting";
+import { post as postRequest } from "../../local/aws/http-client";
 import { inProcessRuntime } from "../../local/aws/runtime-server";
 import { LocalAccount } from "../../local/aws/account";
 import { localDeployment } from "../../local/aws/deployment";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
-import { LocalWorld } from "../../local/world";
+import { LocalWorld } from "../../local/aws/state";
 import { median, verdict } from "./measure";
 
 /**

@@ -1,9 +1,9 @@
-import "../../local/promise-with-resolvers";
+import "../../local/run/promise-with-resolvers";
 import { cpus, freemem, loadavg, totalmem, type as osType, release } from "node:os";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { stopAll } from "../../local/lifecycle";
-import { findPython } from "../../local/python";
+import { stopAll } from "../../local/python/lifecycle";
+import { findPython } from "../../local/python/python";
 import { archiveBench, archiveSection } from "./archives";
 import { inferenceBench, inferenceSection } from "./inference";
 import { previewBench, previewLoadBench, previewSection } from "./preview";

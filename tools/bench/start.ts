@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { findPython, pythonEnv } from "../../local/python";
+import { findPython, pythonEnv } from "../../local/python/python";
 import { median, medianProcess, seconds, verdict } from "./measure";
 
 /**

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataSetOf } from "./lineage";
-import { sidesOf, type ModelQuality, type Side } from "./release/champion";
-import { tuningSection } from "./report-tuning";
-import type { LocalRunResult } from "./run-types";
+import { dataSetOf } from "../run/lineage";
+import { sidesOf, type ModelQuality, type Side } from "../release/champion";
+import { tuningSection } from "./tuning";
+import type { LocalRunResult } from "../run/types";
 
 /** The run as a page: metrics, ROC curve, confusion matrix, feature importance, drift and lineage. */
 

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { LocalUsageError } from "./run-types";
+import { LocalUsageError } from "./types";
 
 /**
  * A file a run reads that is not there, named with the flag that gives another: the data file and

@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { z } from "zod";
-import { jsonErrorPosition, jsonErrorReason } from "../config/json-text";
-import { joinPath, showValue } from "../config/validation";
-import { LocalUsageError } from "./run-types";
+import { jsonErrorPosition, jsonErrorReason } from "../../config/json-text";
+import { joinPath, showValue } from "../../config/validation";
+import { LocalUsageError } from "./types";
 
 /**
  * The files local mode keeps between runs in the runs folder (the model registry, SageMaker's

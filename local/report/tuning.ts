@@ -1,4 +1,4 @@
-import type { LocalRunResult } from "./run-types";
+import type { LocalRunResult } from "../run/types";
 
 const esc = (text: unknown) =>
   String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

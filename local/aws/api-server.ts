@@ -1,9 +1,9 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { predict, settingsFromEnvironment, type MicroserviceSettings } from "../functions/microservice";
-import type { LocalAccount } from "./aws/account";
-import { actingAs, type Session } from "./aws/identity";
+import { predict, settingsFromEnvironment, type MicroserviceSettings } from "../../functions/microservice";
+import type { LocalAccount } from "./account";
+import { actingAs, type Session } from "./identity";
 import { HttpError, listen, readBody } from "./http";
 
 /**

@@ -1,6 +1,6 @@
-import { dataSetOf } from "./lineage";
-import { sidesOf } from "./release/champion";
-import type { LocalRunResult } from "./run-types";
+import { dataSetOf } from "../run/lineage";
+import { sidesOf } from "../release/champion";
+import type { LocalRunResult } from "../run/types";
 
 /** The first `shown` of a list, and how many more there are. */
 export function listed(items: string[], shown: number): string {

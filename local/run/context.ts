@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import type { MlPipelineConfig } from "../config/schema";
-import type { RunInput } from "../functions/lib/run-input";
-import type { LocalApi } from "./api-server";
-import type { LocalAccount } from "./aws/account";
-import type { SageMakerHosting } from "./aws/sagemaker-hosting";
-import type { LocalHosting } from "./hosting";
-import type { LocalRunOptions, LocalRunResult } from "./run-types";
-import type { LocalWorld } from "./world";
+import type { MlPipelineConfig } from "../../config/schema";
+import type { RunInput } from "../../functions/lib/run-input";
+import type { LocalApi } from "../aws/api-server";
+import type { LocalAccount } from "../aws/account";
+import type { SageMakerHosting } from "../aws/sagemaker-hosting";
+import type { LocalHosting } from "../aws/hosting";
+import type { LocalRunOptions, LocalRunResult } from "./types";
+import type { LocalWorld } from "../aws/state";
 
 /** What every stage of a local run shares: its settings, the local AWS stand-ins and the result so far. */
 export interface RunContext {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { acquireFileLock, LockError } from "../tools/offline/file-lock";
-import { LocalUsageError } from "./run-types";
+import { acquireFileLock, LockError } from "../../tools/offline/file-lock";
+import { LocalUsageError } from "./types";
 
 /** How long a run waits for another that holds the runs folder, unless told (`--lock-wait`). */
 export const DEFAULT_LOCK_WAIT_SECONDS = 1800;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { StateFileKind } from "./state-file";
-import type { Endpoint, EndpointConfig, Model, ModelPackage } from "./world";
+import type { Endpoint, EndpointConfig, Model, ModelPackage } from "../aws/state";
 
 /** The runs folder's shared state files, each with its schema and what to do when it is damaged. */
 

@@ -1,11 +1,11 @@
-import "./promise-with-resolvers";
+import "../run/promise-with-resolvers";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StateMachine } from "aws-local-stepfunctions";
-import { MAX_TIMER_SECONDS } from "./adapters/time-limits";
+import { MAX_TIMER_SECONDS } from "../adapters/time-limits";
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 /** Definitions the validator accepted, one empty file per definition and locked dependency set. */
 const VALIDATED_DIR = join(ROOT, "node_modules", ".cache", "mlops", "validated-definitions");
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PredictionWorker } from "./prediction-worker";
-import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./world";
+import { PredictionWorker } from "../python/prediction-worker";
+import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./state";
 
 /**
  * Local SageMaker hosting: endpoints with weighted production variants served by real XGBoost,

@@ -1,31 +1,31 @@
 import "./promise-with-resolvers";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../config/schema";
-import { buildRunInput } from "../functions/lib/run-input";
-import { settingsFromEnvironment } from "../functions/pipeline-runner";
-import { LocalAccount } from "./aws/account";
-import { stopUsingLocalServices } from "./aws/clients";
-import { localDeployment } from "./aws/deployment";
-import { SageMakerHosting } from "./aws/sagemaker-hosting";
-import { championQuality } from "./release/champion";
-import { LocalHosting } from "./hosting";
+import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
+import { buildRunInput } from "../../functions/lib/run-input";
+import { settingsFromEnvironment } from "../../functions/pipeline-runner";
+import { LocalAccount } from "../aws/account";
+import { stopUsingLocalServices } from "../aws/clients";
+import { localDeployment } from "../aws/deployment";
+import { SageMakerHosting } from "../aws/sagemaker-hosting";
+import { championQuality } from "../release/champion";
+import { LocalHosting } from "../aws/hosting";
 import { requireFile } from "./inputs";
-import { stopRun } from "./lifecycle";
-import { LocalSetupError } from "./python";
-import { pythonJobs } from "./python-jobs";
-import type { RunContext } from "./run-context";
-import { LocalUsageError, SIGNAL_EXIT_CODES, type LocalRunOptions, type LocalRunResult } from "./run-types";
-import { STAGES } from "./stages";
-import { sourceSnapshot } from "./stages/source";
-import { writeRunIndex } from "./history/index-page";
-import { writeReport } from "./report";
-import { acquireRunLock } from "./run-lock";
+import { stopRun } from "../python/lifecycle";
+import { LocalSetupError } from "../python/python";
+import { pythonJobs } from "../python/jobs";
+import type { RunContext } from "./context";
+import { LocalUsageError, SIGNAL_EXIT_CODES, type LocalRunOptions, type LocalRunResult } from "./types";
+import { STAGES } from "../stages";
+import { sourceSnapshot } from "../stages/source";
+import { writeRunIndex } from "../history/index-page";
+import { writeReport } from "../report/report";
+import { acquireRunLock } from "./lock";
 import { writeStateFile } from "./state-file";
-import { LocalWorld } from "./world";
+import { LocalWorld } from "../aws/state";
 
-export { LocalUsageError } from "./run-types";
-export type { Approval, LocalRunOptions, LocalRunResult, StageTiming } from "./run-types";
+export { LocalUsageError } from "./types";
+export type { Approval, LocalRunOptions, LocalRunResult, StageTiming } from "./types";
 
 /**
  * Local mode: the continuous pipeline of the cloud product on one machine. The same state machine
@@ -49,7 +49,7 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
   requireFile(configPath, "the ML pipeline config");
   const config = readConfig(configPath);
   const [account] = await Promise.all([localAccount(options, config, configPath), pythonJobs()]);
-  const commit = sourceSnapshot(resolve(__dirname, ".."), dataPath, configPath);
+  const commit = sourceSnapshot(resolve(__dirname, "..", ".."), dataPath, configPath);
   const trigger = options.trigger ?? { source: "local" as const };
   const startedAt = new Date();
   // The run input the deployed pipeline-runner would build, from its environment in the stack.

@@ -6,7 +6,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { trackServer } from "./lifecycle";
+import { trackServer } from "../python/lifecycle";
 
 /**
  * The local servers' HTTP layer. A client can never take a server down: each request's handler

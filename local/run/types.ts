@@ -1,11 +1,11 @@
-import type { RunInput } from "../functions/lib/run-input";
-import type { SuiteReport } from "../functions/test-suite";
-import type { TuningRecord } from "./adapters";
-import type { Deployment } from "./aws/deployment";
-import type { DriftReport } from "./monitor";
-import type { CanaryReport } from "./release/canary";
-import type { ModelQuality } from "./release/champion";
-import type { ModelPackage } from "./world";
+import type { RunInput } from "../../functions/lib/run-input";
+import type { SuiteReport } from "../../functions/test-suite";
+import type { TuningRecord } from "../adapters";
+import type { Deployment } from "../aws/deployment";
+import type { DriftReport } from "../aws/model-monitor";
+import type { CanaryReport } from "../release/canary";
+import type { ModelQuality } from "../release/champion";
+import type { ModelPackage } from "../aws/state";
 
 /** What a local run is given, what it returns, and the errors that end it before it starts. */
 

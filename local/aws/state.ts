@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { LOCAL_ACCOUNT, LOCAL_REGION } from "./aws/deployment";
-import { readStateFile, writeStateFile } from "./state-file";
-import { HOSTING, REGISTRY, type HostingFile } from "./state-kinds";
+import { LOCAL_ACCOUNT, LOCAL_REGION } from "./deployment";
+import { readStateFile, writeStateFile } from "../run/state-file";
+import { HOSTING, REGISTRY, type HostingFile } from "../run/state-kinds";
 
 /**
  * The local stand-in for the AWS state a run touches: objects live under the run directory, models,

@@ -1,12 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 
 /** Debian ships XGBoost 1.7.4 (the version of SageMaker's xgboost:1.7-1 image) for its own python3. */
 export const INSTALL_COMMAND = "sudo apt-get install -y python3-xgboost";
 /** `MLOPS_PYTHON` names the interpreter to use; otherwise Debian's, then the first on PATH. */
 export const pythonCandidates = () =>
   process.env.MLOPS_PYTHON ? [process.env.MLOPS_PYTHON] : ["/usr/bin/python3", "python3"];
-export const PYTHON_DIR = join(__dirname, "python");
+export const PYTHON_DIR = __dirname;
 
 /** A failure the person running local mode can fix; printed as one message, exit 2. */
 export class LocalSetupError extends Error {

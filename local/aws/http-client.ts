@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import type { SuiteFetch } from "../functions/test-suite";
+import type { SuiteFetch } from "../../functions/test-suite";
 
 /**
  * Local callers of the local API (canary and monitoring traffic, the bench): node:http with

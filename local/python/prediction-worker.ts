@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { PYTHON_DIR } from "./python";
-import { pythonJobs } from "./python-jobs";
+import { pythonJobs } from "./jobs";
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 

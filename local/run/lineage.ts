@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { LocalRunResult } from "./run-types";
+import type { LocalRunResult } from "./types";
 
 /**
  * The data set a run trained on, in the one form the report, the summary and the history show it

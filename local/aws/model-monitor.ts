@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { filesUnder } from "./files";
+import { filesUnder } from "../run/files";
 
 /**
  * Model Monitor's data-quality check, locally: captured requests are compared with the training
