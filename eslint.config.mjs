@@ -5,6 +5,17 @@ export default tseslint.config(
   { ignores: ["node_modules/", "dist/", ".runs/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Promises with type information: a child process, socket or server whose failure nobody awaits
+  // is how a run crashes (the EPIPE on Ctrl-C was one), so floating and misused promises are errors.
+  {
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+    },
+  },
   {
     files: ["**/*.ts"],
     rules: {

@@ -60,11 +60,15 @@ def main():
     numbered = lines.zipWithIndex().map(lambda pair: (pair[1] + 1, pair[0]))
     if has_header:
         numbered = numbered.filter(lambda pair: pair[0] != 1)
-    rows = numbered.filter(lambda pair: pair[1].strip()).map(lambda pair: transform.process_line(pair[0], pair[1], schema))
+    rows = numbered.filter(lambda pair: pair[1].strip()).map(
+        lambda pair: transform.process_line(pair[0], pair[1], schema)
+    )
     rows.cache()
 
     for split in transform.SPLITS:
-        rows.filter(lambda row, s=split: row[0] == s).map(lambda row: row[1]).saveAsTextFile(out + split + "/")
+        rows.filter(lambda row, s=split: row[0] == s).map(lambda row: row[1]).saveAsTextFile(
+            out + split + "/"
+        )
     rejected = rows.filter(lambda row: row[0] == "rejected").map(lambda row: row[1])
     counts = rows.map(lambda row: (row[0], 1)).reduceByKey(add).collectAsMap()
     rejected_count = counts.pop("rejected", 0)
@@ -76,11 +80,28 @@ def main():
     stats = (
         rows.filter(lambda row: row[0] == "train")
         .map(lambda row: row[2])
-        .aggregate(transform.DatasetStats(width), lambda acc, values: acc.add(values), lambda a, b: a.merge(b))
+        .aggregate(
+            transform.DatasetStats(width), lambda acc, values: acc.add(values), lambda a, b: a.merge(b)
+        )
     )
-    write_text(s3, out + "baseline/statistics.json", transform.to_json(transform.baseline_statistics(stats, schema.features)), "application/json")
-    write_text(s3, out + "baseline/constraints.json", transform.to_json(transform.baseline_constraints(stats, schema.features)), "application/json")
-    labels = rows.filter(lambda row: row[0] != "rejected").map(lambda row: (row[1].split(",", 1)[0], 1)).reduceByKey(add).collectAsMap()
+    write_text(
+        s3,
+        out + "baseline/statistics.json",
+        transform.to_json(transform.baseline_statistics(stats, schema.features)),
+        "application/json",
+    )
+    write_text(
+        s3,
+        out + "baseline/constraints.json",
+        transform.to_json(transform.baseline_constraints(stats, schema.features)),
+        "application/json",
+    )
+    labels = (
+        rows.filter(lambda row: row[0] != "rejected")
+        .map(lambda row: (row[1].split(",", 1)[0], 1))
+        .reduceByKey(add)
+        .collectAsMap()
+    )
     report = transform.build_report(total, counts, rejected_count, first, schema, labels, notes=notes)
     write_text(s3, out + "report.json", transform.to_json(report), "application/json")
     if not report["passed"]:

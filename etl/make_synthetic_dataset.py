@@ -24,9 +24,20 @@ def main():
         late = min(int(rng.expovariate(1.2)), 12)
         lines_open = rng.randint(1, 15)
         long_term = 1 if rng.random() < 0.35 else 0
-        score = -3.0 + 6.0 * debt_ratio + 0.9 * late - 0.00002 * income + 1.0 * long_term - 0.02 * (age - 40) + rng.gauss(0, 0.3)
+        score = (
+            -3.0
+            + 6.0 * debt_ratio
+            + 0.9 * late
+            - 0.00002 * income
+            + 1.0 * long_term
+            - 0.02 * (age - 40)
+            + rng.gauss(0, 0.3)
+        )
         defaulted = 1 if rng.random() < 1 / (1 + math.exp(-score)) else 0
-        lines.append("%s,%s,%d,%d,%d,%d,%d,%d" % (income, debt_ratio, age, late, lines_open, 1 - long_term, long_term, defaulted))
+        lines.append(
+            "%s,%s,%d,%d,%d,%d,%d,%d"
+            % (income, debt_ratio, age, late, lines_open, 1 - long_term, long_term, defaulted)
+        )
     target = os.path.join(ROOT, "sample-datasets", "loan-default.csv")
     with open(target, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")

@@ -149,6 +149,7 @@ def column_differences(names, schema):
 
 def near_miss(name, missing):
     """' (is it X?)' when an unknown name differs from a missing one only in case, spaces or - and _."""
+
     def key(text):
         return text.lower().replace(" ", "").replace("_", "").replace("-", "")
 
@@ -174,7 +175,9 @@ def check_header(names, schema):
         )
     problems = column_differences(names, schema)
     if problems:
-        raise ColumnMismatch("line 1 (the header) does not match the config: %s; %s" % ("; ".join(problems), expected))
+        raise ColumnMismatch(
+            "line 1 (the header) does not match the config: %s; %s" % ("; ".join(problems), expected)
+        )
 
 
 def with_header(schema, names):
@@ -232,7 +235,9 @@ def validate(fields, schema):
         values = [checked_value(position, field, schema) for position, field in enumerate(fields)]
     label = values.pop(schema.label_column)
     if label not in (0.0, 1.0):
-        raise DataPrepError("label %s must be 0 or 1, found %r" % (schema.label_name, fields[schema.label_column]))
+        raise DataPrepError(
+            "label %s must be 0 or 1, found %r" % (schema.label_name, fields[schema.label_column])
+        )
     for name, columns in schema.groups:
         total = sum(map(values.__getitem__, columns))
         if abs(total - 1.0) > 1e-9:
@@ -275,7 +280,9 @@ def checked_value(position, field, schema):
     if math.isnan(value) or math.isinf(value):
         raise DataPrepError("%s is not a finite number: %r" % (where, field))
     if abs(value) > FLOAT32_MAX:
-        raise DataPrepError("%s is outside the float32 range the model reads (±3.4e38): %r" % (where, field[:40]))
+        raise DataPrepError(
+            "%s is outside the float32 range the model reads (±3.4e38): %r" % (where, field[:40])
+        )
     return value
 
 
@@ -329,7 +336,11 @@ def process_line(line_number, line, schema):
         line = line.lstrip("\ufeff")  # a byte-order mark is not data
     if REPLACEMENT in line:
         column = line.index(REPLACEMENT) + 1
-        return ("rejected", "line %d: contains bytes that are not UTF-8 (at column %d)" % (line_number, column), None)
+        return (
+            "rejected",
+            "line %d: contains bytes that are not UTF-8 (at column %d)" % (line_number, column),
+            None,
+        )
     fields = parse_line(line, schema.quoted)
     if schema.order and len(fields) == schema.width:
         fields = list(map(fields.__getitem__, schema.order))
@@ -495,7 +506,11 @@ def baseline_constraints(stats, names):
     """constraints.json in SageMaker Model Monitor's format."""
     features = []
     for name, s in zip(names, stats.features):
-        feature = {"name": name, "inferred_type": "Integral" if s.integral else "Fractional", "completeness": 1.0}
+        feature = {
+            "name": name,
+            "inferred_type": "Integral" if s.integral else "Fractional",
+            "completeness": 1.0,
+        }
         if s.count and s.low >= 0:
             feature["num_constraints"] = {"is_non_negative": True}
         features.append(feature)
@@ -592,7 +607,9 @@ def single_class(labels, schema):
     )
 
 
-def build_report(total, counts, rejected_count, first_rejections, schema, labels=None, problem=None, notes=()):
+def build_report(
+    total, counts, rejected_count, first_rejections, schema, labels=None, problem=None, notes=()
+):
     """The job's summary; `passed` is False when the run must stop at data prep."""
     counts = {name: counts.get(name, 0) for name in SPLITS}
     share = rejected_count / total if total else 1.0
@@ -640,6 +657,7 @@ def raise_too_many(report, result=None):
 
 def quarantine_csv(rejected):
     """Rejected rows with their reasons, as CSV (reason, original line), so nothing is lost."""
+
     def quote(text):
         return '"' + text.replace('"', '""') + '"'
 

@@ -117,14 +117,18 @@ class PrepareSample(unittest.TestCase):
         self.assertLess(numbers["min"], numbers["mean"])
         self.assertLess(numbers["mean"], numbers["max"])
         buckets = numbers["distribution"]["kll"]["buckets"]
-        self.assertEqual(sum(b["count"] for b in buckets), min(transform.SAMPLE_SIZE, stats["dataset"]["item_count"]))
+        self.assertEqual(
+            sum(b["count"] for b in buckets), min(transform.SAMPLE_SIZE, stats["dataset"]["item_count"])
+        )
         self.assertEqual(stats["features"][11]["inferred_type"], "Integral")
 
     def test_constraints_cover_every_feature(self):
         constraints = self.result["constraints"]
         self.assertEqual(len(constraints["features"]), 69)
         self.assertEqual(constraints["features"][0]["num_constraints"], {"is_non_negative": True})
-        self.assertEqual(constraints["monitoring_config"]["distribution_constraints"]["comparison_method"], "Robust")
+        self.assertEqual(
+            constraints["monitoring_config"]["distribution_constraints"]["comparison_method"], "Robust"
+        )
 
     def test_partition_merge_matches_one_pass(self):
         schema = transform.Schema(CONFIG)
@@ -178,7 +182,10 @@ class Quarantine(unittest.TestCase):
         lines = SAMPLE[:100] + ['"x"\n'] * 5
         with self.assertRaises(transform.TooManyRejectedRows) as caught:
             transform.prepare(lines, CONFIG)
-        self.assertIn("5 of 105 rows rejected (4.8%), over the limit of 1.0% (data.maxRejectedShare)", str(caught.exception))
+        self.assertIn(
+            "5 of 105 rows rejected (4.8%), over the limit of 1.0% (data.maxRejectedShare)",
+            str(caught.exception),
+        )
         self.assertFalse(caught.exception.result["report"]["passed"])
 
     def test_an_empty_file_fails_clearly(self):
@@ -195,9 +202,19 @@ class ByteRobustness(unittest.TestCase):
             handle.write(data)
         with tempfile.TemporaryDirectory() as out:
             done = subprocess.run(
-                [sys.executable, os.path.join(ROOT, "etl", "prepare_data.py"), "--input", handle.name,
-                 "--config", os.path.join(ROOT, "config", "ml-pipeline-config.json"), "--output-dir", out],
-                capture_output=True, text=True)
+                [
+                    sys.executable,
+                    os.path.join(ROOT, "etl", "prepare_data.py"),
+                    "--input",
+                    handle.name,
+                    "--config",
+                    os.path.join(ROOT, "config", "ml-pipeline-config.json"),
+                    "--output-dir",
+                    out,
+                ],
+                capture_output=True,
+                text=True,
+            )
             with open(os.path.join(out, "report.json"), encoding="utf-8") as report:
                 return done, json.load(report)
 
@@ -208,7 +225,9 @@ class ByteRobustness(unittest.TestCase):
         done, report = self.run_on_bytes(good + bad)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual((report["rows"], report["rejected"]), (401, 1))
-        self.assertRegex(report["firstRejections"][0], r"^line 401: contains bytes that are not UTF-8 \(at column \d+\)$")
+        self.assertRegex(
+            report["firstRejections"][0], r"^line 401: contains bytes that are not UTF-8 \(at column \d+\)$"
+        )
         self.assertTrue(config)
 
     def test_a_byte_order_mark_is_not_data(self):
@@ -221,13 +240,18 @@ class ByteRobustness(unittest.TestCase):
         lines = ["%d,%d.5,3.0,1,0,0\n" % (i % 2, i) for i in range(60)] + ["0,1e39,3.0,0,1,0\n"]
         result = transform.prepare(lines, config)
         reasons = {r["reason"].split(": ", 1)[1] for r in result["rejected"]}
-        self.assertEqual(reasons, {"field 1 (a) is outside the float32 range the model reads (±3.4e38): '1e39'"})
+        self.assertEqual(
+            reasons, {"field 1 (a) is outside the float32 range the model reads (±3.4e38): '1e39'"}
+        )
 
     def test_a_single_class_fails_before_training_and_says_so(self):
         lines = [line for line in SAMPLE if line.startswith('"0,')][:200]
         with self.assertRaises(transform.DataPrepError) as caught:
             transform.prepare(lines, CONFIG)
-        self.assertEqual(str(caught.exception), "the label Churn has only one value (0) in 200 rows; a model needs both 0 and 1")
+        self.assertEqual(
+            str(caught.exception),
+            "the label Churn has only one value (0) in 200 rows; a model needs both 0 and 1",
+        )
         self.assertFalse(caught.exception.result["report"]["passed"])
 
 
@@ -287,15 +311,19 @@ class ColumnsByName(unittest.TestCase):
     def test_a_missing_column_is_named_and_no_row_is_read(self):
         problem = self.mismatch(with_columns(LOAN, drop_second))
         self.assertEqual(
-            str(problem), "line 1 (the header) does not match the config: missing column debt_ratio; " + LOAN_EXPECTED
+            str(problem),
+            "line 1 (the header) does not match the config: missing column debt_ratio; " + LOAN_EXPECTED,
         )
         report = problem.result["report"]
         self.assertEqual((report["passed"], report["rows"], report["problem"]), (False, 0, str(problem)))
 
     def test_an_unknown_column_is_named(self):
-        problem = self.mismatch(with_columns(LOAN, lambda fields: fields + ["score" if fields[0] == "income" else "1"]))
+        problem = self.mismatch(
+            with_columns(LOAN, lambda fields: fields + ["score" if fields[0] == "income" else "1"])
+        )
         self.assertEqual(
-            str(problem), "line 1 (the header) does not match the config: unknown column score; " + LOAN_EXPECTED
+            str(problem),
+            "line 1 (the header) does not match the config: unknown column score; " + LOAN_EXPECTED,
         )
 
     def test_a_renamed_column_is_named_both_ways(self):
@@ -326,7 +354,9 @@ class ColumnsByName(unittest.TestCase):
         config["data"]["format"]["header"] = False
         result = transform.prepare(with_columns(LOAN, swap_first_two), config)
         self.assertEqual((result["report"]["rows"], result["report"]["rejected"]), (1500, 0))
-        assert_same_rows(self, result["splits"], transform.prepare(with_columns(LOAN, list), LOAN_CONFIG)["splits"])
+        assert_same_rows(
+            self, result["splits"], transform.prepare(with_columns(LOAN, list), LOAN_CONFIG)["splits"]
+        )
         self.assertEqual(
             result["report"]["notes"][0],
             "line 1 names columns, so it was read as the header though data.format.header is false",
@@ -377,7 +407,21 @@ class CountMismatch(unittest.TestCase):
     def test_ordinals(self):
         self.assertEqual(
             [transform.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 70, 101, 111)],
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "70th", "101st", "111th"],
+            [
+                "1st",
+                "2nd",
+                "3rd",
+                "4th",
+                "11th",
+                "12th",
+                "13th",
+                "21st",
+                "22nd",
+                "23rd",
+                "70th",
+                "101st",
+                "111th",
+            ],
         )
 
 
@@ -447,9 +491,15 @@ class GlueJob(unittest.TestCase):
                 store["s3://%s/%s" % (Bucket, Key)] = Body.decode("utf-8")
 
         text = [line.rstrip("\n") for line in lines]
-        context = type("SparkContext", (), {
-            "textFile": lambda self, uri: FakeRdd([text[i:i + 400] for i in range(0, len(text), 400)], store),
-        })()
+        context = type(
+            "SparkContext",
+            (),
+            {
+                "textFile": lambda self, uri: FakeRdd(
+                    [text[i : i + 400] for i in range(0, len(text), 400)], store
+                ),
+            },
+        )()
         modules = {
             "boto3": type(sys)("boto3"),
             "awsglue": type(sys)("awsglue"),
@@ -498,7 +548,9 @@ class GlueJob(unittest.TestCase):
             mean = local["numerical_statistics"]["mean"]
             self.assertAlmostEqual(glue["numerical_statistics"]["mean"], mean, delta=1e-9 * abs(mean))
         note = json.loads(store["s3://b/out/report.json"])["notes"][0]
-        self.assertTrue(note.startswith("columns matched by name: the file has them as debt_ratio, income, "), note)
+        self.assertTrue(
+            note.startswith("columns matched by name: the file has them as debt_ratio, income, "), note
+        )
         self.assertEqual(store["stdout"], "note: %s\n" % note)
 
     def test_a_missing_column_fails_the_job_after_writing_the_report_that_names_it(self):
@@ -527,8 +579,15 @@ class CommandLine(unittest.TestCase):
         with tempfile.TemporaryDirectory() as out:
             done = self.run_cli(SAMPLE[:300], out)
             self.assertEqual(done.returncode, 0, done.stderr)
-            for path in ["train/train.csv", "validation/validation.csv", "test/test.csv", "quarantine/rejected.csv",
-                         "baseline/statistics.json", "baseline/constraints.json", "report.json"]:
+            for path in [
+                "train/train.csv",
+                "validation/validation.csv",
+                "test/test.csv",
+                "quarantine/rejected.csv",
+                "baseline/statistics.json",
+                "baseline/constraints.json",
+                "report.json",
+            ]:
                 self.assertTrue(os.path.exists(os.path.join(out, path)), path)
         with tempfile.TemporaryDirectory() as out:
             done = self.run_cli(SAMPLE[:50] + ['"bad"\n'] * 10, out)
@@ -538,9 +597,19 @@ class CommandLine(unittest.TestCase):
                 self.assertEqual(json.load(handle)["rejected"], 10)
         with tempfile.TemporaryDirectory() as out:
             missing = subprocess.run(
-                [sys.executable, os.path.join(ROOT, "etl", "prepare_data.py"), "--input", "/nonexistent.csv",
-                 "--config", os.path.join(ROOT, "config", "ml-pipeline-config.json"), "--output-dir", out],
-                capture_output=True, text=True)
+                [
+                    sys.executable,
+                    os.path.join(ROOT, "etl", "prepare_data.py"),
+                    "--input",
+                    "/nonexistent.csv",
+                    "--config",
+                    os.path.join(ROOT, "config", "ml-pipeline-config.json"),
+                    "--output-dir",
+                    out,
+                ],
+                capture_output=True,
+                text=True,
+            )
             self.assertEqual(missing.returncode, 2)
             self.assertIn("cannot read input", missing.stderr)
 

@@ -174,7 +174,7 @@ function codeRepository(
 function warnAboutMissingStages(args: CicdBackboneArgs, component: pulumi.Resource): void {
   const missing = [!args.trainFunction && "Train", !args.testFunction && "Test"].filter(Boolean);
   if (missing.length > 0)
-    pulumi.log.warn(
+    void pulumi.log.warn(
       `The pipeline has no ${missing.join(" or ")} stage: no function was given for it.`,
       component,
     );

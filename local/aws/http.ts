@@ -1,7 +1,6 @@
 import {
   createServer,
   type IncomingMessage,
-  type RequestListener,
   type Server,
   type ServerResponse,
 } from "node:http";
@@ -77,7 +76,10 @@ function answerFailure(request: IncomingMessage, response: ServerResponse, error
 }
 
 /** Starts a server on a free loopback port (never another interface) and returns its base URL. */
-export async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+/** A request handler that may be async: `listen` answers a failure it rejects with. */
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void | Promise<void>;
+
+export async function listen(handler: Handler): Promise<{ server: Server; url: string }> {
   const server = trackServer(
     createServer((request, response) => {
       Promise.resolve()

@@ -10,7 +10,6 @@ OUTPUT/model.tar.gz holding `xgboost-model` (the binary format SageMaker uses), 
 
 import argparse
 import glob
-import io
 import json
 import os
 import sys
@@ -19,8 +18,22 @@ import tarfile
 import numpy as np
 import xgboost as xgb
 
-NUMERIC_KEYS = {"num_round", "max_depth", "min_child_weight", "subsample", "eta", "gamma", "colsample_bytree",
-                "lambda", "alpha", "scale_pos_weight", "max_delta_step", "early_stopping_rounds", "seed", "nthread"}
+NUMERIC_KEYS = {
+    "num_round",
+    "max_depth",
+    "min_child_weight",
+    "subsample",
+    "eta",
+    "gamma",
+    "colsample_bytree",
+    "lambda",
+    "alpha",
+    "scale_pos_weight",
+    "max_delta_step",
+    "early_stopping_rounds",
+    "seed",
+    "nthread",
+}
 
 
 def load(channel):
@@ -59,21 +72,34 @@ def main(argv):
     params, num_round = params_from(json.loads(args.hyperparameters))
     train, validation = load(args.train), load(args.validation)
     history = {}
-    booster = xgb.train(params, train, num_round, evals=[(train, "train"), (validation, "validation")],
-                        evals_result=history, verbose_eval=False)
+    booster = xgb.train(
+        params,
+        train,
+        num_round,
+        evals=[(train, "train"), (validation, "validation")],
+        evals_result=history,
+        verbose_eval=False,
+    )
     os.makedirs(args.output_dir, exist_ok=True)
     model_path = os.path.join(args.output_dir, "xgboost-model")
     booster.save_model(model_path)
     with tarfile.open(os.path.join(args.output_dir, "model.tar.gz"), "w:gz") as archive:
         archive.add(model_path, arcname="xgboost-model")
     os.remove(model_path)
-    metrics = [{"MetricName": "%s:%s" % (split, name), "Value": float(values[-1])}
-               for split, named in history.items() for name, values in named.items()]
+    metrics = [
+        {"MetricName": "%s:%s" % (split, name), "Value": float(values[-1])}
+        for split, named in history.items()
+        for name, values in named.items()
+    ]
     names = json.loads(args.feature_names)
     gain = booster.get_score(importance_type="gain")
     importance = sorted(
-        ({"feature": names[int(k[1:])] if names and int(k[1:]) < len(names) else k, "gain": float(v)} for k, v in gain.items()),
-        key=lambda item: -item["gain"])
+        (
+            {"feature": names[int(k[1:])] if names and int(k[1:]) < len(names) else k, "gain": float(v)}
+            for k, v in gain.items()
+        ),
+        key=lambda item: -item["gain"],
+    )
     with open(os.path.join(args.output_dir, "metrics.json"), "w", encoding="utf-8") as handle:
         json.dump({"FinalMetricDataList": metrics, "rounds": num_round}, handle, indent=1)
     with open(os.path.join(args.output_dir, "feature-importance.json"), "w", encoding="utf-8") as handle:

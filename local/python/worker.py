@@ -121,7 +121,9 @@ def answer_batch(requests):
             results.append(run_one(request))
     lines = []
     for request, (ok, result) in zip(requests, results):
-        lines.append(json.dumps({"id": request.get("id"), "ok": ok, "result" if ok else "error": result}) + "\n")
+        lines.append(
+            json.dumps({"id": request.get("id"), "ok": ok, "result" if ok else "error": result}) + "\n"
+        )
     return "".join(lines)
 
 
@@ -130,7 +132,11 @@ def parse_line(line):
         request = json.loads(line)
     except ValueError:
         request = None
-    return request if isinstance(request, dict) else {"op": None, "unreadable": "a request must be one JSON object per line"}
+    return (
+        request
+        if isinstance(request, dict)
+        else {"op": None, "unreadable": "a request must be one JSON object per line"}
+    )
 
 
 def read_batches(fd=0):

@@ -186,7 +186,7 @@ describe("AWS behaviour of SageMaker hosting, row by row (local/aws/behaviour.ts
         refused.message,
         /Updating a real-time inference endpoint to a serverless endpoint is not supported/,
       );
-      await sageMaker.deleteEndpoint({ EndpointName: "e" });
+      sageMaker.deleteEndpoint({ EndpointName: "e" });
       await sageMaker.createEndpoint({ EndpointName: "e", EndpointConfigName: "serverless" });
       await sageMaker.updateEndpoint({ EndpointName: "e", EndpointConfigName: "instances-again" });
       assert.equal(world.endpoints.get("e")?.configName, "instances-again");

@@ -79,7 +79,7 @@ describe("local hosting and monitoring", function () {
         ),
     );
     stopUsingLocalServices();
-    hosting.stop();
+    await hosting.stop();
   });
 
   it("batch transform filters: drop the label going in, keep label and score coming out", () => {

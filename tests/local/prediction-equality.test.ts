@@ -120,7 +120,7 @@ describe("local endpoint predictions", function () {
     assert.ok(actual.length > 400);
     const worst = Math.max(...actual.map((v, i) => Math.abs(v - expected[i])));
     assert.ok(worst <= 1e-6, `max abs difference ${worst}`);
-    hosting.stop();
+    await hosting.stop();
   });
 
   it("requests that reach the worker together are scored as each alone, and a bad one fails alone", async () => {
@@ -140,7 +140,7 @@ describe("local endpoint predictions", function () {
       after.calls - before.calls < requests.length / 2,
       `${after.calls - before.calls} XGBoost calls for ${requests.length} requests sent together`,
     );
-    worker.stop();
+    await worker.stop();
   });
 });
 

@@ -40,7 +40,9 @@ def main(data_path, config_path):
     steps["prepare"], mark = time.perf_counter() - mark, time.perf_counter()
     params, num_round = params_from(config["training"]["hyperparameters"])
     train, validation = (xgb.DMatrix(*matrix(splits[s])) for s in ("train", "validation"))
-    booster = xgb.train(params, train, num_round, evals=[(train, "train"), (validation, "validation")], verbose_eval=False)
+    booster = xgb.train(
+        params, train, num_round, evals=[(train, "train"), (validation, "validation")], verbose_eval=False
+    )
     steps["train"], mark = time.perf_counter() - mark, time.perf_counter()
     features, _ = matrix(splits["test"])
     booster.inplace_predict(features)

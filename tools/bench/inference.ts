@@ -116,7 +116,7 @@ export async function inferenceBench(modelArtifact: string, rounds: number): Pro
     runs.worker.push(await measure((i) => hosting.worker.predict("bench", rows[i % rows.length].join(","))));
     runs.api.push(await measure((i) => post(stage.url, apiHeaders, body(i))));
   }
-  hosting.stop();
+  await hosting.stop();
   const mid = (loads: Load[]): Load => ({
     p50: median(loads.map((l) => l.p50)),
     p99: median(loads.map((l) => l.p99)),
