@@ -4,12 +4,7 @@ import { z } from "zod";
 import { mlPipelineConfigSchema } from "../../config/schema";
 import { STACKS, stackConfigSchema } from "../../infra/stack-config";
 import { configurationReference } from "../../tools/docs/configuration";
-import {
-  markdownTable,
-  typeOf,
-  type JsonSchema,
-  type SettingRow,
-} from "../../tools/docs/json-schema-table";
+import { markdownTable, typeOf, type JsonSchema, type SettingRow } from "../../tools/docs/json-schema-table";
 
 const typeOfZod = (schema: z.ZodType) => typeOf(z.toJSONSchema(schema, { io: "input" }) as JsonSchema);
 
