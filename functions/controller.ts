@@ -16,7 +16,12 @@ import {
   type RequestOf,
 } from "./lib/controller-requests";
 import { logger } from "./lib/logger";
-import { binaryMetrics, modelQualityReport, parsePredictions, type BinaryMetrics } from "./lib/metrics";
+import {
+  binaryMetrics,
+  modelQualityReport,
+  parsePredictions,
+  type BinaryMetrics,
+} from "./lib/classification-metrics";
 import { parseS3Uri } from "./lib/s3-uri";
 import { NamedError } from "../config/named-error";
 import type { MlPipelineConfig } from "../config/schema";

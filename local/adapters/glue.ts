@@ -3,7 +3,7 @@ import type { LocalAccount } from "../aws/account";
 import { readObjectFile, writeObject, wrotePrefix } from "../aws/data-access";
 import { AccessDenied } from "../aws/iam/denial";
 import { runPython } from "../python/jobs";
-import type { LocalWorld } from "../aws/state";
+import type { LocalAwsState } from "../aws/state";
 import { lastLine, taskError, type TaskHandler } from "./types";
 
 const ETL_SCRIPT = join(__dirname, "..", "..", "etl", "prepare_data.py");
@@ -21,7 +21,7 @@ export function glueJobTimeout(account: LocalAccount, jobName: string): number |
  * `glue:startJobRun.sync`: the Glue job's transform (etl/transform.py) on the run's local files, as
  * the job's role: what the job reads and writes in S3 is authorized as that role's calls would be.
  */
-export function glueAdapters(world: LocalWorld, account: LocalAccount): Record<string, TaskHandler> {
+export function glueAdapters(world: LocalAwsState, account: LocalAccount): Record<string, TaskHandler> {
   let runs = 0;
   return {
     "arn:aws:states:::glue:startJobRun.sync": async (input) => {

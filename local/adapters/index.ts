@@ -3,7 +3,7 @@ import type { LocalAccount } from "../aws/account";
 import type { SageMakerHosting } from "../aws/sagemaker-hosting";
 import { checkTaskCall, type TaskCaller } from "../aws/task-calls";
 import type { LocalHosting } from "../aws/hosting";
-import type { LocalWorld } from "../aws/state";
+import type { LocalAwsState } from "../aws/state";
 import { glueAdapters } from "./glue";
 import { lambdaAdapters } from "./lambda";
 import { sageMakerHostingAdapters } from "./sagemaker-hosting";
@@ -30,7 +30,7 @@ export interface Adapters {
 }
 
 export function localAdapters(
-  world: LocalWorld,
+  world: LocalAwsState,
   hosting: LocalHosting,
   featureNames: string[],
   account: LocalAccount,

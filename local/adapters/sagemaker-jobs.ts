@@ -7,7 +7,7 @@ import type { Session } from "../aws/identity";
 import type { LocalHosting } from "../aws/hosting";
 import { PYTHON_DIR } from "../python/python";
 import { runPython } from "../python/jobs";
-import { localArn, type LocalWorld } from "../aws/state";
+import { localArn, type LocalAwsState } from "../aws/state";
 import { lastLine, taskError, type TaskHandler, type TaskInput } from "./types";
 
 /** Batch transform's CSV filters, for the forms the pipeline uses. */
@@ -64,7 +64,7 @@ export interface TrainingRequest {
 
 /** Training: real XGBoost 1.7 with the job's hyperparameters, writing SageMaker's output contract. */
 export async function runTrainingJob(
-  world: LocalWorld,
+  world: LocalAwsState,
   request: TrainingRequest,
   featureNames: string[],
 ): Promise<TrainingRecord> {
@@ -119,7 +119,7 @@ export function jobAccess(account: LocalAccount, roleArn: unknown, job: string):
 }
 
 async function train(
-  world: LocalWorld,
+  world: LocalAwsState,
   input: TaskInput,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
@@ -142,7 +142,12 @@ async function train(
 }
 
 /** Batch transform: every input file scored by the model, with the job's input and output filters. */
-async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskInput, account: LocalAccount) {
+async function transform(
+  world: LocalAwsState,
+  hosting: LocalHosting,
+  input: TaskInput,
+  account: LocalAccount,
+) {
   const model = String(input.ModelName);
   const job = `Transform job ${String(input.TransformJobName)}`;
   const served = world.models.get(model);
@@ -179,7 +184,7 @@ async function transform(world: LocalWorld, hosting: LocalHosting, input: TaskIn
 
 /** SageMaker's `.sync` jobs (training and batch transform) and the training jobs they left. */
 export function sageMakerJobAdapters(
-  world: LocalWorld,
+  world: LocalAwsState,
   hosting: LocalHosting,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,

@@ -1,12 +1,12 @@
-import type { LocalWorld } from "../aws/state";
+import type { LocalAwsState } from "../aws/state";
 import type { TaskHandler, TaskInput } from "./types";
 
 /** Where the package's model-quality report is on this machine: later runs compare with it. */
-const metricsPathOf = (world: LocalWorld, uri: unknown) =>
+const metricsPathOf = (world: LocalAwsState, uri: unknown) =>
   typeof uri === "string" ? world.path(uri) : undefined;
 
 /** The model registry: a package version with its metrics, baselines and lineage. */
-export function sageMakerRegistryAdapters(world: LocalWorld): Record<string, TaskHandler> {
+export function sageMakerRegistryAdapters(world: LocalAwsState): Record<string, TaskHandler> {
   return {
     "arn:aws:states:::aws-sdk:sagemaker:createModelPackage": async (input) => {
       const container = (input.InferenceSpecification.Containers as TaskInput[])[0];

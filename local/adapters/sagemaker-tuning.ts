@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LocalAccount } from "../aws/account";
-import type { LocalWorld } from "../aws/state";
+import type { LocalAwsState } from "../aws/state";
 import { localArn } from "../aws/state";
 import { channelUri, jobAccess, runTrainingJob, type TrainingRecord } from "./sagemaker-jobs";
 import { searchPoints, type SearchSpace } from "./tuning-search";
@@ -51,7 +51,7 @@ function better(objective: TuningRecord["objective"], a: TuningTrial, b: TuningT
 
 /** One trial: a real training job with the static hyperparameters and this point's, scored by the objective. */
 async function runTrial(
-  world: LocalWorld,
+  world: LocalAwsState,
   definition: TaskInput,
   trial: { name: string; point: Record<string, string>; objective: TuningRecord["objective"] },
   featureNames: string[],
@@ -97,7 +97,7 @@ async function runTrial(
 
 /** The tuning job: every trial a real training job, in parallel up to the job's limit. */
 async function tune(
-  world: LocalWorld,
+  world: LocalAwsState,
   input: TaskInput,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
@@ -201,7 +201,7 @@ export function tuningJobDescription(
 
 /** `createHyperParameterTuningJob.sync`, recording each tuning job for the report. */
 export function sageMakerTuningAdapters(
-  world: LocalWorld,
+  world: LocalAwsState,
   featureNames: string[],
   jobs: Map<string, TrainingRecord>,
   tunings: TuningRecord[],

@@ -1,6 +1,6 @@
 import { relative, sep } from "node:path";
 import { filesUnder } from "../run/files";
-import type { LocalWorld } from "./state";
+import type { LocalAwsState } from "./state";
 import type { LocalAccount } from "./account";
 import { requestsFor } from "./iam/sdk-requests";
 import type { Session } from "./identity";
@@ -32,7 +32,7 @@ function authorizeS3(
 /** The objects under an S3 prefix (`s3://b/p/`, or one object's URI), listed and read as the session. */
 export function readPrefix(
   account: LocalAccount,
-  world: LocalWorld,
+  world: LocalAwsState,
   session: Session,
   prefixUri: string,
 ): string[] {
@@ -47,7 +47,7 @@ export function readPrefix(
 /** One object read as the session (s3:GetObject and, under SSE-KMS, kms:Decrypt). */
 export function readObjectFile(
   account: LocalAccount,
-  world: LocalWorld,
+  world: LocalAwsState,
   session: Session,
   uri: string,
 ): string {
@@ -58,7 +58,7 @@ export function readObjectFile(
 /** Every object now under a prefix, as if the session had just written each (s3:PutObject). */
 export function wrotePrefix(
   account: LocalAccount,
-  world: LocalWorld,
+  world: LocalAwsState,
   session: Session,
   prefixUri: string,
 ): void {
@@ -72,7 +72,7 @@ export function writeObject(account: LocalAccount, session: Session, uri: string
   authorizeS3(account, session, "PutObject", parse(uri));
 }
 
-function keyOf(world: LocalWorld, bucket: string, file: string): string {
+function keyOf(world: LocalAwsState, bucket: string, file: string): string {
   return relative(world.path(`s3://${bucket}/`), file)
     .split(sep)
     .join("/");

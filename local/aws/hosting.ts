@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PredictionWorker } from "../python/prediction-worker";
-import { LOCAL_ACCOUNT, type Endpoint, type LocalWorld, type Variant } from "./state";
+import { LOCAL_ACCOUNT, type Endpoint, type LocalAwsState, type Variant } from "./state";
 
 /**
  * Local SageMaker hosting: endpoints with weighted production variants served by real XGBoost,
@@ -34,7 +34,7 @@ export class LocalHosting {
   private readonly metrics = new Map<string, Map<string, VariantMetrics>>();
   private readonly faults = new Map<string, ModelFault>();
 
-  constructor(private readonly world: LocalWorld) {}
+  constructor(private readonly world: LocalAwsState) {}
 
   /**
    * The worker that serves this hosting's models, started on first use. A run starts it while data

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { dirname, join, relative, sep } from "node:path";
 import { filesUnder } from "../run/files";
 import { listen, readBody } from "./http";
-import type { LocalWorld } from "./state";
+import type { LocalAwsState } from "./state";
 import type { LocalAccount } from "./account";
 import { AccessDenied } from "./iam/denial";
 import { requestsFor } from "./iam/sdk-requests";
@@ -122,7 +122,11 @@ function failure(error: unknown): Answer {
   };
 }
 
-async function handle(world: LocalWorld, account: LocalAccount, request: IncomingMessage): Promise<Answer> {
+async function handle(
+  world: LocalAwsState,
+  account: LocalAccount,
+  request: IncomingMessage,
+): Promise<Answer> {
   const root = join(world.runDir, "s3");
   const body = request.method === "PUT" ? await readBody(request) : Buffer.alloc(0);
   const bound = bindRequest("s3", {
@@ -160,7 +164,7 @@ async function handle(world: LocalWorld, account: LocalAccount, request: Incomin
   return serve(account, bound.operation, { session, bucket, input: bound.input, file, root }, body);
 }
 
-export async function startS3(world: LocalWorld, account: LocalAccount) {
+export async function startS3(world: LocalAwsState, account: LocalAccount) {
   return listen(async (request, response) => {
     let answer: Answer;
     try {

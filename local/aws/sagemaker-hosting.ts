@@ -1,5 +1,5 @@
 import type { LocalHosting } from "./hosting";
-import type { Endpoint, EndpointConfig, LocalWorld } from "./state";
+import type { Endpoint, EndpointConfig, LocalAwsState } from "./state";
 import type { LocalAccount } from "./account";
 import { readObjectFile } from "./data-access";
 import { AccessDenied } from "./iam/denial";
@@ -27,7 +27,7 @@ const IN_PROGRESS = new Set<Endpoint["status"]>(["Creating", "Updating", "System
 
 export class SageMakerHosting {
   constructor(
-    private readonly world: LocalWorld,
+    private readonly world: LocalAwsState,
     private readonly hosting: LocalHosting,
     private readonly account: LocalAccount,
   ) {}

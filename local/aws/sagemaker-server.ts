@@ -1,5 +1,5 @@
 import { listen, readBody } from "./http";
-import { localArn, type LocalWorld } from "./state";
+import { localArn, type LocalAwsState } from "./state";
 import type { LocalAccount } from "./account";
 import { AccessDenied } from "./iam/denial";
 import { requestsFor } from "./iam/sdk-requests";
@@ -14,7 +14,7 @@ import { validateInput, validationMessage } from "./validate";
  * Each request is validated against the API model and authorized as its signer before it is served.
  */
 
-type Handler = (world: LocalWorld, input: Record<string, unknown>, hosting: SageMakerHosting) => unknown;
+type Handler = (world: LocalAwsState, input: Record<string, unknown>, hosting: SageMakerHosting) => unknown;
 
 const OPERATIONS: Record<string, Handler> = {
   CreateExperiment: (world, input) => {
@@ -72,7 +72,7 @@ const OPERATIONS: Record<string, Handler> = {
 
 /** Checks who calls and what, then serves: ValidationException, AccessDeniedException, or the answer. */
 function call(
-  services: { world: LocalWorld; account: LocalAccount; hosting: SageMakerHosting },
+  services: { world: LocalAwsState; account: LocalAccount; hosting: SageMakerHosting },
   operation: string,
   input: Record<string, unknown>,
   authorization: string | undefined,
@@ -101,7 +101,7 @@ function call(
   return handler(world, input, hosting);
 }
 
-export async function startSageMaker(world: LocalWorld, account: LocalAccount, hosting: SageMakerHosting) {
+export async function startSageMaker(world: LocalAwsState, account: LocalAccount, hosting: SageMakerHosting) {
   return listen(async (request, response) => {
     const target = String(request.headers["x-amz-target"] ?? "");
     const operation = target.replace(/^SageMaker\./, "");

@@ -121,7 +121,8 @@ class SavedMap<V> extends Map<string, V> {
   }
 }
 
-export class LocalWorld {
+/** The local AWS state one run sees (the module comment above says where each part lives). */
+export class LocalAwsState {
   /** Models by name; `version` when the model serves a registered package. */
   readonly models: Map<string, Model>;
   readonly endpointConfigs: Map<string, EndpointConfig>;

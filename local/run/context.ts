@@ -6,7 +6,7 @@ import type { LocalAccount } from "../aws/account";
 import type { SageMakerHosting } from "../aws/sagemaker-hosting";
 import type { LocalHosting } from "../aws/hosting";
 import type { LocalRunOptions, LocalRunResult } from "./types";
-import type { LocalWorld } from "../aws/state";
+import type { LocalAwsState } from "../aws/state";
 
 /** What every stage of a local run shares: its settings, the local AWS stand-ins and the result so far. */
 export interface RunContext {
@@ -16,7 +16,7 @@ export interface RunContext {
   /** Feature names in column order (one-hot groups expanded). */
   readonly features: string[];
   readonly input: RunInput;
-  readonly world: LocalWorld;
+  readonly world: LocalAwsState;
   readonly hosting: LocalHosting;
   /** The deployed stacks' account: names, roles, policies, and the IAM decisions of every call. */
   readonly account: LocalAccount;

@@ -22,7 +22,7 @@ import { writeRunIndex } from "../history/index-page";
 import { writeReport } from "../report/report";
 import { acquireRunLock } from "./lock";
 import { writeStateFile } from "./state-file";
-import { LocalWorld } from "../aws/state";
+import { LocalAwsState } from "../aws/state";
 
 export { LocalUsageError } from "./types";
 export type { Approval, LocalRunOptions, LocalRunResult, StageTiming } from "./types";
@@ -71,7 +71,7 @@ async function prepare(options: LocalRunOptions): Promise<RunContext | undefined
   // Run ids are to the second (as in the cloud): a run that would reuse a folder starts a second later.
   if (existsSync(runDir)) return undefined;
   mkdirSync(runDir, { recursive: true });
-  const world = new LocalWorld(runDir, runner.bucket, options.runsRoot);
+  const world = new LocalAwsState(runDir, runner.bucket, options.runsRoot);
   const hosting = new LocalHosting(world);
   const champion = world.champion(input.registry.groupName);
   const result: LocalRunResult = {

@@ -13,7 +13,7 @@ import { codebuildKms } from "./rules/aws-codebuild-project-kms";
 import { codebuildPrivileged } from "./rules/aws-codebuild-project-not-privileged";
 import { codepipelineKms } from "./rules/aws-codepipeline-pipeline-artifact-store-kms";
 import { glueSecurity } from "./rules/aws-glue-job-security-configuration";
-import { iamManaged } from "./rules/aws-iam-role-no-broad-managed-policies";
+import { iamNoBroadManagedPolicies } from "./rules/aws-iam-role-no-broad-managed-policies";
 import { iamPassRole } from "./rules/aws-iam-policy-passrole-scoped";
 import { iamWildcard } from "./rules/aws-iam-policy-no-wildcard-actions";
 import { kmsCrossAccount } from "./rules/aws-kms-key-cross-account-decrypt-only";
@@ -21,7 +21,7 @@ import { kmsPrincipal } from "./rules/aws-kms-key-no-wildcard-principal";
 import { kmsRotation } from "./rules/aws-kms-key-rotation-enabled";
 import { lambdaConcurrency } from "./rules/aws-lambda-function-concurrency-or-dlq";
 import { lambdaEnvKms } from "./rules/aws-lambda-function-environment-kms";
-import { lambdaPublic } from "./rules/aws-lambda-permission-no-public-invoke";
+import { lambdaNoPublicInvoke } from "./rules/aws-lambda-permission-no-public-invoke";
 import { lambdaRuntime } from "./rules/aws-lambda-function-supported-runtime";
 import { lambdaSourceArn } from "./rules/aws-lambda-permission-source-arn";
 import { lambdaTracing } from "./rules/aws-lambda-function-tracing-active";
@@ -48,7 +48,7 @@ export const policies: Rule[] = [
   s3Tls,
   s3Logging,
   lambdaTracing,
-  lambdaPublic,
+  lambdaNoPublicInvoke,
   lambdaSourceArn,
   lambdaRuntime,
   lambdaConcurrency,
@@ -75,7 +75,7 @@ export const policies: Rule[] = [
   snsKms,
   sqsKms,
   iamWildcard,
-  iamManaged,
+  iamNoBroadManagedPolicies,
   iamPassRole,
   iamActionsExist,
   resourcePolicyPrincipals,

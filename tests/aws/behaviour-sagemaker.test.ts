@@ -7,7 +7,7 @@ import type { LocalAccount } from "../../local/aws/account";
 import { SageMakerHosting } from "../../local/aws/sagemaker-hosting";
 import { LocalHosting } from "../../local/aws/hosting";
 import { prodDeploymentOf } from "../../local/release/prod-deployment";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 import { failure, row } from "../helpers/behaviour-row";
 import { defaultAccount } from "../helpers/local-account";
 import { withoutStatement } from "../helpers/planted-deployment";
@@ -21,12 +21,12 @@ import { withoutStatement } from "../helpers/planted-deployment";
 const GZIP = Buffer.from([0x1f, 0x8b]);
 
 class ArchiveCheckingHosting extends LocalHosting {
-  constructor(private readonly files: LocalWorld) {
-    super(files);
+  constructor(private readonly state: LocalAwsState) {
+    super(state);
   }
 
   override async ensureLoaded(model: string): Promise<void> {
-    const entry = this.files.models.get(model)!;
+    const entry = this.state.models.get(model)!;
     if (!readFileSync(entry.artifactPath).subarray(0, 2).equals(GZIP))
       throw new Error("the artifact is not a gzip archive");
   }
@@ -36,7 +36,7 @@ class ArchiveCheckingHosting extends LocalHosting {
 async function localSageMaker(account?: LocalAccount) {
   account ??= await defaultAccount();
   const dir = mkdtempSync(join(tmpdir(), "sm-behaviour-"));
-  const world = new LocalWorld(dir, String(account.deployment.test.outputs.stagingBucketName), dir);
+  const world = new LocalAwsState(dir, String(account.deployment.test.outputs.stagingBucketName), dir);
   const good = world.uri("runs/x/model/model.tar.gz");
   const broken = world.uri("runs/x/model/broken.tar.gz");
   world.write(good, Buffer.concat([GZIP, Buffer.from("model")]));

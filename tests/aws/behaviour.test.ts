@@ -13,7 +13,7 @@ import { startCodePipeline, type StartedExecution } from "../../local/aws/codepi
 import { actingAs } from "../../local/aws/identity";
 import { startS3 } from "../../local/aws/s3-server";
 import { stopAll } from "../../local/python/lifecycle";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 import { failure, row, testedRows } from "../helpers/behaviour-row";
 import { defaultAccount } from "../helpers/local-account";
 import { MULTI_ACCOUNT } from "../helpers/multi-account";
@@ -29,7 +29,7 @@ async function localAws(change?: Parameters<typeof defaultAccount>[0]) {
   const account = await defaultAccount(change);
   const bucket = String(account.deployment.test.outputs.stagingBucketName);
   const dir = mkdtempSync(join(tmpdir(), "behaviour-"));
-  const world = new LocalWorld(dir, bucket, dir);
+  const world = new LocalAwsState(dir, bucket, dir);
   const started: StartedExecution[] = [];
   const [s3Server, pipeline] = await Promise.all([
     startS3(world, account),

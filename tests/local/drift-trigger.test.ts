@@ -12,7 +12,7 @@ import { startCodePipeline, type StartedExecution } from "../../local/aws/codepi
 import { actingAs } from "../../local/aws/identity";
 import { startS3 } from "../../local/aws/s3-server";
 import { stopAll } from "../../local/python/lifecycle";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 import { defaultAccount } from "../helpers/local-account";
 
 /**
@@ -48,7 +48,7 @@ describe("the drift trigger on a fresh deployment, as its role against local AWS
     const fn = account.deployedFunction("mlops-drift-retrain-trigger");
     const settings = settingsFromEnvironment(fn.environment);
     const staging = mkdtempSync(join(tmpdir(), "staging-"));
-    const world = new LocalWorld(staging, settings.bucket, staging);
+    const world = new LocalAwsState(staging, settings.bucket, staging);
     world.write(
       world.uri("datasets/customer-churn.csv"),
       readFileSync(join(ROOT, "sample-datasets", "customer-churn.csv")),

@@ -12,7 +12,7 @@ import { startSageMaker } from "../../local/aws/sagemaker-server";
 import { LocalHosting } from "../../local/aws/hosting";
 import { stopAll } from "../../local/python/lifecycle";
 import { checkDrift, featureDistance, ksCriticalValue } from "../../local/aws/model-monitor";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 import { defaultAccount } from "../helpers/local-account";
 import { descendantsOf, stillRunning, waitFor } from "../helpers/processes";
 
@@ -26,7 +26,7 @@ describe("local hosting and monitoring", function () {
     const dir = mkdtempSync(join(tmpdir(), "hosting-"));
     const account = await defaultAccount();
     const stack = account.deployment.test.outputs;
-    const world = new LocalWorld(dir, String(stack.stagingBucketName), dir);
+    const world = new LocalAwsState(dir, String(stack.stagingBucketName), dir);
     const artifact = world.uri("runs/x/model/model.tar.gz");
     world.write(artifact, "not a tarball");
     const hosting = new LocalHosting(world);

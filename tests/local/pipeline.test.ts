@@ -6,7 +6,7 @@ import { running } from "../../local/python/lifecycle";
 import { LocalUsageError, runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 import { LocalSetupError } from "../../local/python/python";
 import { writeReport } from "../../local/report/report";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 
 const ROOT = join(__dirname, "..", "..");
 const CHURN = join(ROOT, "sample-datasets", "customer-churn.csv");
@@ -136,7 +136,7 @@ describe("local mode, end to end", function () {
     assert.equal(result.failedState, "GateRejected");
     assert.match(result.message, /test AUC 0\.\d+ < 0\.99 \(gate\.minTestAuc\)/);
     assert.equal(result.endpoints.prod, undefined);
-    assert.deepEqual(new LocalWorld(result.runDir, "x", run.runsRoot).packages(), []);
+    assert.deepEqual(new LocalAwsState(result.runDir, "x", run.runsRoot).packages(), []);
   });
 
   it("runs another data set with only a config change (header, label last, other features)", async () => {

@@ -10,7 +10,7 @@ import { defaultAccount } from "../helpers/local-account";
 import { stopAll } from "../../local/python/lifecycle";
 import { PredictionWorker } from "../../local/python/prediction-worker";
 import { findPython, PYTHON_DIR, pythonEnv } from "../../local/python/python";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -84,7 +84,7 @@ describe("local endpoint predictions", function () {
     assert.equal(direct.status, 0, direct.stderr);
     const expected = direct.stdout.trim().split("\n").map(Number);
 
-    const world = new LocalWorld(dir, "bucket", dir);
+    const world = new LocalAwsState(dir, "bucket", dir);
     world.models.set("m", {
       artifact: join(dir, "model", "model.tar.gz"),
       artifactPath: join(dir, "model", "model.tar.gz"),

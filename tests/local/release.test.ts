@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { runLocalPipeline, type LocalRunOptions } from "../../local/run/pipeline";
 import { judgeCanary, variantReport } from "../../local/release/canary";
 import { writeReport } from "../../local/report/report";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 
 /**
  * Local releases follow the cloud's semantics: the champion stays until the new model passes a canary
@@ -40,8 +40,8 @@ function release(runsRoot: string, overrides: Partial<LocalRunOptions> = {}) {
 
 /** The test stack's model group (the registry is shared by runs; the bucket does not matter here). */
 const GROUP = "customer-churn-test";
-const champion = (runsRoot: string) => new LocalWorld(runsRoot, "b", runsRoot).champion(GROUP);
-const registry = (runsRoot: string) => new LocalWorld(runsRoot, "b", runsRoot).packages();
+const champion = (runsRoot: string) => new LocalAwsState(runsRoot, "b", runsRoot).champion(GROUP);
+const registry = (runsRoot: string) => new LocalAwsState(runsRoot, "b", runsRoot).packages();
 
 describe("local release: the canary is judged like production, and only a passing model becomes champion", function () {
   this.timeout(180_000);

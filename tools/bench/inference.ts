@@ -13,7 +13,7 @@ import { LocalAccount } from "../../local/aws/account";
 import { localDeployment } from "../../local/aws/deployment";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
-import { LocalWorld } from "../../local/aws/state";
+import { LocalAwsState } from "../../local/aws/state";
 import { median, verdict } from "./measure";
 
 /**
@@ -89,7 +89,7 @@ async function bareServer(): Promise<string> {
 }
 
 export async function inferenceBench(modelArtifact: string, rounds: number): Promise<InferenceResult> {
-  const world = new LocalWorld(
+  const world = new LocalAwsState(
     mkdtempSync(join(tmpdir(), "bench-")),
     "local-staging",
     mkdtempSync(join(tmpdir(), "bench-registry-")),

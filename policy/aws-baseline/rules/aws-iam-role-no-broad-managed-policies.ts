@@ -1,7 +1,7 @@
 import { BROAD_MANAGED_POLICY } from "../lib/iam";
 import { list, stackRule } from "../lib/rule";
 
-export const iamManaged = stackRule(
+export const iamNoBroadManagedPolicies = stackRule(
   {
     name: "aws-iam-role-no-broad-managed-policies",
     description: "No role carries AdministratorAccess, PowerUserAccess or a *FullAccess managed policy.",

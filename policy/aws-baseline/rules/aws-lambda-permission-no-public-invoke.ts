@@ -1,7 +1,7 @@
 import * as aws from "../lib/aws";
 import { resourceRule } from "../lib/rule";
 
-export const lambdaPublic = resourceRule(
+export const lambdaNoPublicInvoke = resourceRule(
   {
     name: "aws-lambda-permission-no-public-invoke",
     description: "No permission lets anyone (principal *) invoke a function.",

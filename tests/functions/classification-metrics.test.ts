@@ -5,7 +5,7 @@ import {
   confusion,
   modelQualityReport,
   parsePredictions,
-} from "../../functions/lib/metrics";
+} from "../../functions/lib/classification-metrics";
 
 const s = (label: number, probability: number) => ({ label, probability });
 
