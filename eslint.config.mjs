@@ -6,7 +6,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Promises with type information: a child process, socket or server whose failure nobody awaits
-  // is how a run crashes (the EPIPE on Ctrl-C was one), so floating and misused promises are errors.
+  // is how a run crashes (an EPIPE on Ctrl-C, for one), so floating and misused promises are errors.
   {
     files: ["**/*.ts"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

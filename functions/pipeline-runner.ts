@@ -14,7 +14,8 @@ import { buildRunInput, type RunTrigger } from "./lib/run-input";
  * The Train stage's job worker: starts the ML pipeline for the commit being released, reports progress
  * with a continuation token while it runs, and reports success with output variables or failure with
  * the execution's cause. Whatever happens, it reports a job result: a CodePipeline action left without
- * one hangs until its timeout (the original did that when a run was already active).
+ * one hangs until its timeout, so a run already started for the job is followed and any other error
+ * is reported as a failure.
  */
 
 export interface RunnerSettings {

@@ -8,8 +8,8 @@ import { logger } from "./lib/logger";
 import { matchingPaths } from "./lib/watched-paths";
 
 /**
- * Starts the pipeline for a push only when the push changed a path that matters (the original started
- * on every push, so a README typo retrained the model). Runs on CodeCommit "Repository State Change"
+ * Starts the pipeline for a push only when the push changed a path that matters (a README typo does
+ * not retrain the model). Runs on CodeCommit "Repository State Change"
  * events from EventBridge.
  */
 

@@ -2,8 +2,8 @@
 /**
  * `npm start`: local mode from one bundled file.
  *
- * Through ts-node, a start spent ~2 s loading TypeScript and transpiling local mode's ~70 modules,
- * more than the run's own ML work. esbuild bundles the same sources in ~0.1 s into
+ * Through ts-node, a start would spend longer loading TypeScript and transpiling local mode's modules
+ * than the run spends on its ML work. esbuild bundles the same sources in a fraction of that into
  * `node_modules/.cache/mlops/local/cli.js` (packages stay `require`s of node_modules), and the bundle is
  * reused until a source it was built from changes (size or modification time), esbuild's version
  * changes, or the checkout moves. Like ts-node's transpile-only mode it does not type-check:
@@ -110,8 +110,8 @@ module.exports = { bundleOf };
 if (require.main === module)
   bundleOf(ENTRY, OUT_DIR).then((bundle) => {
     process.setSourceMapsEnabled(true);
-    // V8's compiled code for the bundle and the packages it loads, kept between starts (~0.1 s of
-    // compiling the AWS SDK, zod and the rest on each start otherwise).
+    // V8's compiled code for the bundle and the packages it loads, kept between starts (otherwise each
+    // start compiles the AWS SDK, zod and the rest again).
     process.env.V8_COMPILE_CACHE_CACHE_DIR ??= join(ROOT, "node_modules", ".cache", "mlops", "v8");
     require("v8-compile-cache");
     require(bundle);

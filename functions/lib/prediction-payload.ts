@@ -78,7 +78,7 @@ function payloadSchema({ featureCount, maxBatch }: PayloadLimits) {
 
 type PayloadSchema = ReturnType<typeof payloadSchema>;
 
-/** The schema for these limits, built once per process (building one was most of a request's time). */
+/** The schema for these limits, built once per process (building one would be most of a request's time). */
 const schemaFor = (limits: PayloadLimits): PayloadSchema =>
   builtOnce(`prediction-payload/${limits.featureCount}/${limits.maxBatch}`, () => payloadSchema(limits));
 

@@ -35,7 +35,7 @@ export class LocalAccount {
   /**
    * `decisionsKey` names the deployment (its cache key, see deployment.ts): IAM's decisions are kept
    * on disk under it, so the next run of the same stacks decides only what it has not seen (the
-   * evaluator's first decisions in a process cost ~1 ms each). A changed deployment has none.
+   * evaluator's first decisions in a process are its slowest). A changed deployment has none.
    */
   constructor(
     readonly deployment: Deployment,

@@ -105,8 +105,8 @@ const slices = new Map<string, ApiModel>();
 
 /**
  * Part of a service's model, derived once and kept on disk by the vendored file's size and
- * modification time: a run reads a few kilobytes instead of parsing whole models (~2 MB, ~25 ms,
- * for the services a run calls).
+ * modification time: a run reads a few kilobytes instead of parsing the whole models (megabytes)
+ * of the services it calls.
  */
 function slice(service: string, name: string, derive: (model: ApiModel) => ApiModel): ApiModel {
   const key = `${service}.${name}`;

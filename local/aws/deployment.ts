@@ -61,7 +61,8 @@ const PROGRAM_FILES = [
 
 /**
  * The program's sources by path, size and modification time: a change to any of them deploys
- * again (a checkout or an edit moves the time; hashing every source's content cost ~60 ms a run).
+ * again (a checkout or an edit moves the time; hashing every source's content would cost every run
+ * a read of the whole program).
  */
 function programStamp(): string {
   const hash = createHash("sha256");

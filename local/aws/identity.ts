@@ -7,7 +7,7 @@
  * One session acts at a time (any number of its invocations may run together, as the canary's do):
  * code that would act as another waits until the current one's invocations end. A local run calls
  * its roles one after another, so nothing waits in practice; and unlike AsyncLocalStorage (async
- * hooks on every promise, ~20 ms of a run here) this costs nothing per await.
+ * hooks on every promise) this costs nothing per await.
  */
 
 export interface Session {

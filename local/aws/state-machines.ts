@@ -26,7 +26,7 @@ const validated = new Set<string>();
 
 /**
  * aws-local-stepfunctions validates a definition on every construction, and its asl-validator
- * compiles the ASL schema each time (~0.2–0.4 s here, on every local run). A definition is validated
+ * compiles the ASL schema each time (a cost on every local run). A definition is validated
  * on its first construction and remembered, in this process and on disk, once it passes; a refused
  * one is never remembered, and any change to it or to the locked dependencies validates again.
  */

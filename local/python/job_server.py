@@ -6,10 +6,10 @@ Imports NumPy and XGBoost once, says so on stdout (`{"ready": true, "xgboost": "
 one request per line on stdin, `{"id": 1, "script": "/abs/train.py", "args": [...]}`, and runs each
 script as `__main__` in a child forked from this process: a job is still its own process, as a
 SageMaker or Glue job is (its own exit status, its own crash, the OS may kill it), but it starts with
-the libraries already loaded (~0.3 s of every training job here). When a child ends, one line answers
-its request: `{"id": 1, "code": 0, "signal": null, "stdout": "...", "stderr": "..."}`. Jobs run
-concurrently (tuning trials). Only third-party libraries are preloaded: the project's own modules are
-imported by each job afresh, so an edited ETL or training script is what runs.
+the libraries already loaded (importing them is a large share of a small training job). When a child
+ends, one line answers its request: `{"id": 1, "code": 0, "signal": null, "stdout": "...", "stderr": "..."}`.
+Jobs run concurrently (tuning trials). Only third-party libraries are preloaded: the project's own
+modules are imported by each job afresh, so an edited ETL or training script is what runs.
 
 A request with `"connect": "/path.sock"` is a long-lived service instead (the prediction worker): its
 child connects to that Unix socket and uses it as its stdin and stdout, so the Node process talks to it

@@ -7,7 +7,7 @@ import type { Server } from "node:http";
  * behind and no port taken.
  *
  * One child may outlive the run that started it: the Python job server, while it runs nothing. It is
- * Python with NumPy and XGBoost imported (~0.2 s of CPU to start) and keeps no state of a run, so the
+ * Python with NumPy and XGBoost imported (costly to start) and keeps no state of a run, so the
  * next run of the same process (watch mode, the bench, a test file) uses it instead of starting
  * another. A job server still running a job when its run ends is stopped with the job.
  */

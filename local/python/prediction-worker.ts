@@ -15,8 +15,8 @@ let sockets = 0;
 
 /**
  * A long-lived Python process holding loaded models; requests are answered in order over a socket.
- * It is forked from the run's job server, whose XGBoost is already imported (~0.25 s of CPU saved on
- * every endpoint's first model), and its answers come straight back over a Unix socket of its own.
+ * It is forked from the run's job server, whose XGBoost is already imported (no import before every
+ * endpoint's first model), and its answers come straight back over a Unix socket of its own.
  */
 export class PredictionWorker {
   private readonly channel: Promise<Socket>;

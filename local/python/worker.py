@@ -24,7 +24,7 @@ import xgboost as xgb
 
 # XGBoost 1.7's inplace_predict asks on every call whether the data is a pandas, modin, cuDF or CuPy
 # object by importing them; where they are not installed each failed import searches sys.path, which
-# cost 60% of a one-row prediction (342 -> 134 us measured). A module recorded as None fails at once.
+# costs more than a one-row prediction itself. A module recorded as None fails at once.
 for _optional in ("pandas", "modin", "modin.pandas", "cudf", "cupy", "pyarrow"):
     try:
         importlib.import_module(_optional)
@@ -63,7 +63,7 @@ def format_scores(scores):
 def predict_together(requests):
     """Scores predict requests that arrived together: one inplace_predict per model.
 
-    Each call has a fixed cost (~0.1 ms) that dwarfs a row's own; rows are scored independently, so
+    Each call has a fixed cost that dwarfs a row's own; rows are scored independently, so
     stacking them gives each row the score it would get alone. Returns (ok, result) per request.
     """
     answers = [None] * len(requests)

@@ -22,9 +22,9 @@ function timed(ctx: RunContext) {
 }
 
 /**
- * Every retry without the cloud's wait: locally a service is as ready after 100 ms as after 60 s
- * (endpoint checks) or 20 s (a throttled call), and a refused call retried by a catch-all rule
- * would otherwise hold a run for the rule's whole backoff.
+ * Every retry without the cloud's wait: locally a service is as ready after 100 ms as after the
+ * definition's interval (endpoint checks, a throttled call), and a refused call retried by a
+ * catch-all rule would otherwise hold a run for the rule's whole backoff.
  */
 function retryIntervals(definition: StateMachineDefinition): Record<string, number> {
   return Object.fromEntries(

@@ -142,7 +142,7 @@ describe("stack config", () => {
       terminationWaitSeconds: 300,
     });
     assert.equal(parsed.apiCanaryPercent, 10);
-    // Waits of a canary and the old fleet (600 s) can no longer outlast a fixed 3,600 s timeout.
+    // The timeout follows the waits of the canary and the old fleet, so no waits can outlast it.
     assert.equal(rolloutPolicy(parsed.rollout).MaximumExecutionTimeoutInSeconds, 2400);
     const slow = {
       mode: "CANARY" as const,

@@ -8,8 +8,8 @@ export interface CliOutcome {
 
 /**
  * A command run the way its CLI process ends it (stdout, exit code, and for a thrown error the stderr
- * and exit code failureOf gives the process), without starting a process: ~1.5 s of ts-node and
- * module loading each. Each CLI keeps one test as a real process for its wiring.
+ * and exit code failureOf gives the process), without starting a process and loading ts-node and the
+ * modules again for each. Each CLI keeps one test as a real process for its wiring.
  */
 export async function asCli(
   command: (write: (text: string) => void) => Promise<number | void>,

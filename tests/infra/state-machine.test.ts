@@ -14,7 +14,7 @@ const resources: PipelineResources = {
   endpointMaxChecks: 3,
 };
 const definition = pipelineDefinition(resources);
-/** Without tuning, on an instance endpoint: the workflow as it was before either branch existed. */
+/** Without tuning, on an instance endpoint: the workflow that takes neither branch. */
 const inputFor = (branch: { tuning: boolean; serverless: boolean }) =>
   buildRunInput(
     sampleConfig(branch),

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { acquireRunLock } from "../../local/run/lock";
 
 /**
- * Locks that cannot hang: a lock path that is a folder is an error at once (it was taken over for
- * ever, in a loop that never yielded to Ctrl-C); a lock whose pid now belongs to another program, or
+ * Locks that cannot hang: a lock path that is a folder is an error at once (taking it over would loop
+ * for ever, never yielding to Ctrl-C); a lock whose pid now belongs to another program, or
  * that predates the boot, is stale; a live holder is waited for within a bound the user sets, and the
  * wait yields to signals.
  */

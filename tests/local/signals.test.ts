@@ -42,8 +42,8 @@ function startCli(runsRoot: string, extra: string[] = []) {
 }
 
 /**
- * The sample config with training long enough (~0.7 s) to be caught running: its own trains in
- * ~0.1 s, less than a test's polling can count on.
+ * The sample config with training long enough to be caught running: its own trains too fast for a
+ * test's polling to count on.
  */
 function longTraining(dir: string): string {
   const config = JSON.parse(readFileSync(join(ROOT, "config", "ml-pipeline-config.json"), "utf8"));

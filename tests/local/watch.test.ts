@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { LocalRunResult } from "../../local/run/types";
 
 const ROOT = join(__dirname, "..", "..");
-/** `--debounce`: shorter than the 400 ms default, so the test's waits for quiet are too. */
+/** `--debounce`: shorter than the default, so the test's waits for quiet are too. */
 const DEBOUNCE_MS = 150;
 
 /** `npm start -- --watch` as a user runs it, with its own data folder and runs folder. */
@@ -107,9 +107,9 @@ describe("npm start -- --watch", function () {
       await watcher.until(/^Watching /);
       touch(dataFile);
       await watcher.until(RUN_STARTED);
-      // Two changes, each past the debounce, while the run goes (~1 s here): the first waits as the
-      // next run; the second joins it, or, still inside its debounce window when that run starts, is
-      // part of it, since it reads the files as they are then.
+      // Two changes, each past the debounce, while the run goes: the first waits as the next run; the
+      // second joins it, or, still inside its debounce window when that run starts, is part of it,
+      // since it reads the files as they are then.
       touch(dataFile);
       await sleep(DEBOUNCE_MS + 100);
       touch(dataFile);

@@ -34,7 +34,7 @@ const INSTALLS = join(ROOT, "node_modules", ".cache", "mlops", "pack-installs");
 
 /**
  * The pack's dependencies as `npm ci` installs them from its own package.json and lock. An install
- * (~20 s, 215 MB) is kept, keyed by those two files and the Node and npm versions, as CI caches key
+ * (slow, and large) is kept, keyed by those two files and the Node and npm versions, as CI caches key
  * node_modules on a lockfile: the same lock installs the same tree. A changed lock installs afresh
  * and replaces the pack's older installs.
  */

@@ -2,8 +2,9 @@
 /**
  * The order mocha hands test files to its parallel workers: the longest first, by each file's wall time
  * in the last run that ran it (tests/setup.ts records them), files never timed before everything else.
- * Two workers given the 20-second files last finished with one of them idle; longest first is how
- * Jest orders its runs too. Times live under node_modules/.cache, like the other caches of a checkout.
+ * Workers given the longest files last finish with one of them idle while the other runs them;
+ * longest first is how Jest orders its runs too. Times live under node_modules/.cache, like the other
+ * caches of a checkout.
  */
 const { createHash } = require("node:crypto");
 const { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");

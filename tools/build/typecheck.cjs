@@ -1,8 +1,8 @@
 "use strict";
 /**
  * `npm run typecheck`: `tsc --noEmit` for a project, skipped when none of its inputs changed since it
- * last passed. tsc's own incremental mode re-checks only what changed but still parses all ~5,300
- * files (@pulumi/aws alone is 2,700 declaration files), ~6 s; `tsc -b` skips an unchanged project but
+ * last passed. tsc's own incremental mode re-checks only what changed but still parses every file
+ * (@pulumi/aws alone brings thousands of declaration files); `tsc -b` skips an unchanged project but
  * misses a changed dependency's typings. The inputs here are every file the last passing check read
  * (the project's sources, every declaration file under node_modules, TypeScript's own lib files, by
  * size and modification time), the tsconfig, the lock file and the list of the project's sources (a

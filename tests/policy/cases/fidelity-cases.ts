@@ -1,8 +1,8 @@
 import { type Case, res, set, setOn, without } from "./fixture-kit";
 
 /**
- * The rules for defects that reached the program before (a review against AWS's API models): each
- * compliant fixture mirrors what the program now declares, each break the defect it had.
+ * The rules for defects that a review of the program against AWS's API models finds: each
+ * compliant fixture mirrors what the program declares, each break the defect its rule catches.
  */
 
 const ACCOUNT = "123456789012";
