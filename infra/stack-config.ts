@@ -118,7 +118,11 @@ const common = {
   prodAccount: prodAccount
     .optional()
     .describe("production in its own AWS account; without it both stacks share one account"),
-  tags: tagMap.default({}).describe("extra tags on every resource, besides project, stack and component"),
+  tags: tagMap
+    .default({})
+    .describe(
+      "extra tags on every resource (the provider's defaultTags), besides project, stack and component",
+    ),
   alarmEmail: z
     .email("must be an email address")
     .optional()
@@ -183,6 +187,12 @@ const testStack = z
     pulumiVersion: z
       .string()
       .regex(/^\d+\.\d+\.\d+$/, "must be a Pulumi CLI version such as 3.248.0")
+      // From 3.151.0 the engine gives stack transforms the parent's URN (the component tag reads it)
+      // and asks the provider before replacing resources that move to the stack's provider.
+      .refine(
+        (version) => !/^\d+\.\d+\.\d+$/.test(version) || atLeast(version, [3, 151, 0]),
+        "must be 3.151.0 or later",
+      )
       .default("3.248.0")
       .describe("the Pulumi CLI version the builds install"),
     buildImage: z
@@ -484,4 +494,11 @@ function isStringField(field: z.ZodType): boolean {
     inner = inner.unwrap() as z.ZodType;
   }
   return inner instanceof z.ZodString || inner instanceof z.ZodEmail;
+}
+
+/** Whether a `major.minor.patch` version is at least `floor`. */
+function atLeast(version: string, floor: [number, number, number]): boolean {
+  const parts = version.split(".").map(Number);
+  const first = parts.findIndex((part, i) => part !== floor[i]);
+  return first === -1 || parts[first] > floor[first];
 }

@@ -3,7 +3,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
 import type { SecureBucket } from "../shared/secure-bucket";
-import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
 import { backboneBuilds, type PulumiDeploymentArgs } from "./builds";
 import { releasePipeline } from "./release-pipeline";
@@ -56,8 +55,6 @@ export interface CicdBackboneArgs {
   readonly modelPackageGroupName?: pulumi.Input<string>;
   /** Account, region and partition of the stack; ARNs in policies are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -77,21 +74,19 @@ export class CicdBackbone extends pulumi.ComponentResource {
   constructor(name: string, args: CicdBackboneArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:cicd:CicdBackbone", name, {}, opts);
     validate(name, args, this);
-    const tags = componentTags("cicd", args.tags);
     const { ctx } = args;
     const { key, stagingBucket, artifactBucket, deadLetterQueue } = args.storage;
     const pipelineName = `${name}-${pulumi.getStack()}`;
     this.key = key;
     this.stagingBucket = stagingBucket;
     this.artifactBucket = artifactBucket;
-    this.repository = codeRepository(name, args, key, tags, this);
+    this.repository = codeRepository(name, args, key, this);
     this.approvalTopic = notificationTopic(
       `${name}-approvals`,
       {
         displayName: `Approve ${name} releases to production`,
         kmsKeyArn: key.arn,
         email: args.approvalEmail,
-        tags,
       },
       this,
     );
@@ -100,7 +95,6 @@ export class CicdBackbone extends pulumi.ComponentResource {
       {
         ...{
           ctx,
-          tags,
           key,
           pulumi: args.pulumi,
           environment: args.build,
@@ -114,7 +108,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
     const release = releasePipeline(
       name,
       {
-        ...{ ctx, tags, pipelineName, key, artifactBucket, repository: this.repository, branch: args.branch },
+        ...{ ctx, pipelineName, key, artifactBucket, repository: this.repository, branch: args.branch },
         ...{ builds, approvalTopic: this.approvalTopic, defaultDataKey: args.defaultDataKey },
         ...{ trainFunction: args.trainFunction, testFunction: args.testFunction },
       },
@@ -126,7 +120,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
     releaseTriggers(
       name,
       {
-        ...{ ctx, tags, keyArn: key.arn, deadLetterQueue, repositoryArn: this.repository.arn },
+        ...{ ctx, keyArn: key.arn, deadLetterQueue, repositoryArn: this.repository.arn },
         ...{ branch: args.branch, triggerPaths: args.triggerPaths },
         ...{ dataPrefix: args.dataPrefix, dataFilePattern: args.dataFilePattern },
         ...{
@@ -155,7 +149,6 @@ function codeRepository(
   name: string,
   args: CicdBackboneArgs,
   key: aws.kms.Key,
-  tags: Record<string, string>,
   component: pulumi.Resource,
 ): aws.codecommit.Repository {
   return new aws.codecommit.Repository(
@@ -165,7 +158,6 @@ function codeRepository(
       description: "Code, configuration and pipeline definition of the continuous ML pipeline",
       defaultBranch: args.branch,
       kmsKeyId: key.arn,
-      tags,
     },
     { parent: component },
   );

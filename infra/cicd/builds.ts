@@ -4,7 +4,6 @@ import type { AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
 import { kmsUseVia, serviceRole, type Statement } from "../shared/iam";
 import { logGroup } from "../shared/log-group";
-import type { Tags } from "../shared/tags";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
 import { artifactAccess, buildStatements, recordReleases } from "./roles";
 
@@ -29,7 +28,6 @@ export interface PulumiDeploymentArgs {
 /** What every build of the backbone shares. */
 export interface BuildSettings {
   readonly ctx: AwsContext;
-  readonly tags: Tags;
   readonly key: aws.kms.Key;
   readonly pulumi: PulumiDeploymentArgs;
   /** CodeBuild image and compute type. */
@@ -114,7 +112,7 @@ function buildProject(
   settings: BuildSettings,
   component: pulumi.Resource,
 ): aws.codebuild.Project {
-  const { ctx, tags, key } = settings;
+  const { ctx, key } = settings;
   const pullRequest = kind === "pr-check";
   const logs = logGroup(
     `${name}-${kind}-logs`,
@@ -122,7 +120,6 @@ function buildProject(
       logGroupName: `/mlops/${pulumi.getStack()}/codebuild/${kind}`,
       retentionInDays: settings.logRetentionDays,
       kmsKeyArn: key.arn,
-      tags,
     },
     component,
   );
@@ -138,7 +135,6 @@ function buildProject(
         buildAccess(kind, settings),
       ),
       ctx,
-      tags,
     },
     component,
   );
@@ -173,7 +169,6 @@ function buildProject(
         cloudwatchLogs: { status: "ENABLED", groupName: logs.name },
         s3Logs: { status: "DISABLED" },
       },
-      tags,
     },
     { parent: component, dependsOn: [role] },
   );

@@ -3,7 +3,6 @@ import type * as pulumi from "@pulumi/pulumi";
 import { PIPELINE_VARIABLES } from "../../functions/data-trigger";
 import type { AwsContext } from "../shared/aws-context";
 import { serviceRole } from "../shared/iam";
-import type { Tags } from "../shared/tags";
 import { pipelineStatements } from "./roles";
 import { pipelineStages, type StageFunction } from "./stages";
 
@@ -11,8 +10,6 @@ import { pipelineStages, type StageFunction } from "./stages";
 export interface ReleasePipelineArgs {
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
   /** The pipeline's name. */
   readonly pipelineName: string;
   /** Encrypts everything this creates. */
@@ -68,7 +65,7 @@ export const TRAIN_PARAMETERS = JSON.stringify({
  * the role it runs as.
  */
 export function releasePipeline(name: string, args: ReleasePipelineArgs, component: pulumi.Resource) {
-  const { ctx, key, tags } = args;
+  const { ctx, key } = args;
   const stageFunctions = [args.trainFunction, args.testFunction].filter(
     (f): f is StageFunction => f !== undefined,
   );
@@ -87,7 +84,6 @@ export function releasePipeline(name: string, args: ReleasePipelineArgs, compone
         approvalTopicArn: args.approvalTopic.arn,
       }),
       ctx,
-      tags,
     },
     component,
   );
@@ -113,7 +109,6 @@ export function releasePipeline(name: string, args: ReleasePipelineArgs, compone
         { location: args.artifactBucket.name, type: "S3", encryptionKey: { id: key.arn, type: "KMS" } },
       ],
       stages,
-      tags,
     },
     { parent: component, dependsOn: [role] },
   );

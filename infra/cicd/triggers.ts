@@ -6,14 +6,12 @@ import { handler as pushFilterHandler } from "../../functions/push-filter";
 import type { AwsContext } from "../shared/aws-context";
 import { kmsUseVia, policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction } from "../shared/lambda";
-import type { Tags } from "../shared/tags";
 import { newDataPattern, pullRequestBuildInput, pullRequestPattern, pushPattern } from "./event-patterns";
 import { SOURCE_ACTION } from "./stages";
 
 /** What the triggers start, watch and keep: the pipeline, the repository, the data prefix. */
 export interface TriggerInputs {
   readonly ctx: AwsContext;
-  readonly tags: Tags;
   /** Encrypts the trigger functions' environments and the dead-lettered events. */
   readonly keyArn: pulumi.Output<string>;
   /** Where EventBridge and the trigger functions put deliveries that failed for good. */
@@ -64,7 +62,6 @@ function triggerRules(name: string, inputs: TriggerInputs, component: pulumi.Res
         description,
         eventPattern: pulumi.jsonStringify(pattern),
         state: "ENABLED",
-        tags: inputs.tags,
       },
       { parent: component },
     );
@@ -124,7 +121,6 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
     logRetentionDays: inputs.logRetentionDays,
     failureQueue: { arn: inputs.deadLetterQueue.arn, keyArn },
     ctx,
-    tags: inputs.tags,
   };
   const startPipeline = {
     Sid: "StartPipeline",
@@ -226,7 +222,6 @@ function pullRequestCheck(
         { Sid: "StartPullRequestCheck", Action: "codebuild:StartBuild", Resource: inputs.prCheckProject.arn },
       ],
       ctx: inputs.ctx,
-      tags: inputs.tags,
     },
     component,
   );

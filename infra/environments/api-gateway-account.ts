@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { serviceRole } from "../shared/iam";
-import type { Tags } from "../shared/tags";
 
 /**
  * API Gateway's account-wide CloudWatch role, which access and execution logging need. It is one per
@@ -11,7 +10,6 @@ import type { Tags } from "../shared/tags";
 export function apiGatewayAccount(
   name: string,
   ctx: AwsContext,
-  tags: Tags,
   parent: pulumi.Resource,
 ): aws.apigateway.Account {
   const role = serviceRole(
@@ -40,7 +38,6 @@ export function apiGatewayAccount(
         },
       ],
       ctx,
-      tags,
     },
     parent,
   );

@@ -16,8 +16,6 @@ export interface DriftForwardingArgs {
   readonly keyArn: pulumi.Input<string>;
   /** Where the alarm on an undelivered event notifies. */
   readonly alarmTopicArn: pulumi.Input<string>;
-  /** Tags on every resource. */
-  readonly tags: Record<string, string>;
 }
 
 /**
@@ -40,7 +38,6 @@ export function forwardDriftAlarm(name: string, args: DriftForwardingArgs, paren
       roleName: DRIFT_FORWARDER_ROLE_NAME,
       statements: [{ Sid: "PutEventsOnPipelineBus", Action: "events:PutEvents", Resource: bus }],
       ctx: args.ctx,
-      tags: args.tags,
     },
     parent,
   );
@@ -50,7 +47,6 @@ export function forwardDriftAlarm(name: string, args: DriftForwardingArgs, paren
       name: `${name}-${pulumi.getStack()}`,
       description: "Production's data drifted: tell the pipeline account, which retrains",
       eventPattern: pulumi.jsonStringify(alarmInAlarmPattern(args.alarmArn)),
-      tags: args.tags,
     },
     opts,
   );
@@ -62,7 +58,6 @@ export function forwardDriftAlarm(name: string, args: DriftForwardingArgs, paren
       alarmTopicArn: args.alarmTopicArn,
       description:
         "The drift alarm could not be forwarded to the pipeline account; see the dead-letter queue",
-      tags: args.tags,
     },
     parent,
   );

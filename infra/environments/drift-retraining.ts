@@ -7,7 +7,6 @@ import { driftForwarderRoleArn, grantToProdRoles, type ProdAccount } from "../sh
 import { kmsUseVia, policyDocument } from "../shared/iam";
 import { alarmInAlarmPattern, ruleDeadLetters } from "../shared/rule-dead-letters";
 import { handlerFunction } from "../shared/lambda";
-import { componentTags } from "../shared/tags";
 import { driftAlarmName } from "./monitoring";
 
 export interface DriftRetrainingArgs {
@@ -33,8 +32,6 @@ export interface DriftRetrainingArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** Days the trigger's logs are kept. */
   readonly logRetentionDays: number;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
 }
 
 /** Where drift runs are recorded in the staging bucket (the cooldown and the cap read it). */
@@ -54,7 +51,6 @@ export class DriftRetraining extends pulumi.ComponentResource {
   constructor(name: string, args: DriftRetrainingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:DriftRetraining", name, {}, opts);
     const parent = { parent: this };
-    const tags = componentTags("drift-retraining", args.tags);
     // Named under the project's prefix: the key lets EventBridge dead-letter for those rules only.
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-on-alarm`,
@@ -62,7 +58,6 @@ export class DriftRetraining extends pulumi.ComponentResource {
         name: `${name}-${pulumi.getStack()}`,
         description: "Production's data drifted (data-quality alarm in ALARM): retrain",
         eventPattern: pulumi.jsonStringify(alarmInAlarmPattern(args.alarm.arn, args.alarmAccount)),
-        tags,
       },
       parent,
     );
@@ -73,16 +68,15 @@ export class DriftRetraining extends pulumi.ComponentResource {
         ruleArns: [this.rule.arn],
         alarmTopicArn: args.alarmTopicArn,
         description: "A drift alarm could not start a retraining run; see the drift dead-letter queue",
-        tags,
       },
       this,
     );
-    this.function = this.trigger(name, args, tags).fn;
+    this.function = this.trigger(name, args).fn;
     this.wire(name);
     this.registerOutputs({ ruleArn: this.rule.arn, functionName: this.function.name });
   }
 
-  private trigger(name: string, args: DriftRetrainingArgs, tags: Record<string, string>) {
+  private trigger(name: string, args: DriftRetrainingArgs) {
     const { ctx, keyArn } = args;
     const bucketArn = pulumi.interpolate`arn:${ctx.partition}:s3:::${args.stagingBucketName}`;
     return handlerFunction(
@@ -144,7 +138,6 @@ export class DriftRetraining extends pulumi.ComponentResource {
           kmsUseVia(keyArn, ["s3"], ctx),
         ],
         ctx,
-        tags,
       },
       this,
     );
@@ -188,7 +181,11 @@ export interface DriftFromProdAccountArgs extends Omit<DriftRetrainingArgs, "ala
  * bus, which accepts it from production's forwarding role only, and the drift trigger runs here, next
  * to the pipeline and the data.
  */
-export function driftFromProdAccount(name: string, args: DriftFromProdAccountArgs, parent?: pulumi.Resource) {
+export function driftFromProdAccount(
+  name: string,
+  args: DriftFromProdAccountArgs,
+  opts: { provider?: pulumi.ProviderResource } = {},
+) {
   const { prodAccount, ctx } = args;
   const prodCtx = { ...ctx, accountId: pulumi.output(prodAccount.accountId) };
   const alarmName = driftAlarmName(args.prodEndpointName);
@@ -209,7 +206,7 @@ export function driftFromProdAccount(name: string, args: DriftFromProdAccountArg
         ),
       ]),
     },
-    { parent },
+    opts,
   );
   return new DriftRetraining(
     name,
@@ -218,6 +215,6 @@ export function driftFromProdAccount(name: string, args: DriftFromProdAccountArg
       alarm: { name: alarmName, arn: arn(prodCtx, "cloudwatch", `alarm:${alarmName}`) },
       alarmAccount: prodAccount.accountId,
     },
-    { parent, dependsOn: [busPolicy] },
+    { providers: opts.provider && [opts.provider], dependsOn: [busPolicy] },
   );
 }

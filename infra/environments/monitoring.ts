@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VpcPlacement } from "../shared/lambda";
-import type { Tags } from "../shared/tags";
 import { modelMonitorImage } from "../shared/prebuilt-images";
 
 export interface DataQualityMonitorArgs {
@@ -31,8 +30,6 @@ export interface DataQualityMonitorArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** VPC mode: run in these subnets and security groups. */
   readonly vpc?: VpcPlacement;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /**
@@ -111,7 +108,6 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
           : undefined,
       },
       stoppingCondition: { maxRuntimeInSeconds: 3600 },
-      tags: args.tags,
     },
     opts,
   );
@@ -124,7 +120,6 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
         monitoringType: "DataQuality",
         scheduleConfig: { scheduleExpression: args.scheduleExpression },
       },
-      tags: args.tags,
     },
     opts,
   );
@@ -159,7 +154,6 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
           returnData: true,
         },
       ],
-      tags: args.tags,
     },
     opts,
   );
@@ -181,7 +175,6 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
       alarmActions: [args.alarmTopicArn],
-      tags: args.tags,
     },
     opts,
   );

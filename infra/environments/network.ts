@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { policyDocument } from "../shared/iam";
 import type { VpcPlacement } from "../shared/lambda";
-import type { Tags } from "../shared/tags";
 
 /** VPC mode: where functions and models run, and how the stack gets its `sagemaker.runtime` endpoint. */
 export interface VpcMode extends VpcPlacement {
@@ -22,8 +21,6 @@ export interface RuntimeEndpointArgs {
   readonly otherEndpointNames: string[];
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /**
@@ -58,7 +55,6 @@ export function sageMakerRuntimeEndpoint(
           Condition: { StringEquals: { "aws:PrincipalAccount": args.ctx.accountId } },
         },
       ]),
-      tags: args.tags,
     },
     { parent },
   );

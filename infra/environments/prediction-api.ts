@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "../shared/aliases";
 import { createHash } from "node:crypto";
 import { logGroup } from "../shared/log-group";
-import type { Tags } from "../shared/tags";
 
 export interface PredictionApiArgs {
   /** The microservice behind `POST /predictions`, published as versions (`publish: true`). */
@@ -21,8 +21,6 @@ export interface PredictionApiArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Retention of the log groups, in days. */
   readonly logRetentionDays: number;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
   /**
    * The account's API Gateway settings naming the CloudWatch Logs role, when this stack sets them:
    * the stage's logging is refused until they exist ("CloudWatch Logs role ARN must be set in account
@@ -47,7 +45,8 @@ export class PredictionApi extends pulumi.ComponentResource {
   readonly newestVersion: pulumi.Output<string>;
 
   constructor(name: string, args: PredictionApiArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlops:api:PredictionApi", name, {}, opts);
+    // Named for its folder; the alias keeps the URNs of APIs declared under the old token.
+    super("mlops:environments:PredictionApi", name, {}, withAlias(opts, "mlops:api:PredictionApi"));
     if (args.canary && (args.canary.percent < 0 || args.canary.percent > 100)) {
       throw new pulumi.ResourceError(
         `PredictionApi "${name}": canary.percent ${args.canary.percent} must be between 0 and 100`,
@@ -61,14 +60,12 @@ export class PredictionApi extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
-    const { tags } = args;
     this.api = new aws.apigateway.RestApi(
       `${name}-api`,
       {
         description: `Predictions from the ${args.stageName} model endpoint`,
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
-        tags,
       },
       parent,
     );
@@ -144,7 +141,6 @@ export class PredictionApi extends pulumi.ComponentResource {
         logGroupName: `/mlops/${pulumi.getStack()}/apigateway/${name}`,
         retentionInDays: args.logRetentionDays,
         kmsKeyArn: args.kmsKeyArn,
-        tags,
       },
       this,
     );
@@ -168,7 +164,6 @@ export class PredictionApi extends pulumi.ComponentResource {
         ),
         xrayTracingEnabled: true,
         accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-        tags,
       },
       { parent: this, dependsOn: args.accountSettings ? [args.accountSettings] : [] },
     );
@@ -196,13 +191,12 @@ export class PredictionApi extends pulumi.ComponentResource {
         description: `Callers of the ${args.stageName} prediction API`,
         apiStages: [{ apiId: this.api.id, stage: this.stage.stageName }],
         throttleSettings: { rateLimit: args.throttle.rateLimit, burstLimit: args.throttle.burstLimit },
-        tags,
       },
       parent,
     );
     this.apiKey = new aws.apigateway.ApiKey(
       `${name}-key`,
-      { description: `Key for the ${args.stageName} prediction API`, enabled: true, tags },
+      { description: `Key for the ${args.stageName} prediction API`, enabled: true },
       parent,
     );
     new aws.apigateway.UsagePlanKey(

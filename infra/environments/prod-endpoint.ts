@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { VpcPlacement } from "../shared/lambda";
-import type { Tags } from "../shared/tags";
 import { rollbackAlarmNames, rolloutPolicy, type RolloutSettings } from "./blue-green";
 
 export type { RolloutSettings } from "./blue-green";
@@ -37,8 +36,6 @@ export interface ProdEndpointArgs {
   readonly thresholds: ReleaseThresholds;
   /** VPC mode: run in these subnets and security groups. */
   readonly vpc?: VpcPlacement;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /**
@@ -57,7 +54,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       vpcConfig: args.vpc
         ? { subnets: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
         : undefined,
-      tags: { ...args.tags, "mlops:model-package": args.modelPackageArn.split("/").slice(-2).join("/") },
+      tags: { "mlops:model-package": args.modelPackageArn.split("/").slice(-2).join("/") },
     },
     opts,
   );
@@ -82,7 +79,6 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
         captureContentTypeHeader: { csvContentTypes: ["text/csv"] },
       },
       kmsKeyArn: args.kmsKeyArn,
-      tags: args.tags,
     },
     opts,
   );
@@ -112,7 +108,6 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       threshold: args.thresholds.max5xxPercent,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
-      tags: args.tags,
     },
     opts,
   );
@@ -131,7 +126,6 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       threshold: args.thresholds.maxModelLatencyMs * 1000,
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
-      tags: args.tags,
     },
     opts,
   );
@@ -161,7 +155,6 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
           alarms: [{ alarmName: errorsAlarm.name }, { alarmName: latencyAlarm.name }],
         },
       },
-      tags: args.tags,
     },
     opts,
   );

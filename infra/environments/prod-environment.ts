@@ -13,7 +13,6 @@ import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
 import { forwardDriftAlarm } from "./drift-forwarding";
 import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
-import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
 import { apiGatewayAccount } from "./api-gateway-account";
 import { dataQualityMonitor } from "./monitoring";
@@ -24,9 +23,12 @@ import { TEST_STACK_OUTPUTS } from "./test-stack-outputs";
 
 export { TEST_STACK_OUTPUTS };
 
+/** The test stack's outputs production uses, by name. */
+export type TestStackValues = Record<(typeof TEST_STACK_OUTPUTS)[number], pulumi.Input<string>>;
+
 export interface ProdEnvironmentArgs {
-  /** The test stack to read shared resources from, e.g. `test` or `acme/mlops/test`. */
-  readonly testStackName: string;
+  /** What the test stack shares (its key, staging bucket, model group…), read by the stack entry. */
+  readonly testStack: TestStackValues;
   /** Account, region and partition of the stack. */
   readonly ctx: AwsContext;
   /** What the stack deploys from the ML config (endpoint names and sizes, release thresholds, retraining). */
@@ -57,8 +59,6 @@ export interface ProdEnvironmentArgs {
   readonly vpc?: VpcMode;
   /** Retention of the log groups, in days. */
   readonly logRetentionDays: number;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
   /**
    * Production in its own account (`ctx` is that account): it gets its own key, bucket and SageMaker
    * role. Without it, production uses the test stack's (one account).
@@ -77,7 +77,6 @@ export interface ProdEnvironmentArgs {
  * the prediction API with a canary stage. Shared resources come from the test stack by reference.
  */
 export class ProdEnvironment extends pulumi.ComponentResource {
-  readonly testStack: pulumi.StackReference;
   readonly endpoint: aws.sagemaker.Endpoint;
   readonly api: PredictionApi;
   readonly alarmTopic: aws.sns.Topic;
@@ -88,11 +87,8 @@ export class ProdEnvironment extends pulumi.ComponentResource {
     super("mlops:environments:ProdEnvironment", name, {}, opts);
     const group = args.approvedModelPackageArn.split("/").slice(-2)[0];
     const parent = { parent: this };
-    const tags = componentTags("prod-environment", args.tags);
     const { ctx } = args;
-    this.testStack = new pulumi.StackReference(`${name}-test-stack`, { name: args.testStackName }, parent);
-    const fromTest = (key: (typeof TEST_STACK_OUTPUTS)[number]) =>
-      this.testStack.requireOutput(key).apply(String);
+    const fromTest = (key: keyof TestStackValues) => pulumi.output(args.testStack[key]);
     const own =
       args.prodAccount &&
       new ProdAccountBase(
@@ -103,7 +99,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           vpc: args.vpc,
           ruleNamePrefix: `${name}-`,
           endpointName: args.config.endpoints.prod.name,
-          tags: args.tags,
         },
         parent,
       );
@@ -126,7 +121,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
 
     this.alarmTopic = notificationTopic(
       `${name}-alarms`,
-      { displayName: `${endpointName} alarms`, kmsKeyArn: keyArn, email: args.alarmEmail, tags },
+      { displayName: `${endpointName} alarms`, kmsKeyArn: keyArn, email: args.alarmEmail },
       this,
     );
 
@@ -144,7 +139,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         rollout: args.rollout,
         thresholds: args.config.release,
         vpc: args.vpc,
-        tags,
       },
       this,
     );
@@ -179,7 +173,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         silentAfterHours: args.monitoring.silentAfterHours,
         alarmTopicArn: this.alarmTopic.arn,
         vpc: args.vpc,
-        tags,
       },
       this,
     );
@@ -199,7 +192,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           endpointNames: [endpointName],
           otherEndpointNames: [args.config.endpoints.test.name],
           ctx,
-          tags,
         },
         this,
       );
@@ -224,7 +216,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         vpc: args.vpc,
         ctx,
-        tags,
       },
       this,
     ).fn;
@@ -237,8 +228,7 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         canary: { percent: args.apiCanaryPercent, stableVersion: args.apiStableVersion },
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
-        tags,
-        accountSettings: args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, tags, this) : undefined,
+        accountSettings: args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, this) : undefined,
       },
       parent,
     );
@@ -273,7 +263,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           pipelineAccountId: args.approvedModelPackageArn.split(":")[4],
           keyArn: pipeline.keyArn,
           alarmTopicArn: this.alarmTopic.arn,
-          tags: componentTags("drift-forwarding", args.tags),
         },
         this,
       );
@@ -289,7 +278,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
         settings: args.config.retraining,
         alarmTopicArn: this.alarmTopic.arn,
         logRetentionDays: args.logRetentionDays,
-        tags: args.tags,
       },
       { parent: this },
     );

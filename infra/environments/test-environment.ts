@@ -4,7 +4,6 @@ import { handler as microserviceHandler } from "../../functions/microservice";
 import { handler as testRunnerHandler } from "../../functions/test-runner";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { handlerFunction } from "../shared/lambda";
-import { componentTags } from "../shared/tags";
 import { apiGatewayAccount } from "./api-gateway-account";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
@@ -32,8 +31,6 @@ export interface TestEnvironmentArgs {
   readonly manageApiGatewayAccount: boolean;
   /** Retention of the log groups, in days. */
   readonly logRetentionDays: number;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -49,18 +46,14 @@ export class TestEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: TestEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:TestEnvironment", name, {}, opts);
-    const tags = componentTags("test-environment", args.tags);
     const { ctx } = args;
     const common = {
       kmsKeyArn: args.key.arn,
       logRetentionDays: args.logRetentionDays,
       vpc: args.vpc,
       ctx,
-      tags,
     };
-    const accountSettings = args.manageApiGatewayAccount
-      ? apiGatewayAccount(name, ctx, tags, this)
-      : undefined;
+    const accountSettings = args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, this) : undefined;
     if (args.vpc) {
       this.runtimeEndpointId = sageMakerRuntimeEndpoint(
         `${name}-sagemaker-runtime`,
@@ -69,7 +62,6 @@ export class TestEnvironment extends pulumi.ComponentResource {
           endpointNames: [args.endpointName],
           otherEndpointNames: args.otherEndpointNames ?? [],
           ctx,
-          tags,
         },
         this,
       );
@@ -105,7 +97,6 @@ export class TestEnvironment extends pulumi.ComponentResource {
         throttle: args.throttle,
         kmsKeyArn: args.key.arn,
         logRetentionDays: args.logRetentionDays,
-        tags,
         accountSettings,
       },
       { parent: this },

@@ -12,7 +12,6 @@ import { policyDocument, serviceRole } from "../shared/iam";
 import { handlerFunction, functionName } from "../shared/lambda";
 import { logGroup } from "../shared/log-group";
 import type { SecureBucket } from "../shared/secure-bucket";
-import { componentTags } from "../shared/tags";
 import {
   controllerStatements,
   glueStatements,
@@ -40,8 +39,6 @@ export interface MlPipelineArgs {
   readonly ctx: AwsContext;
   /** Retention of the pipeline's log groups, in days. */
   readonly logRetentionDays: number;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
   /** Production in its own account: its roles may describe and deploy the group's packages. */
   readonly prodAccount?: ProdAccount;
 }
@@ -68,7 +65,6 @@ export class MlPipeline extends pulumi.ComponentResource {
     super("mlops:ml:MlPipeline", name, {}, opts);
     const parent = { parent: this };
     const stack = pulumi.getStack();
-    const tags = componentTags("ml", args.tags);
     const { ctx, config } = args;
     const bucket = args.stagingBucket;
     const keyArn = args.key.arn;
@@ -86,7 +82,6 @@ export class MlPipeline extends pulumi.ComponentResource {
           contentType,
           serverSideEncryption: "aws:kms",
           kmsKeyId: keyArn,
-          tags,
         },
         parent,
       );
@@ -109,7 +104,6 @@ export class MlPipeline extends pulumi.ComponentResource {
       {
         modelPackageGroupName: groupName,
         modelPackageGroupDescription: `Models of ${config.name} that passed the gate (${stack})`,
-        tags,
       },
       parent,
     );
@@ -139,7 +133,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         description: "SageMaker training, batch scoring and hosting for the ML pipeline",
         statements: sageMakerStatements(names, [config.endpoints.test.name, config.endpoints.prod.name]),
         ctx,
-        tags,
       },
       this,
     );
@@ -163,7 +156,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         description: "Runs the data-prep job",
         statements: glueStatements(names),
         ctx,
-        tags,
       },
       this,
     );
@@ -193,7 +185,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         maxRetries: 0,
         executionProperty: { maxConcurrentRuns: 1 },
         securityConfiguration: glueSecurity.name,
-        tags,
       },
       { parent: this, dependsOn: [glueScript, transformScript] },
     );
@@ -212,7 +203,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         ctx,
-        tags,
       },
       this,
     );
@@ -224,7 +214,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         logGroupName: `/mlops/${stack}/states/${stateMachineName}`,
         retentionInDays: args.logRetentionDays,
         kmsKeyArn: keyArn,
-        tags,
       },
       this,
     );
@@ -235,7 +224,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         description: "Runs the ML pipeline state machine",
         statements: stateMachineStatements(names, this.sageMakerRole.arn),
         ctx,
-        tags,
       },
       this,
     );
@@ -264,7 +252,6 @@ export class MlPipeline extends pulumi.ComponentResource {
           kmsKeyId: keyArn,
           kmsDataKeyReusePeriodSeconds: 300,
         },
-        tags,
       },
       { parent: this, dependsOn: [smRole, this.glueJob] },
     );
@@ -295,7 +282,6 @@ export class MlPipeline extends pulumi.ComponentResource {
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         ctx,
-        tags,
       },
       this,
     );

@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "./aws-context";
 import { ASSUME_ROLE, type AssumingService } from "./service-principals";
-import type { Tags } from "./tags";
 
 type Inputs<T> = pulumi.Input<T> | pulumi.Input<T>[];
 
@@ -82,8 +81,6 @@ export interface ServiceRoleArgs {
   readonly statements: Statement[];
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
   /** A fixed name, for a role another account's policies must name before it exists. */
   readonly roleName?: string;
 }
@@ -111,7 +108,6 @@ export function serviceRole(name: string, args: ServiceRoleArgs, parent: pulumi.
       description: args.description,
       assumeRolePolicy: policyDocument([serviceTrust(args.service, args.ctx)]),
       maxSessionDuration: 3600,
-      tags: args.tags,
     },
     { parent },
   );

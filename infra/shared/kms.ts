@@ -4,7 +4,6 @@ import { arn, type AwsContext } from "./aws-context";
 import { grantToProdRoles, type ProdAccount } from "./cross-account";
 import { policyDocument, type Statement } from "./iam";
 import { KEY_USE, keyUsePrincipal, type KeyUser } from "./service-principals";
-import type { Tags } from "./tags";
 
 /** Key administration, spelled out so no statement needs `kms:*`. */
 const ADMIN_ACTIONS = [
@@ -47,8 +46,6 @@ export interface KmsKeyArgs {
   readonly alias: string;
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
   /** Log groups (by name prefix) that CloudWatch Logs may encrypt with this key. */
   readonly logGroupNamePrefixes?: string[];
   /** CloudWatch alarms publish to SNS topics encrypted with this key. */
@@ -146,7 +143,6 @@ export function kmsKey(name: string, args: KmsKeyArgs, parent: pulumi.Resource):
       rotationPeriodInDays: 365,
       deletionWindowInDays: 30,
       policy: policyDocument(statements),
-      tags: args.tags,
     },
     { parent },
   );

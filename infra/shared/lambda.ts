@@ -4,7 +4,6 @@ import { arn, type AwsContext } from "./aws-context";
 import { logWriting, serviceRole, type Statement } from "./iam";
 import { lambdaCode } from "./lambda-code";
 import { logGroup } from "./log-group";
-import type { Tags } from "./tags";
 
 /** The Node.js runtime every function here uses; one place to move it forward. */
 export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
@@ -52,8 +51,6 @@ export interface HandlerFunctionArgs<TEvent, TResult> {
   readonly failureQueue?: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 export interface HandlerFunction {
@@ -79,7 +76,6 @@ export function handlerFunction<TEvent, TResult>(
       logGroupName: `/mlops/${pulumi.getStack()}/lambda/${name}`,
       retentionInDays: args.logRetentionDays,
       kmsKeyArn: args.kmsKeyArn,
-      tags: args.tags,
     },
     parent,
   );
@@ -109,7 +105,6 @@ export function handlerFunction<TEvent, TResult>(
         ...args.statements,
       ],
       ctx: args.ctx,
-      tags: args.tags,
     },
     parent,
   );
@@ -144,7 +139,6 @@ export function handlerFunction<TEvent, TResult>(
           ...args.environment,
         },
       },
-      tags: args.tags,
     },
     { parent, dependsOn: [logs] },
   );

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Tags } from "./tags";
 
 export interface LogGroupArgs {
   /** The log group's name; services that log by convention (Lambda, CodeBuild) need a known one. */
@@ -9,8 +8,6 @@ export interface LogGroupArgs {
   readonly retentionInDays: number;
   /** Encrypts what this creates. */
   readonly kmsKeyArn: pulumi.Input<string>;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /** Every log group is encrypted and expires; nothing is kept forever by accident. */
@@ -21,7 +18,6 @@ export function logGroup(name: string, args: LogGroupArgs, parent: pulumi.Resour
       name: args.logGroupName,
       retentionInDays: args.retentionInDays,
       kmsKeyId: args.kmsKeyArn,
-      tags: args.tags,
     },
     { parent },
   );

@@ -11,8 +11,6 @@ export interface RuleDeadLettersArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** What a kept event means, for the alarm. */
   readonly description: string;
-  /** Tags on every resource. */
-  readonly tags: Record<string, string>;
 }
 
 /**
@@ -27,7 +25,7 @@ export function ruleDeadLetters(
   const opts = { parent };
   const queue = new aws.sqs.Queue(
     `${name}-dead-letters`,
-    { kmsMasterKeyId: args.keyArn, messageRetentionSeconds: 14 * 24 * 3600, tags: args.tags },
+    { kmsMasterKeyId: args.keyArn, messageRetentionSeconds: 14 * 24 * 3600 },
     opts,
   );
   new aws.sqs.QueuePolicy(
@@ -60,7 +58,6 @@ export function ruleDeadLetters(
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
       alarmActions: [args.alarmTopicArn],
-      tags: args.tags,
     },
     opts,
   );

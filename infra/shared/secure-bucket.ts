@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withAlias } from "./aliases";
 import { policyDocument, type Statement } from "./iam";
-import type { Tags } from "./tags";
 
 export interface SecureBucketArgs {
   /**
@@ -19,8 +19,6 @@ export interface SecureBucketArgs {
   readonly expireAfterDays?: number;
   /** Extra bucket policy statements, e.g. letting the S3 logging service write. */
   readonly policyStatements?: (bucketArn: pulumi.Output<string>) => Statement[];
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /**
@@ -34,7 +32,8 @@ export class SecureBucket extends pulumi.ComponentResource {
   readonly arn: pulumi.Output<string>;
 
   constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("mlops:storage:SecureBucket", name, {}, opts);
+    // Named for its folder; the alias keeps the URNs of buckets declared under the old token.
+    super("mlops:shared:SecureBucket", name, {}, withAlias(opts, "mlops:storage:SecureBucket"));
     if (!args.kmsKeyArn && args.accessLogs) {
       throw new pulumi.ResourceError(
         `SecureBucket ${name}: give kmsKeyArn. Only the access-log bucket (no accessLogs of its own) may use SSE-S3.`,
@@ -42,7 +41,7 @@ export class SecureBucket extends pulumi.ComponentResource {
       );
     }
     const parent = { parent: this };
-    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false, tags: args.tags }, parent);
+    this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, parent);
     const bucket = this.bucket.id;
     this.name = this.bucket.bucket;
     this.arn = this.bucket.arn;

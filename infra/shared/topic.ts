@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Tags } from "./tags";
 
 export interface NotificationTopicArgs {
   /** Shown to subscribers. */
@@ -9,8 +8,6 @@ export interface NotificationTopicArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Subscribed by email when given (the address confirms the subscription). */
   readonly email?: string;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags: Tags;
 }
 
 /** An encrypted SNS topic people are notified on, with an optional email subscription. */
@@ -21,7 +18,7 @@ export function notificationTopic(
 ): aws.sns.Topic {
   const topic = new aws.sns.Topic(
     name,
-    { displayName: args.displayName, kmsMasterKeyId: args.kmsKeyArn, tags: args.tags },
+    { displayName: args.displayName, kmsMasterKeyId: args.kmsKeyArn },
     { parent },
   );
   if (args.email) {

@@ -1,20 +1,23 @@
 import { awsContext } from "../shared/aws-context";
-import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import type { ProdAccount } from "../shared/cross-account";
+import * as pulumi from "@pulumi/pulumi";
 import type { ProdStackConfig } from "../stack-config";
-import { ProdEnvironment } from "../environments/prod-environment";
+import { ProdEnvironment, TEST_STACK_OUTPUTS, type TestStackValues } from "../environments/prod-environment";
 import { mlPipelineConfig } from "../ml-pipeline-config";
+import { tagResourcesWithComponent } from "../shared/tags";
+import { prodAccountProvider, stackProvider } from "./provider";
 
 /** The prod stack: the production environment, reading shared resources from the test stack. */
 export function prodStack(
   config: ProdStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
-  const provider = config.prodAccount && prodAccountProvider(config.region, config.prodAccount);
+  tagResourcesWithComponent();
+  const provider = config.prodAccount
+    ? prodAccountProvider(config.region, config.prodAccount, config.tags)
+    : stackProvider(config.region, config.tags);
   const prod = new ProdEnvironment(
     "mlops",
     {
-      testStackName: config.testStackName,
+      testStack: testStackValues(config.testStackName),
       ctx: awsContext(config.region, provider),
       prodAccount: config.prodAccount,
       config: mlPipelineConfig(),
@@ -28,11 +31,10 @@ export function prodStack(
       throttle: config.apiThrottle,
       vpc: config.vpc,
       logRetentionDays: config.logRetentionDays,
-      tags: config.tags,
       // Production in its own account is the only stack there to set it.
       manageApiGatewayAccount: config.manageApiGatewayAccount ?? config.prodAccount !== undefined,
     },
-    provider && { providers: [provider] },
+    { providers: [provider] },
   );
   return {
     endpointName: prod.endpoint.name,
@@ -46,14 +48,11 @@ export function prodStack(
 }
 
 /**
- * Production in its own account: every prod resource is created through this provider, which
- * assumes the account's deployment role with a fixed session name (the role's trust requires it) and
- * refuses to act in any other account.
+ * The test stack's shared resources, read at the stack entry as pulumi/examples do. A reference is
+ * a read, not a resource AWS holds: its URN moving here from inside the component replaces nothing.
  */
-function prodAccountProvider(region: string, prod: ProdAccount): aws.Provider {
-  return new aws.Provider("mlops-prod-account", {
-    region: region as aws.Region,
-    assumeRoles: [{ roleArn: prod.deployRoleArn, sessionName: prod.sessionName }],
-    allowedAccountIds: [prod.accountId],
-  });
+function testStackValues(testStackName: string): TestStackValues {
+  const reference = new pulumi.StackReference("mlops-test-stack", { name: testStackName });
+  const values = TEST_STACK_OUTPUTS.map((key) => [key, reference.requireOutput(key).apply(String)]);
+  return Object.fromEntries(values) as unknown as TestStackValues;
 }

@@ -9,86 +9,102 @@ import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
 import { driftFromProdAccount } from "../environments/drift-retraining";
 import { expandFeatures } from "../../config/schema";
+import { tagResourcesWithComponent } from "../shared/tags";
+import { stackProvider } from "./provider";
 
 /** The test stack: shared storage, the ML pipeline and the CI/CD backbone that runs it. */
 export function testStack(
   config: TestStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
   const ml = mlPipelineConfig();
-  const ctx = awsContext(config.region);
-  const storage = new ProjectStorage("mlops", {
-    ctx,
-    alarmEmail: config.alarmEmail,
-    tags: config.tags,
-    prodAccount: config.prodAccount,
-  });
-  const pipeline = new MlPipeline("mlops", {
-    config: ml,
-    configPath: mlConfigPath(),
-    stagingBucket: storage.stagingBucket,
-    key: storage.key,
-    deadLetterQueue: storage.deadLetterQueue,
-    ctx,
-    logRetentionDays: config.logRetentionDays,
-    tags: config.tags,
-    prodAccount: config.prodAccount,
-  });
-  const environment = new TestEnvironment("mlops", {
-    endpointName: ml.endpoints.test.name,
-    featureCount: expandFeatures(ml.data.features).length,
-    key: storage.key,
-    deadLetterQueue: storage.deadLetterQueue,
-    ctx,
-    vpc: config.vpc,
-    otherEndpointNames: [ml.endpoints.prod.name],
-    throttle: config.apiThrottle,
-    testSuite: config.testSuite,
-    manageApiGatewayAccount: config.manageApiGatewayAccount,
-    logRetentionDays: config.logRetentionDays,
-    tags: config.tags,
-  });
-  const backbone = new CicdBackbone("mlops", {
-    storage,
-    ctx,
-    repositoryName: config.repositoryName,
-    branch: config.branch,
-    triggerPaths: config.triggerPaths,
-    dataPrefix: ml.data.stagingPrefix,
-    dataFilePattern: dataSetPattern(ml.data),
-    defaultDataKey: `${ml.data.stagingPrefix}${ml.data.fileName}`,
-    pulumi: {
-      version: config.pulumiVersion,
-      backendUrl: config.stateBackendUrl,
-      secretsProvider: config.secretsProvider,
-      accessTokenParameter: config.pulumiAccessTokenParameter,
-      deployRoleArn: config.deployRoleArn,
-      previewRoleArn: config.previewRoleArn,
+  tagResourcesWithComponent();
+  const provider = stackProvider(config.region, config.tags);
+  const opts = { providers: [provider] };
+  const ctx = awsContext(config.region, provider);
+  const storage = new ProjectStorage(
+    "mlops",
+    { ctx, alarmEmail: config.alarmEmail, prodAccount: config.prodAccount },
+    opts,
+  );
+  const pipeline = new MlPipeline(
+    "mlops",
+    {
+      config: ml,
+      configPath: mlConfigPath(),
+      stagingBucket: storage.stagingBucket,
+      key: storage.key,
+      deadLetterQueue: storage.deadLetterQueue,
+      ctx,
+      logRetentionDays: config.logRetentionDays,
       prodAccount: config.prodAccount,
     },
-    build: { image: config.buildImage, computeType: config.buildComputeType },
-    logRetentionDays: config.logRetentionDays,
-    approvalEmail: config.approvalEmail,
-    trainFunction: { functionName: pipeline.pipelineRunner.name, functionArn: pipeline.pipelineRunner.arn },
-    testFunction: { functionName: environment.testRunner.name, functionArn: environment.testRunner.arn },
-    modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
-    tags: config.tags,
-  });
-  // With production in its own account, its drift alarm is forwarded here, where the pipeline is.
-  if (config.prodAccount && ml.retraining.onDrift)
-    driftFromProdAccount("mlops-drift-retrain", {
+    opts,
+  );
+  const environment = new TestEnvironment(
+    "mlops",
+    {
+      endpointName: ml.endpoints.test.name,
+      featureCount: expandFeatures(ml.data.features).length,
+      key: storage.key,
+      deadLetterQueue: storage.deadLetterQueue,
       ctx,
-      prodAccount: config.prodAccount,
-      prodEndpointName: ml.endpoints.prod.name,
-      pipelineName: backbone.pipeline.name,
-      stagingBucketName: storage.stagingBucket.name,
+      vpc: config.vpc,
+      otherEndpointNames: [ml.endpoints.prod.name],
+      throttle: config.apiThrottle,
+      testSuite: config.testSuite,
+      manageApiGatewayAccount: config.manageApiGatewayAccount,
+      logRetentionDays: config.logRetentionDays,
+    },
+    opts,
+  );
+  const backbone = new CicdBackbone(
+    "mlops",
+    {
+      storage,
+      ctx,
+      repositoryName: config.repositoryName,
+      branch: config.branch,
+      triggerPaths: config.triggerPaths,
       dataPrefix: ml.data.stagingPrefix,
       dataFilePattern: dataSetPattern(ml.data),
-      keyArn: storage.key.arn,
-      settings: ml.retraining,
-      alarmTopicArn: storage.alarmTopic.arn,
+      defaultDataKey: `${ml.data.stagingPrefix}${ml.data.fileName}`,
+      pulumi: {
+        version: config.pulumiVersion,
+        backendUrl: config.stateBackendUrl,
+        secretsProvider: config.secretsProvider,
+        accessTokenParameter: config.pulumiAccessTokenParameter,
+        deployRoleArn: config.deployRoleArn,
+        previewRoleArn: config.previewRoleArn,
+        prodAccount: config.prodAccount,
+      },
+      build: { image: config.buildImage, computeType: config.buildComputeType },
       logRetentionDays: config.logRetentionDays,
-      tags: config.tags,
-    });
+      approvalEmail: config.approvalEmail,
+      trainFunction: { functionName: pipeline.pipelineRunner.name, functionArn: pipeline.pipelineRunner.arn },
+      testFunction: { functionName: environment.testRunner.name, functionArn: environment.testRunner.arn },
+      modelPackageGroupName: pipeline.modelPackageGroup.modelPackageGroupName,
+    },
+    opts,
+  );
+  // With production in its own account, its drift alarm is forwarded here, where the pipeline is.
+  if (config.prodAccount && ml.retraining.onDrift)
+    driftFromProdAccount(
+      "mlops-drift-retrain",
+      {
+        ctx,
+        prodAccount: config.prodAccount,
+        prodEndpointName: ml.endpoints.prod.name,
+        pipelineName: backbone.pipeline.name,
+        stagingBucketName: storage.stagingBucket.name,
+        dataPrefix: ml.data.stagingPrefix,
+        dataFilePattern: dataSetPattern(ml.data),
+        keyArn: storage.key.arn,
+        settings: ml.retraining,
+        alarmTopicArn: storage.alarmTopic.arn,
+        logRetentionDays: config.logRetentionDays,
+      },
+      { provider },
+    );
   return {
     repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp,
     stagingBucketName: storage.stagingBucket.name,

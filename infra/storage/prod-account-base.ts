@@ -5,7 +5,6 @@ import { PROD_SAGEMAKER_ROLE_NAME, SHARED_RUN_PREFIXES } from "../shared/cross-a
 import { kmsUseVia, serviceRole, type Statement } from "../shared/iam";
 import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
-import { componentTags } from "../shared/tags";
 import type { VpcPlacement } from "../shared/lambda";
 import { readRollbackAlarms, sageMakerJobTelemetry, sageMakerVpcAccess } from "../shared/sagemaker-access";
 
@@ -20,8 +19,6 @@ export interface ProdAccountBaseArgs {
   readonly ruleNamePrefix: string;
   /** Production's endpoint, whose blue/green updates the SageMaker role reads the rollback alarms of. */
   readonly endpointName: string;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
 }
 
 /**
@@ -37,7 +34,6 @@ export class ProdAccountBase extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProdAccountBaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:ProdAccountBase", name, {}, opts);
-    const tags = componentTags("prod-account", args.tags);
     const { ctx } = args;
     const stack = pulumi.getStack();
     this.key = kmsKey(
@@ -46,7 +42,6 @@ export class ProdAccountBase extends pulumi.ComponentResource {
         description: `Encrypts production's captured data, reports, logs and messages (${stack})`,
         alias: `${name}-${stack}`,
         ctx,
-        tags,
         logGroupNamePrefixes: ["/mlops/", "/aws/sagemaker/"],
         alarmTopics: true,
         // The drift alarm's forwarding rule dead-letters to a queue under this key.
@@ -56,12 +51,12 @@ export class ProdAccountBase extends pulumi.ComponentResource {
     ).key;
     this.accessLogBucket = new SecureBucket(
       `${name}-access-logs`,
-      { expireAfterDays: 365, tags, policyStatements: (bucketArn) => [accessLogDelivery(bucketArn, ctx)] },
+      { expireAfterDays: 365, policyStatements: (bucketArn) => [accessLogDelivery(bucketArn, ctx)] },
       { parent: this },
     );
     this.dataBucket = new SecureBucket(
       `${name}-data`,
-      { kmsKeyArn: this.key.arn, accessLogs: { bucket: this.accessLogBucket.name, prefix: "data/" }, tags },
+      { kmsKeyArn: this.key.arn, accessLogs: { bucket: this.accessLogBucket.name, prefix: "data/" } },
       { parent: this },
     );
     this.sageMakerRole = serviceRole(
@@ -72,7 +67,6 @@ export class ProdAccountBase extends pulumi.ComponentResource {
         description: "Serves the approved model and monitors it, in the production account",
         statements: prodSageMakerStatements(ctx, args, this.dataBucket.arn, this.key.arn),
         ctx,
-        tags,
       },
       this,
     );

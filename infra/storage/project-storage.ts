@@ -10,7 +10,6 @@ import {
 import type { Statement } from "../shared/iam";
 import { kmsKey } from "../shared/kms";
 import { SecureBucket } from "../shared/secure-bucket";
-import { componentTags } from "../shared/tags";
 import { notificationTopic } from "../shared/topic";
 
 export interface ProjectStorageArgs {
@@ -18,8 +17,6 @@ export interface ProjectStorageArgs {
   readonly ctx: AwsContext;
   /** Email subscribed to operational alarms (events that could not be delivered). */
   readonly alarmEmail?: string;
-  /** Extra tags on every resource, besides project, stack and component. */
-  readonly tags?: Record<string, string>;
   /** Production in its own account: its SageMaker role reads approved models and their baselines. */
   readonly prodAccount?: ProdAccount;
 }
@@ -47,7 +44,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
   constructor(name: string, args: ProjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:storage:ProjectStorage", name, {}, opts);
     const parent = { parent: this };
-    const tags = componentTags("storage", args.tags);
     const stack = pulumi.getStack();
     this.ctx = args.ctx;
     const ctx = this.ctx;
@@ -62,7 +58,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
         description: `Encrypts the ${name} project's source, data, models, artifacts, logs and messages (${stack})`,
         alias: `${name}-${stack}`,
         ctx,
-        tags,
         // Every stack's own log groups (prod uses this key too), and those Glue and SageMaker jobs write to.
         logGroupNamePrefixes: ["/mlops/", "/aws-glue/", "/aws/sagemaker/"],
         // The operational and drift alarm topics (prod's too).
@@ -78,7 +73,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
       `${name}-access-logs`,
       {
         expireAfterDays: 365,
-        tags,
         policyStatements: (bucketArn) => [
           {
             Sid: "S3ServerAccessLogsFromThisAccount",
@@ -97,7 +91,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
         kmsKeyArn: this.key.arn,
         accessLogs: { bucket: this.accessLogBucket.name, prefix: "staging/" },
         eventBridge: true,
-        tags,
         ...(prodReader && {
           policyStatements: (bucketArn) => [prodReadsSharedRuns(prodReader, bucketArn, ctx.partition)],
         }),
@@ -109,13 +102,12 @@ export class ProjectStorage extends pulumi.ComponentResource {
       {
         kmsKeyArn: this.key.arn,
         accessLogs: { bucket: this.accessLogBucket.name, prefix: "artifacts/" },
-        tags,
       },
       parent,
     );
     this.deadLetterQueue = new aws.sqs.Queue(
       `${name}-dead-letters`,
-      { kmsMasterKeyId: this.key.arn, messageRetentionSeconds: 14 * 24 * 3600, tags },
+      { kmsMasterKeyId: this.key.arn, messageRetentionSeconds: 14 * 24 * 3600 },
       parent,
     );
     this.alarmTopic = notificationTopic(
@@ -124,7 +116,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
         displayName: `${name} operational alarms (${stack})`,
         kmsKeyArn: this.key.arn,
         email: args.alarmEmail,
-        tags,
       },
       this,
     );
@@ -143,7 +134,6 @@ export class ProjectStorage extends pulumi.ComponentResource {
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",
         alarmActions: [this.alarmTopic.arn],
-        tags,
       },
       parent,
     );

@@ -82,6 +82,7 @@ describe("stack config", () => {
     ["mlops:branch", "feature//x", /must be a git branch name/],
     ["mlops:buildComputeType", "HUGE", /buildComputeType = "HUGE": must be one of BUILD_GENERAL1_SMALL/],
     ["mlops:pulumiVersion", "latest", /must be a Pulumi CLI version/],
+    ["mlops:pulumiVersion", "3.150.9", /pulumiVersion = "3.150.9": must be 3.151.0 or later/],
     ["mlops:approvalEmail", "not-an-email", /approvalEmail = "not-an-email": must be an email address/],
     ["mlops:tags", '{"team": 7}', /mlops:tags.team = 7/],
     ["mlops:brnach", "main", /unknown key mlops:brnach/],

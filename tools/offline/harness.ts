@@ -3,6 +3,8 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { resolve, sep } from "node:path";
 import { DEFAULT_ACCOUNT_ID, offlineMocks } from "./mocks";
 import { withUnmappedStackTraces } from "./stack-traces";
+import { emulateStackTransforms } from "./stack-transforms";
+import { useEngineUrns } from "./engine-urns";
 import { programCompileError } from "./program-errors";
 import { keepTranspiledModules } from "./transpile-cache";
 import { OfflineUsageError, parseOverrides, readStackFile } from "./stack-files";
@@ -15,6 +17,8 @@ export interface CapturedResource {
   name: string;
   /** URN of the parent resource; absent only for the stack itself. */
   parent?: string;
+  /** The URNs it was known by before (its aliases, and those it inherits from its parent's). */
+  aliases?: string[];
   /** The explicit provider it is managed by (`<urn>::<id>`), when it has one. */
   provider?: string;
   /** URNs of the resources it depends on, through its inputs or `dependsOn` (what orders a deployment). */
@@ -66,6 +70,7 @@ interface MonitorRequest {
   getProvider?(): string;
   getCustom?(): boolean;
   getDependenciesList?(): string[];
+  getAliasurnsList?(): string[];
   getObject?(): unknown;
   getProperties?(): unknown;
 }
@@ -171,6 +176,7 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
                 name: req.getName(),
                 parent: req.getParent() || undefined,
                 provider: req.getProvider?.() || undefined,
+                ...(req.getAliasurnsList?.()?.length && { aliases: req.getAliasurnsList() }),
                 ...(req.getDependenciesList?.()?.length && { dependencies: req.getDependenciesList() }),
                 custom: method === "readResource" || Boolean(req.getCustom?.()),
                 inputs: plainInputs as Record<string, unknown>,
@@ -187,6 +193,8 @@ async function run(options: OfflineRunOptions): Promise<OfflineRun> {
   };
   capture("registerResource");
   capture("readResource");
+  emulateStackTransforms(monitor as never);
+  useEngineUrns(monitor);
 
   // Errors thrown inside apply callbacks surface as unhandled rejections; collect them as the CLI would.
   const asyncErrors: unknown[] = [];
