@@ -79,35 +79,7 @@ export function handlerFunction<TEvent, TResult>(
     },
     parent,
   );
-  const role = serviceRole(
-    `${name}-role`,
-    {
-      service: "lambda.amazonaws.com",
-      description: `Runs the ${name} function`,
-      statements: [
-        logWriting(logs.arn),
-        {
-          Sid: "WriteTraces",
-          // X-Ray has no resource-level permissions for these actions.
-          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-          Resource: "*",
-        },
-        {
-          Sid: "DecryptOwnEnvironment",
-          Action: ["kms:Decrypt"],
-          Resource: args.kmsKeyArn,
-          Condition: {
-            StringEquals: { "kms:EncryptionContext:LambdaFunctionName": functionName(name) },
-          },
-        },
-        ...(args.vpc ? vpcStatements(args.ctx, args.vpc) : []),
-        ...(args.failureQueue ? failureQueueStatements(args.ctx, args.failureQueue) : []),
-        ...args.statements,
-      ],
-      ctx: args.ctx,
-    },
-    parent,
-  );
+  const role = functionRole(name, args, logs.arn, parent);
   const fn = new aws.lambda.CallbackFunction<TEvent, TResult>(
     name,
     {
@@ -142,21 +114,70 @@ export function handlerFunction<TEvent, TResult>(
     },
     { parent, dependsOn: [logs] },
   );
-  // Lambda sends to an on-failure destination with the function's own role.
-  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
-  const asyncConfig = args.failureQueue
-    ? new aws.lambda.FunctionEventInvokeConfig(
-        `${name}-async`,
-        {
-          functionName: fn.name,
-          maximumRetryAttempts: 2,
-          maximumEventAgeInSeconds: 6 * 3600,
-          destinationConfig: { onFailure: { destination: args.failureQueue.arn } },
-        },
-        { parent, dependsOn: [role] },
-      )
-    : undefined;
+  const asyncConfig = args.failureQueue && failureDestination(name, fn, args.failureQueue, role, parent);
   return { fn: fn as aws.lambda.CallbackFunction<unknown, unknown>, role, logGroup: logs, asyncConfig };
+}
+
+/** The function's role: its logs, traces, own environment key, network and failure queue, and `statements`. */
+function functionRole<TEvent, TResult>(
+  name: string,
+  args: HandlerFunctionArgs<TEvent, TResult>,
+  logGroupArn: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.iam.Role {
+  return serviceRole(
+    `${name}-role`,
+    {
+      service: "lambda.amazonaws.com",
+      description: `Runs the ${name} function`,
+      statements: [
+        logWriting(logGroupArn),
+        {
+          Sid: "WriteTraces",
+          // X-Ray has no resource-level permissions for these actions.
+          Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+          Resource: "*",
+        },
+        {
+          Sid: "DecryptOwnEnvironment",
+          Action: ["kms:Decrypt"],
+          Resource: args.kmsKeyArn,
+          Condition: {
+            StringEquals: { "kms:EncryptionContext:LambdaFunctionName": functionName(name) },
+          },
+        },
+        ...(args.vpc ? vpcStatements(args.ctx, args.vpc) : []),
+        ...(args.failureQueue ? failureQueueStatements(args.ctx, args.failureQueue) : []),
+        ...args.statements,
+      ],
+      ctx: args.ctx,
+    },
+    parent,
+  );
+}
+
+/**
+ * Where an asynchronous invocation that failed every retry goes. Lambda sends to an on-failure
+ * destination with the function's own role.
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+function failureDestination(
+  name: string,
+  fn: aws.lambda.Function,
+  queue: { arn: pulumi.Input<string> },
+  role: aws.iam.Role,
+  parent: pulumi.Resource,
+): aws.lambda.FunctionEventInvokeConfig {
+  return new aws.lambda.FunctionEventInvokeConfig(
+    `${name}-async`,
+    {
+      functionName: fn.name,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: queue.arn } },
+    },
+    { parent, dependsOn: [role] },
+  );
 }
 
 function failureQueueStatements(

@@ -46,6 +46,26 @@ export class SecureBucket extends pulumi.ComponentResource {
     this.name = this.bucket.bucket;
     this.arn = this.bucket.arn;
 
+    const guards = this.blockPublicAccess(name, bucket);
+    this.versionAndEncrypt(name, bucket, args.kmsKeyArn);
+    this.requireTls(name, bucket, args.policyStatements, guards);
+    if (args.accessLogs) {
+      new aws.s3.BucketLogging(
+        `${name}-logging`,
+        { bucket, targetBucket: args.accessLogs.bucket, targetPrefix: args.accessLogs.prefix },
+        parent,
+      );
+    }
+    this.expireOldVersions(name, bucket, args);
+    if (args.eventBridge) {
+      new aws.s3.BucketNotification(`${name}-events`, { bucket, eventbridge: true }, parent);
+    }
+    this.registerOutputs({ name: this.name, arn: this.arn });
+  }
+
+  /** Objects owned by the bucket owner (ACLs off) and every kind of public access blocked. */
+  private blockPublicAccess(name: string, bucket: pulumi.Output<string>): pulumi.Resource[] {
+    const parent = { parent: this };
     const ownership = new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
@@ -62,6 +82,12 @@ export class SecureBucket extends pulumi.ComponentResource {
       },
       parent,
     );
+    return [publicAccess, ownership];
+  }
+
+  /** Versioning on; SSE-KMS with a bucket key, or SSE-S3 for the access-log bucket. */
+  private versionAndEncrypt(name: string, bucket: pulumi.Output<string>, kmsKeyArn?: pulumi.Input<string>) {
+    const parent = { parent: this };
     new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket, versioningConfiguration: { status: "Enabled" } },
@@ -72,12 +98,9 @@ export class SecureBucket extends pulumi.ComponentResource {
       {
         bucket,
         rules: [
-          args.kmsKeyArn
+          kmsKeyArn
             ? {
-                applyServerSideEncryptionByDefault: {
-                  sseAlgorithm: "aws:kms",
-                  kmsMasterKeyId: args.kmsKeyArn,
-                },
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
                 bucketKeyEnabled: true,
               }
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
@@ -85,6 +108,15 @@ export class SecureBucket extends pulumi.ComponentResource {
       },
       parent,
     );
+  }
+
+  /** The bucket policy: TLS only, plus the caller's statements. */
+  private requireTls(
+    name: string,
+    bucket: pulumi.Output<string>,
+    statements: SecureBucketArgs["policyStatements"],
+    guards: pulumi.Resource[],
+  ) {
     new aws.s3.BucketPolicy(
       `${name}-policy`,
       {
@@ -98,19 +130,16 @@ export class SecureBucket extends pulumi.ComponentResource {
             Resource: [this.arn, pulumi.interpolate`${this.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },
-          ...(args.policyStatements?.(this.arn) ?? []),
+          ...(statements?.(this.arn) ?? []),
         ]),
       },
       // A policy applied before the public access block could be judged public and rejected.
-      { parent: this, dependsOn: [publicAccess, ownership] },
+      { parent: this, dependsOn: guards },
     );
-    if (args.accessLogs) {
-      new aws.s3.BucketLogging(
-        `${name}-logging`,
-        { bucket, targetBucket: args.accessLogs.bucket, targetPrefix: args.accessLogs.prefix },
-        parent,
-      );
-    }
+  }
+
+  /** Old versions and abandoned uploads removed; current objects too, for disposable content. */
+  private expireOldVersions(name: string, bucket: pulumi.Output<string>, args: SecureBucketArgs) {
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
       {
@@ -126,11 +155,7 @@ export class SecureBucket extends pulumi.ComponentResource {
           },
         ],
       },
-      parent,
+      { parent: this },
     );
-    if (args.eventBridge) {
-      new aws.s3.BucketNotification(`${name}-events`, { bucket, eventbridge: true }, parent);
-    }
-    this.registerOutputs({ name: this.name, arn: this.arn });
   }
 }

@@ -5,6 +5,7 @@ import { CicdBackbone } from "../cicd/backbone";
 import type { TestStackConfig } from "../stack-config";
 import { MlPipeline } from "../ml/ml-pipeline";
 import { mlConfigPath, mlPipelineConfig } from "../ml-pipeline-config";
+import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
 import { driftFromProdAccount } from "../environments/drift-retraining";
@@ -57,11 +58,43 @@ export function testStack(
     },
     opts,
   );
-  const backbone = new CicdBackbone(
+  const backbone = cicdBackbone(config, ml, storage, { pipeline, environment }, opts);
+  // With production in its own account, its drift alarm is forwarded here, where the pipeline is.
+  if (config.prodAccount && ml.retraining.onDrift)
+    driftFromProdAccount(
+      "mlops-drift-retrain",
+      {
+        ctx,
+        prodAccount: config.prodAccount,
+        prodEndpointName: ml.endpoints.prod.name,
+        pipelineName: backbone.pipeline.name,
+        stagingBucketName: storage.stagingBucket.name,
+        dataPrefix: ml.data.stagingPrefix,
+        dataFilePattern: dataSetPattern(ml.data),
+        keyArn: storage.key.arn,
+        settings: ml.retraining,
+        alarmTopicArn: storage.alarmTopic.arn,
+        logRetentionDays: config.logRetentionDays,
+      },
+      { provider },
+    );
+  return testStackOutputs(ml, storage, pipeline, environment, backbone);
+}
+
+/** The CI/CD backbone, running the ML pipeline's and the test environment's functions. */
+function cicdBackbone(
+  config: TestStackConfig,
+  ml: MlDeploymentSettings,
+  storage: ProjectStorage,
+  stages: { pipeline: MlPipeline; environment: TestEnvironment },
+  opts: pulumi.ComponentResourceOptions,
+): CicdBackbone {
+  const { pipeline, environment } = stages;
+  return new CicdBackbone(
     "mlops",
     {
       storage,
-      ctx,
+      ctx: storage.ctx,
       repositoryName: config.repositoryName,
       branch: config.branch,
       triggerPaths: config.triggerPaths,
@@ -86,25 +119,16 @@ export function testStack(
     },
     opts,
   );
-  // With production in its own account, its drift alarm is forwarded here, where the pipeline is.
-  if (config.prodAccount && ml.retraining.onDrift)
-    driftFromProdAccount(
-      "mlops-drift-retrain",
-      {
-        ctx,
-        prodAccount: config.prodAccount,
-        prodEndpointName: ml.endpoints.prod.name,
-        pipelineName: backbone.pipeline.name,
-        stagingBucketName: storage.stagingBucket.name,
-        dataPrefix: ml.data.stagingPrefix,
-        dataFilePattern: dataSetPattern(ml.data),
-        keyArn: storage.key.arn,
-        settings: ml.retraining,
-        alarmTopicArn: storage.alarmTopic.arn,
-        logRetentionDays: config.logRetentionDays,
-      },
-      { provider },
-    );
+}
+
+/** What the stack exports: where to push code and data, and what the prod stack and the tools read. */
+function testStackOutputs(
+  ml: MlDeploymentSettings,
+  storage: ProjectStorage,
+  pipeline: MlPipeline,
+  environment: TestEnvironment,
+  backbone: CicdBackbone,
+): Record<string, pulumi.Output<unknown>> {
   return {
     repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp,
     stagingBucketName: storage.stagingBucket.name,

@@ -46,45 +46,13 @@ export class ProjectStorage extends pulumi.ComponentResource {
     const parent = { parent: this };
     const stack = pulumi.getStack();
     this.ctx = args.ctx;
-    const ctx = this.ctx;
     const prodReader = args.prodAccount && {
       prod: args.prodAccount,
-      roleArn: prodSageMakerRoleArn(args.prodAccount, ctx.partition),
+      roleArn: prodSageMakerRoleArn(args.prodAccount, this.ctx.partition),
     };
 
-    this.key = kmsKey(
-      `${name}-key`,
-      {
-        description: `Encrypts the ${name} project's source, data, models, artifacts, logs and messages (${stack})`,
-        alias: `${name}-${stack}`,
-        ctx,
-        // Every stack's own log groups (prod uses this key too), and those Glue and SageMaker jobs write to.
-        logGroupNamePrefixes: ["/mlops/", "/aws-glue/", "/aws/sagemaker/"],
-        // The operational and drift alarm topics (prod's too).
-        alarmTopics: true,
-        eventRuleNamePrefixes: [`${name}-`],
-        logDelivery: true,
-        sharedWith: prodReader && { prod: prodReader.prod, roleArns: [prodReader.roleArn] },
-      },
-      this,
-    ).key;
-
-    this.accessLogBucket = new SecureBucket(
-      `${name}-access-logs`,
-      {
-        expireAfterDays: 365,
-        policyStatements: (bucketArn) => [
-          {
-            Sid: "S3ServerAccessLogsFromThisAccount",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${bucketArn}/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-          },
-        ],
-      },
-      parent,
-    );
+    this.key = this.projectKey(name, prodReader);
+    this.accessLogBucket = this.accessLogsBucket(name);
     this.stagingBucket = new SecureBucket(
       `${name}-staging`,
       {
@@ -92,7 +60,7 @@ export class ProjectStorage extends pulumi.ComponentResource {
         accessLogs: { bucket: this.accessLogBucket.name, prefix: "staging/" },
         eventBridge: true,
         ...(prodReader && {
-          policyStatements: (bucketArn) => [prodReadsSharedRuns(prodReader, bucketArn, ctx.partition)],
+          policyStatements: (bucketArn) => [prodReadsSharedRuns(prodReader, bucketArn, this.ctx.partition)],
         }),
       },
       parent,
@@ -119,6 +87,61 @@ export class ProjectStorage extends pulumi.ComponentResource {
       },
       this,
     );
+    this.alarmOnDeadLetters(name);
+    this.registerOutputs({
+      kmsKeyArn: this.key.arn,
+      deadLetterQueueUrl: this.deadLetterQueue.url,
+      alarmTopicArn: this.alarmTopic.arn,
+      stagingBucketName: this.stagingBucket.name,
+      artifactBucketName: this.artifactBucket.name,
+    });
+  }
+
+  /** The customer-managed key of the project, usable by every service that writes its data. */
+  private projectKey(name: string, prodReader?: ProdReader): aws.kms.Key {
+    const stack = pulumi.getStack();
+    const ctx = this.ctx;
+    return kmsKey(
+      `${name}-key`,
+      {
+        description: `Encrypts the ${name} project's source, data, models, artifacts, logs and messages (${stack})`,
+        alias: `${name}-${stack}`,
+        ctx,
+        // Every stack's own log groups (prod uses this key too), and those Glue and SageMaker jobs write to.
+        logGroupNamePrefixes: ["/mlops/", "/aws-glue/", "/aws/sagemaker/"],
+        // The operational and drift alarm topics (prod's too).
+        alarmTopics: true,
+        eventRuleNamePrefixes: [`${name}-`],
+        logDelivery: true,
+        sharedWith: prodReader && { prod: prodReader.prod, roleArns: [prodReader.roleArn] },
+      },
+      this,
+    ).key;
+  }
+
+  /** Where S3 delivers the other buckets' server access logs (SSE-S3: S3 cannot write SSE-KMS logs). */
+  private accessLogsBucket(name: string): SecureBucket {
+    const ctx = this.ctx;
+    return new SecureBucket(
+      `${name}-access-logs`,
+      {
+        expireAfterDays: 365,
+        policyStatements: (bucketArn) => [
+          {
+            Sid: "S3ServerAccessLogsFromThisAccount",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${bucketArn}/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+          },
+        ],
+      },
+      { parent: this },
+    );
+  }
+
+  /** Anything in the dead-letter queue is an alarm at once. */
+  private alarmOnDeadLetters(name: string): void {
     new aws.cloudwatch.MetricAlarm(
       `${name}-dead-letters-alarm`,
       {
@@ -135,21 +158,17 @@ export class ProjectStorage extends pulumi.ComponentResource {
         treatMissingData: "notBreaching",
         alarmActions: [this.alarmTopic.arn],
       },
-      parent,
+      { parent: this },
     );
-    this.registerOutputs({
-      kmsKeyArn: this.key.arn,
-      deadLetterQueueUrl: this.deadLetterQueue.url,
-      alarmTopicArn: this.alarmTopic.arn,
-      stagingBucketName: this.stagingBucket.name,
-      artifactBucketName: this.artifactBucket.name,
-    });
   }
 }
 
+/** Production's SageMaker role, when production has an account of its own. */
+type ProdReader = { prod: ProdAccount; roleArn: string };
+
 /** The prod account's SageMaker role reads models and baselines under the runs, nothing else. */
 function prodReadsSharedRuns(
-  reader: { prod: ProdAccount; roleArn: string },
+  reader: ProdReader,
   bucketArn: pulumi.Output<string>,
   partition: string,
 ): Statement {
