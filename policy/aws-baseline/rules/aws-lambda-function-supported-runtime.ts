@@ -4,7 +4,8 @@ import { resourceRule } from "../lib/rule";
 export const lambdaRuntime = resourceRule(
   {
     name: "aws-lambda-function-supported-runtime",
-    description: "Functions use a runtime AWS still supports (the original used python3.7).",
+    description:
+      "Functions use a runtime AWS still supports (a deprecated one, such as python3.7, gets no security updates).",
     severity: "medium",
     remediation: "Move to a runtime in allowedRuntimes (LAMBDA_RUNTIME in infra/shared/lambda.ts).",
     externalIds: ["CKV_AWS_363", "lambda-function-settings-check"],

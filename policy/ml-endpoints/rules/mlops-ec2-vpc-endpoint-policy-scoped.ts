@@ -6,11 +6,11 @@ export const endpointPolicy = resourceRule(
   {
     name: "mlops-ec2-vpc-endpoint-policy-scoped",
     description:
-      "Interface endpoints carry a policy narrower than everything on everything (the original allowed * on *).",
+      "Interface endpoints carry a policy narrower than everything on everything (without one, an endpoint allows * on *).",
     severity: "high",
     remediation:
-      "Give the VpcEndpoint a policy allowing only the needed actions (sagemaker:InvokeEndpoint) on this project's resources.",
-    externalIds: ["no managed rule (the original allowed * on * through its endpoint policy)"],
+      "Give the VpcEndpoint a policy allowing only the needed actions (sagemaker:InvokeEndpoint) on the stack's resources.",
+    externalIds: ["no managed rule (an endpoint's default policy allows * on *)"],
   },
   aws.ec2.VpcEndpoint,
   (props, _args, report) => {
