@@ -14,7 +14,7 @@ describe("the order mocha hands out test files (tools/build/file-order.cjs)", ()
   it("longest first by the last recorded times, files never timed before all", () => {
     const times = new Map([
       ["tests/local/watch.test.ts", 17_000],
-      ["tests/functions/metrics.test.ts", 5],
+      ["tests/functions/classification-metrics.test.ts", 5],
       ["tests/policy/standalone-packs.test.ts", 20_000],
     ]);
     const known = [...times.keys()];
