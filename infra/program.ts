@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { stackConfig } from "./current-stack-config";
+import { stackConfig } from "./program-config";
 import { prodStack } from "./stacks/prod";
 import { testStack } from "./stacks/test";
 

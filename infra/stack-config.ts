@@ -403,7 +403,7 @@ export function configKeys(stack: StackName): string[] {
 
 /**
  * A problem with the stack's configuration. The program raises it as Pulumi's `RunError`
- * (current-stack-config.ts), so the Pulumi CLI prints only the message, never a stack trace; this
+ * (program-config.ts), so the Pulumi CLI prints only the message, never a stack trace; this
  * module stays free of Pulumi's SDK for the tools that only validate config (watch mode, bootstrap).
  */
 export class StackConfigError extends NamedError {

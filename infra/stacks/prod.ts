@@ -2,7 +2,7 @@ import { awsContext } from "../shared/aws-context";
 import * as pulumi from "@pulumi/pulumi";
 import type { ProdStackConfig } from "../stack-config";
 import { ProdEnvironment, TEST_STACK_OUTPUTS, type TestStackValues } from "../environments/prod-environment";
-import { mlPipelineConfig } from "../ml-pipeline-config";
+import { mlPipelineConfig } from "../program-config";
 import { tagResourcesWithComponent } from "../shared/tags";
 import { prodAccountProvider, stackProvider } from "./provider";
 

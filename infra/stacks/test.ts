@@ -4,7 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { CicdBackbone } from "../cicd/backbone";
 import type { TestStackConfig } from "../stack-config";
 import { MlPipeline } from "../ml/ml-pipeline";
-import { mlConfigPath, mlPipelineConfig } from "../ml-pipeline-config";
+import { mlConfigPath, mlPipelineConfig } from "../program-config";
 import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";

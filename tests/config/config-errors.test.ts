@@ -6,7 +6,7 @@ import { jsonErrorPosition, jsonErrorReason } from "../../config/json-text";
 import { loadMlPipelineConfig, parseMlPipelineConfig } from "../../config/schema";
 import { closestMatch, editDistance } from "../../config/suggest";
 import { ConfigValidationError } from "../../config/validation";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { readJsonFile } from "../../tools/offline/stack-files";
 import { parseStackConfig, StackConfigError } from "../../infra/stack-config";
 import { packConfigFor } from "../../policy/evaluator/evaluate";

@@ -10,7 +10,7 @@ import {
   parseMlPipelineConfig,
 } from "../../config/schema";
 import { mlPipelineJsonSchema } from "../../config/write-json-schema";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 
 // A config document mutated field by field; its shape is the point of each case.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

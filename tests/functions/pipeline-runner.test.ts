@@ -10,7 +10,7 @@ import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { runJob, settingsFromEnvironment, type RunnerSettings } from "../../functions/pipeline-runner";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 
 let codepipeline: AwsClientStub<CodePipelineClient>;
 let s3: AwsClientStub<S3Client>;

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { loadMlPipelineConfig } from "../../config/schema";
 import { buildRunInput, SAGEMAKER_NAME } from "../../functions/lib/run-input";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 
 const config = loadMlPipelineConfig(ML_CONFIG_PATH);
 const env = {

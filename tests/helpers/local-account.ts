@@ -1,5 +1,5 @@
 import { loadMlPipelineConfig } from "../../config/schema";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { LocalAccount } from "../../local/aws/account";
 import { localDeployment, type Deployment } from "../../local/aws/deployment";
 

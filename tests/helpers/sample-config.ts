@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 
 /** The example config that searches hyperparameters (`training.tuning`). */
 export const TUNING_CONFIG_PATH = join(

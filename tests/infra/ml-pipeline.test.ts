@@ -7,7 +7,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import type { OfflineRun } from "../../tools/offline/harness";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { loadArchive } from "../helpers/lambda-archive";
 import { offline, ofType, one, statements } from "../helpers/offline";
 

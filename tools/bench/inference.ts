@@ -12,7 +12,7 @@ import { inProcessRuntime } from "../../local/aws/runtime-server";
 import { LocalAccount } from "../../local/aws/account";
 import { localDeployment } from "../../local/aws/deployment";
 import { loadMlPipelineConfig } from "../../config/schema";
-import { ML_CONFIG_PATH } from "../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { LocalAwsState } from "../../local/aws/state";
 import { median, verdict } from "./measure";
 

@@ -29,7 +29,7 @@ import { parsePayload } from "../../../functions/lib/prediction-payload";
 import { handler as pipelineRunner } from "../../../functions/pipeline-runner";
 import { handler as pushFilter, type ReferenceEvent } from "../../../functions/push-filter";
 import { handler as testRunner } from "../../../functions/test-runner";
-import { ML_CONFIG_PATH } from "../../../infra/ml-pipeline-config";
+import { ML_CONFIG_PATH } from "../../../infra/program-config";
 import type { StackIam } from "../../../local/aws/iam/stack-iam";
 import type { Mocks } from "./recorder";
 

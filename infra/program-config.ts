@@ -1,8 +1,31 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig, StackConfigError, type StackConfig } from "./stack-config";
 import { join } from "node:path";
 import { ConfigValidationError } from "../config/validation";
 import { mlDeploymentSettings, type MlDeploymentSettings } from "../config/deployment-settings";
 import { loadMlPipelineConfig } from "../config/schema";
+
+/**
+ * What this run of the program reads: the current stack's config (its schema is stack-config.ts)
+ * and the deployment settings of the ML config (its schema is config/ml-config.ts). A problem in
+ * either ends the program as a `RunError`: the Pulumi CLI prints its message alone.
+ */
+
+let cached: StackConfig | undefined;
+
+/**
+ * Reads and validates the current stack's config once per program run. A config problem ends the
+ * program as a `RunError`: the Pulumi CLI prints its message alone, without a stack trace.
+ */
+export function stackConfig(): StackConfig {
+  try {
+    cached ??= parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+  } catch (error) {
+    if (error instanceof StackConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+  return cached;
+}
 
 /** Where the ML run's settings live in the repository; a change to it starts a run. */
 export const ML_CONFIG_PATH = join(__dirname, "..", "config", "ml-pipeline-config.json");
