@@ -17,9 +17,9 @@ import {
   glueStatements,
   runnerStatements,
   sageMakerStatements,
-  stateMachineStatements,
   type MlNames,
 } from "./roles";
+import { stateMachineStatements } from "./state-machine-role";
 import { pipelineDefinition } from "./state-machine";
 
 const ETL_DIR = join(__dirname, "..", "..", "etl");
@@ -63,117 +63,107 @@ export class MlPipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: MlPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:ml:MlPipeline", name, {}, opts);
-    const parent = { parent: this };
-    const stack = pulumi.getStack();
-    const { ctx, config } = args;
-    const bucket = args.stagingBucket;
-    const keyArn = args.key.arn;
-    const glueJobName = `${name}-data-prep-${stack}`;
-    const stateMachineName = `${name}-ml-pipeline-${stack}`;
-    const groupName = `${config.name}-${stack}`.slice(0, 63);
+    const names = mlNames(name, args);
+    const scripts = this.publishInputs(name, args);
+    this.modelPackageGroup = this.modelGroup(name, args, names);
+    this.sageMakerRole = this.sageMakerExecutionRole(name, args, names);
+    this.glueJob = this.dataPrep(name, args, names, scripts);
+    this.controller = this.controllerFunction(name, args, names);
+    this.stateMachine = this.workflow(name, args, names);
+    this.pipelineRunner = this.runnerFunction(name, args, names);
+    this.runsPrefix = pulumi.interpolate`s3://${args.stagingBucket.name}/runs/`;
 
+    this.registerOutputs({
+      stateMachineArn: this.stateMachine.arn,
+      glueJobName: this.glueJob.name,
+      modelPackageGroupName: this.modelPackageGroup.modelPackageGroupName,
+      pipelineRunnerName: this.pipelineRunner.name,
+      runsPrefix: this.runsPrefix,
+    });
+  }
+
+  /** The config for the Glue job and the runner, and the job's scripts, which it reads from S3. */
+  private publishInputs(name: string, args: MlPipelineArgs): GlueScripts {
     const publish = (part: string, key: string, path: string, contentType: string) =>
       new aws.s3.BucketObjectv2(
         `${name}-${part}`,
         {
-          bucket: bucket.name,
+          bucket: args.stagingBucket.name,
           key,
           source: new pulumi.asset.FileAsset(path),
           contentType,
           serverSideEncryption: "aws:kms",
-          kmsKeyId: keyArn,
+          kmsKeyId: args.key.arn,
         },
-        parent,
+        { parent: this },
       );
     publish("config", CONFIG_KEY, args.configPath, "application/json");
-    const glueScript = publish(
-      "glue-script",
-      "etl/glue_job.py",
-      join(ETL_DIR, "glue_job.py"),
-      "text/x-python",
-    );
-    const transformScript = publish(
-      "glue-transform",
-      "etl/transform.py",
-      join(ETL_DIR, "transform.py"),
-      "text/x-python",
-    );
+    return {
+      main: publish("glue-script", "etl/glue_job.py", join(ETL_DIR, "glue_job.py"), "text/x-python"),
+      transform: publish(
+        "glue-transform",
+        "etl/transform.py",
+        join(ETL_DIR, "transform.py"),
+        "text/x-python",
+      ),
+    };
+  }
 
-    this.modelPackageGroup = new aws.sagemaker.ModelPackageGroup(
+  private modelGroup(name: string, args: MlPipelineArgs, names: MlNames) {
+    const group = new aws.sagemaker.ModelPackageGroup(
       `${name}-models`,
       {
-        modelPackageGroupName: groupName,
-        modelPackageGroupDescription: `Models of ${config.name} that passed the gate (${stack})`,
+        modelPackageGroupName: names.modelPackageGroupName,
+        modelPackageGroupDescription: `Models of ${args.config.name} that passed the gate (${pulumi.getStack()})`,
       },
-      parent,
+      { parent: this },
     );
-    if (args.prodAccount)
-      shareModelsWithProd(`${name}-models`, this.modelPackageGroup, args.prodAccount, ctx, this);
+    if (args.prodAccount) shareModelsWithProd(`${name}-models`, group, args.prodAccount, args.ctx, this);
+    return group;
+  }
 
-    const controllerName = functionName(`${name}-controller`);
-    const names: MlNames = {
-      ctx,
-      keyArn,
-      bucketArn: bucket.arn,
-      glueJobName,
-      runPrefix: config.name.toLowerCase().slice(0, 20),
-      tuningPrefix: tuningJobPrefix(config.name),
-      endpointName: config.endpoints.test.name,
-      modelPackageGroupName: groupName,
-      experimentName: config.experiment.name,
-      controllerArn: arn(ctx, "lambda", `function:${controllerName}`),
-      stateMachineArn: arn(ctx, "states", `stateMachine:${stateMachineName}`),
-      stateMachineName,
-    };
-
-    this.sageMakerRole = serviceRole(
+  private sageMakerExecutionRole(name: string, args: MlPipelineArgs, names: MlNames) {
+    const { endpoints } = args.config;
+    return serviceRole(
       `${name}-sagemaker-role`,
       {
         service: "sagemaker.amazonaws.com",
         description: "SageMaker training, batch scoring and hosting for the ML pipeline",
-        statements: sageMakerStatements(names, [config.endpoints.test.name, config.endpoints.prod.name]),
-        ctx,
+        statements: sageMakerStatements(names, [endpoints.test.name, endpoints.prod.name]),
+        ctx: args.ctx,
       },
       this,
     );
+  }
 
-    const glueSecurity = new aws.glue.SecurityConfiguration(
-      `${name}-glue-security`,
-      {
-        name: `${name}-data-prep-${stack}`,
-        encryptionConfiguration: {
-          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
-          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: keyArn },
-          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: keyArn },
-        },
-      },
-      parent,
-    );
-    const glueRole = serviceRole(
+  private dataPrep(name: string, args: MlPipelineArgs, names: MlNames, scripts: GlueScripts) {
+    const bucket = args.stagingBucket.name;
+    const security = this.glueSecurity(name, args);
+    const role = serviceRole(
       `${name}-glue-role`,
       {
         service: "glue.amazonaws.com",
         description: "Runs the data-prep job",
         statements: glueStatements(names),
-        ctx,
+        ctx: args.ctx,
       },
       this,
     );
-    this.glueJob = new aws.glue.Job(
+    return new aws.glue.Job(
       `${name}-data-prep`,
       {
-        name: glueJobName,
+        name: names.glueJobName,
         description: "Validates, quarantines, splits and baselines the training data (etl/transform.py)",
-        roleArn: glueRole.arn,
+        roleArn: role.arn,
         glueVersion: "5.0",
         command: {
           name: "glueetl",
-          scriptLocation: pulumi.interpolate`s3://${bucket.name}/${glueScript.key}`,
+          scriptLocation: pulumi.interpolate`s3://${bucket}/${scripts.main.key}`,
           pythonVersion: "3",
         },
         defaultArguments: {
-          "--extra-py-files": pulumi.interpolate`s3://${bucket.name}/${transformScript.key}`,
-          "--TempDir": pulumi.interpolate`s3://${bucket.name}/glue-temp/`,
+          "--extra-py-files": pulumi.interpolate`s3://${bucket}/${scripts.transform.key}`,
+          "--TempDir": pulumi.interpolate`s3://${bucket}/glue-temp/`,
           "--job-language": "python",
           "--enable-metrics": "true",
           "--enable-continuous-cloudwatch-log": "true",
@@ -184,12 +174,31 @@ export class MlPipeline extends pulumi.ComponentResource {
         timeout: 60,
         maxRetries: 0,
         executionProperty: { maxConcurrentRuns: 1 },
-        securityConfiguration: glueSecurity.name,
+        securityConfiguration: security.name,
       },
-      { parent: this, dependsOn: [glueScript, transformScript] },
+      { parent: this, dependsOn: [scripts.main, scripts.transform] },
     );
+  }
 
-    const controller = handlerFunction(
+  /** The job's output, logs and bookmarks are encrypted with the project key. */
+  private glueSecurity(name: string, args: MlPipelineArgs) {
+    const kmsKeyArn = args.key.arn;
+    return new aws.glue.SecurityConfiguration(
+      `${name}-glue-security`,
+      {
+        name: `${name}-data-prep-${pulumi.getStack()}`,
+        encryptionConfiguration: {
+          s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn },
+          cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn },
+          jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn },
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  private controllerFunction(name: string, args: MlPipelineArgs, names: MlNames) {
+    return handlerFunction(
       `${name}-controller`,
       {
         callback: controllerHandler,
@@ -200,47 +209,43 @@ export class MlPipeline extends pulumi.ComponentResource {
         memorySize: 1024,
         // One run at a time (the pipeline queues); a few concurrent steps at most.
         reservedConcurrency: 5,
-        kmsKeyArn: keyArn,
+        kmsKeyArn: args.key.arn,
         logRetentionDays: args.logRetentionDays,
-        ctx,
+        ctx: args.ctx,
       },
       this,
-    );
-    this.controller = controller.fn;
+    ).fn;
+  }
 
+  /** The state machine, its role and its execution logs; it calls the controller and the Glue job. */
+  private workflow(name: string, args: MlPipelineArgs, names: MlNames) {
+    const keyArn = args.key.arn;
     const logs = logGroup(
       `${name}-ml-pipeline-logs`,
       {
-        logGroupName: `/mlops/${stack}/states/${stateMachineName}`,
+        logGroupName: `/mlops/${pulumi.getStack()}/states/${names.stateMachineName}`,
         retentionInDays: args.logRetentionDays,
         kmsKeyArn: keyArn,
       },
       this,
     );
-    const smRole = serviceRole(
+    const role = serviceRole(
       `${name}-ml-pipeline-role`,
       {
         service: "states.amazonaws.com",
         description: "Runs the ML pipeline state machine",
         statements: stateMachineStatements(names, this.sageMakerRole.arn),
-        ctx,
+        ctx: args.ctx,
       },
       this,
     );
-    const definition = pulumi
-      .all([this.controller.arn, this.sageMakerRole.arn, keyArn])
-      .apply(([controllerFunctionArn, sageMakerRoleArn, kmsKeyArn]) =>
-        JSON.stringify(
-          pipelineDefinition({ glueJobName, controllerFunctionArn, sageMakerRoleArn, kmsKeyArn }),
-        ),
-      );
-    this.stateMachine = new aws.sfn.StateMachine(
+    return new aws.sfn.StateMachine(
       `${name}-ml-pipeline`,
       {
-        name: stateMachineName,
+        name: names.stateMachineName,
         type: "STANDARD",
-        roleArn: smRole.arn,
-        definition,
+        roleArn: role.arn,
+        definition: this.definition(names, keyArn),
         loggingConfiguration: {
           level: "ALL",
           includeExecutionData: true,
@@ -253,10 +258,24 @@ export class MlPipeline extends pulumi.ComponentResource {
           kmsDataKeyReusePeriodSeconds: 300,
         },
       },
-      { parent: this, dependsOn: [smRole, this.glueJob] },
+      { parent: this, dependsOn: [role, this.glueJob] },
     );
+  }
 
-    const runner = handlerFunction(
+  private definition(names: MlNames, keyArn: pulumi.Input<string>): pulumi.Output<string> {
+    const { glueJobName } = names;
+    return pulumi
+      .all([this.controller.arn, this.sageMakerRole.arn, keyArn])
+      .apply(([controllerFunctionArn, sageMakerRoleArn, kmsKeyArn]) =>
+        JSON.stringify(
+          pipelineDefinition({ glueJobName, controllerFunctionArn, sageMakerRoleArn, kmsKeyArn }),
+        ),
+      );
+  }
+
+  private runnerFunction(name: string, args: MlPipelineArgs, names: MlNames) {
+    const keyArn = args.key.arn;
+    return handlerFunction(
       `${name}-pipeline-runner`,
       {
         callback: runnerHandler,
@@ -271,31 +290,48 @@ export class MlPipeline extends pulumi.ComponentResource {
         statements: runnerStatements(names, CONFIG_KEY),
         environment: {
           STATE_MACHINE_ARN: this.stateMachine.arn,
-          STAGING_BUCKET: bucket.name,
+          STAGING_BUCKET: args.stagingBucket.name,
           ML_CONFIG_KEY: CONFIG_KEY,
           MODEL_PACKAGE_GROUP: this.modelPackageGroup.modelPackageGroupName,
-          XGBOOST_REPOSITORY: xgboostRepository(config.training.imageVersion, this),
+          XGBOOST_REPOSITORY: xgboostRepository(args.config.training.imageVersion, this),
         },
         timeoutSeconds: 60,
         reservedConcurrency: 2,
         failureQueue: args.deadLetterQueue && { arn: args.deadLetterQueue.arn, keyArn },
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
-        ctx,
+        ctx: args.ctx,
       },
       this,
-    );
-    this.pipelineRunner = runner.fn;
-    this.runsPrefix = pulumi.interpolate`s3://${bucket.name}/runs/`;
-
-    this.registerOutputs({
-      stateMachineArn: this.stateMachine.arn,
-      glueJobName: this.glueJob.name,
-      modelPackageGroupName: this.modelPackageGroup.modelPackageGroupName,
-      pipelineRunnerName: this.pipelineRunner.name,
-      runsPrefix: this.runsPrefix,
-    });
+    ).fn;
   }
+}
+
+/** The Glue job's scripts in the staging bucket: the job itself and the transform it imports. */
+interface GlueScripts {
+  readonly main: aws.s3.BucketObjectv2;
+  readonly transform: aws.s3.BucketObjectv2;
+}
+
+/** The names and ARNs the roles are scoped to, known before the resources exist. */
+function mlNames(name: string, args: MlPipelineArgs): MlNames {
+  const stack = pulumi.getStack();
+  const { ctx, config } = args;
+  const stateMachineName = `${name}-ml-pipeline-${stack}`;
+  return {
+    ctx,
+    keyArn: args.key.arn,
+    bucketArn: args.stagingBucket.arn,
+    glueJobName: `${name}-data-prep-${stack}`,
+    runPrefix: config.name.toLowerCase().slice(0, 20),
+    tuningPrefix: tuningJobPrefix(config.name),
+    endpointName: config.endpoints.test.name,
+    modelPackageGroupName: `${config.name}-${stack}`.slice(0, 63),
+    experimentName: config.experiment.name,
+    controllerArn: arn(ctx, "lambda", `function:${functionName(`${name}-controller`)}`),
+    stateMachineArn: arn(ctx, "states", `stateMachine:${stateMachineName}`),
+    stateMachineName,
+  };
 }
 
 /**

@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { arn, modelGroupArns, type AwsContext } from "../shared/aws-context";
-import { kmsUseVia, passRole, stateMachineKeyUse, type Statement } from "../shared/iam";
+import { kmsUseVia, stateMachineKeyUse, type Statement } from "../shared/iam";
 import { readRollbackAlarms, sageMakerJobTelemetry } from "../shared/sagemaker-access";
 
-/** Permission sets of the ML pipeline's roles, scoped to this project's name prefixes and objects. */
+/**
+ * Permission sets of the ML pipeline's roles, scoped to this project's name prefixes and objects;
+ * the state machine's, the largest, are in state-machine-role.ts.
+ */
 
 export interface MlNames {
   ctx: AwsContext;
@@ -22,15 +25,9 @@ export interface MlNames {
   stateMachineName: string;
 }
 
-const sm = (names: MlNames, resource: string) => arn(names.ctx, "sagemaker", resource);
+export const sageMakerArn = (names: MlNames, resource: string) => arn(names.ctx, "sagemaker", resource);
 const objects = (names: MlNames, ...prefixes: string[]) =>
   prefixes.map((p) => pulumi.interpolate`${names.bucketArn}/${p}*`);
-
-/** The model group and its packages, by its name as written and lowercased (see modelGroupArns). */
-function modelGroupResources(names: MlNames) {
-  const { group, packages } = modelGroupArns(names.ctx, names.modelPackageGroupName);
-  return pulumi.all([packages, group]).apply(([versions, groups]) => [...versions, ...groups]);
-}
 
 function listUnder(names: MlNames, prefixes: string[]): Statement {
   return {
@@ -39,132 +36,6 @@ function listUnder(names: MlNames, prefixes: string[]): Statement {
     Resource: names.bucketArn,
     Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } },
   };
-}
-
-export function stateMachineStatements(names: MlNames, sageMakerRoleArn: pulumi.Input<string>): Statement[] {
-  const lower = names.endpointName.toLowerCase();
-  return [
-    {
-      Sid: "RunDataPrep",
-      Action: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
-      Resource: arn(names.ctx, "glue", `job/${names.glueJobName}`),
-    },
-    {
-      Sid: "TrainAndScore",
-      Action: [
-        "sagemaker:CreateTrainingJob",
-        "sagemaker:DescribeTrainingJob",
-        "sagemaker:StopTrainingJob",
-        "sagemaker:CreateTransformJob",
-        "sagemaker:DescribeTransformJob",
-        "sagemaker:StopTransformJob",
-        "sagemaker:CreateModel",
-        "sagemaker:AddTags",
-      ],
-      Resource: [
-        sm(names, `training-job/${names.runPrefix}*`),
-        sm(names, `transform-job/${names.runPrefix}*`),
-        sm(names, `model/${names.runPrefix}*`),
-        sm(names, `experiment-trial/*`),
-        sm(names, `experiment-trial-component/*`),
-      ],
-    },
-    {
-      // Step Functions' IAM page for SageMaker lists these for createHyperParameterTuningJob.sync;
-      // DescribeBestTrainingJob reads the winner, which the tuning job named.
-      // https://docs.aws.amazon.com/step-functions/latest/dg/sagemaker-iam.html
-      Sid: "TuneHyperparameters",
-      Action: [
-        "sagemaker:CreateHyperParameterTuningJob",
-        "sagemaker:DescribeHyperParameterTuningJob",
-        "sagemaker:StopHyperParameterTuningJob",
-        "sagemaker:ListTags",
-        "sagemaker:AddTags",
-        "sagemaker:DescribeTrainingJob",
-      ],
-      Resource: [
-        sm(names, `hyper-parameter-tuning-job/${names.tuningPrefix}-*`),
-        sm(names, `training-job/${names.tuningPrefix}-*`),
-      ],
-    },
-    {
-      Sid: "RegisterModels",
-      Action: ["sagemaker:CreateModelPackage", "sagemaker:AddTags"],
-      Resource: modelGroupResources(names),
-    },
-    {
-      Sid: "DeployTestEndpoint",
-      Action: [
-        "sagemaker:CreateEndpointConfig",
-        "sagemaker:CreateEndpoint",
-        "sagemaker:UpdateEndpoint",
-        // A Failed test endpoint can only be deleted; the workflow recreates it.
-        "sagemaker:DeleteEndpoint",
-        "sagemaker:AddTags",
-      ],
-      Resource: [sm(names, `endpoint/${lower}`), sm(names, `endpoint-config/${lower}*`)],
-    },
-    {
-      Sid: "FollowSageMakerJobs",
-      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-      Resource: [
-        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
-        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTransformJobsRule"),
-        arn(names.ctx, "events", "rule/StepFunctionsGetEventsForSageMakerTuningJobsRule"),
-      ],
-    },
-    passRole(sageMakerRoleArn, "sagemaker.amazonaws.com"),
-    {
-      Sid: "CallController",
-      Action: "lambda:InvokeFunction",
-      Resource: [names.controllerArn, pulumi.interpolate`${names.controllerArn}:*`],
-    },
-    kmsUseVia(names.keyArn, ["sagemaker", "states"], names.ctx),
-    stateMachineKeyUse(names.keyArn, names.stateMachineArn),
-    {
-      Sid: "EncryptExecutionLogs",
-      // With a customer-managed key, the state machine's role generates the data key for its log
-      // delivery; the context names the account's logs, as the Step Functions guide shows.
-      // https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html
-      Action: "kms:GenerateDataKey",
-      Resource: names.keyArn,
-      Condition: { StringEquals: { "kms:EncryptionContext:SourceArn": arn(names.ctx, "logs", "*") } },
-    },
-    {
-      Sid: "LetSageMakerEncryptVolumes",
-      Action: "kms:CreateGrant",
-      Resource: names.keyArn,
-      Condition: {
-        StringEquals: { "kms:ViaService": `sagemaker.${names.ctx.region}.amazonaws.com` },
-        Bool: { "kms:GrantIsForAWSResource": "true" },
-      },
-    },
-    {
-      Sid: "DeliverExecutionLogs",
-      // CloudWatch Logs delivery for Step Functions has no resource-level permissions.
-      Action: [
-        "logs:CreateLogDelivery",
-        "logs:GetLogDelivery",
-        "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
-        "logs:ListLogDeliveries",
-        "logs:PutResourcePolicy",
-        "logs:DescribeResourcePolicies",
-        "logs:DescribeLogGroups",
-      ],
-      Resource: "*",
-    },
-    {
-      Sid: "WriteTraces",
-      Action: [
-        "xray:PutTraceSegments",
-        "xray:PutTelemetryRecords",
-        "xray:GetSamplingRules",
-        "xray:GetSamplingTargets",
-      ],
-      Resource: "*",
-    },
-  ];
 }
 
 export function sageMakerStatements(names: MlNames, endpointNames: string[]): Statement[] {
@@ -196,7 +67,7 @@ export function sageMakerStatements(names: MlNames, endpointNames: string[]): St
     {
       Sid: "DescribeOwnEndpoints",
       Action: "sagemaker:DescribeEndpoint",
-      Resource: endpointNames.map((e) => sm(names, `endpoint/${e.toLowerCase()}`)),
+      Resource: endpointNames.map((e) => sageMakerArn(names, `endpoint/${e.toLowerCase()}`)),
     },
   ];
 }
@@ -242,14 +113,14 @@ export function controllerStatements(names: MlNames): Statement[] {
       Sid: "TrackExperiments",
       Action: ["sagemaker:CreateExperiment", "sagemaker:CreateTrial", "sagemaker:AddTags"],
       Resource: [
-        sm(names, `experiment/${names.experimentName.toLowerCase()}`),
-        sm(names, "experiment-trial/*"),
+        sageMakerArn(names, `experiment/${names.experimentName.toLowerCase()}`),
+        sageMakerArn(names, "experiment-trial/*"),
       ],
     },
     {
       Sid: "CheckTestEndpoint",
       Action: "sagemaker:DescribeEndpoint",
-      Resource: sm(names, `endpoint/${names.endpointName.toLowerCase()}`),
+      Resource: sageMakerArn(names, `endpoint/${names.endpointName.toLowerCase()}`),
     },
     {
       Sid: "ReadProductionModel",
