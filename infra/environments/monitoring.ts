@@ -57,16 +57,39 @@ export const DATA_QUALITY_METRICS = {
   driftMetric: (feature: string) => `feature_baseline_drift_${feature}`,
 } as const;
 
+/** The drift alarm's name: fixed, so the pipeline account can listen for it across accounts. */
+export const driftAlarmName = (endpointName: string) => `${endpointName}-data-drift`;
+
 /**
  * The data-quality monitor as native resources: job definition, schedule, an alarm on drift, and an
  * alarm when the monitor falls silent.
  */
-/** The drift alarm's name: fixed, so the pipeline account can listen for it across accounts. */
-export const driftAlarmName = (endpointName: string) => `${endpointName}-data-drift`;
-
 export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, parent: pulumi.Resource) {
-  const opts = { parent };
-  const definition = new aws.sagemaker.DataQualityJobDefinition(
+  const definition = jobDefinition(name, args, parent);
+  const schedule = new aws.sagemaker.MonitoringSchedule(
+    `${name}-schedule`,
+    {
+      name: `${args.endpointName}-data-quality`,
+      monitoringScheduleConfig: {
+        monitoringJobDefinitionName: definition.name,
+        monitoringType: "DataQuality",
+        scheduleConfig: { scheduleExpression: args.scheduleExpression },
+      },
+    },
+    { parent },
+  );
+  const driftAlarm = featureDriftAlarm(name, args, schedule.name, parent);
+  const silenceAlarm = monitorSilentAlarm(name, args, schedule.name, parent);
+  return { definition, schedule, driftAlarm, silenceAlarm };
+}
+
+/** Compares the endpoint's captured data with the baseline in an isolated, encrypted job. */
+function jobDefinition(
+  name: string,
+  args: DataQualityMonitorArgs,
+  parent: pulumi.Resource,
+): aws.sagemaker.DataQualityJobDefinition {
+  return new aws.sagemaker.DataQualityJobDefinition(
     `${name}-data-quality`,
     {
       name: `${args.endpointName}-data-quality-job`,
@@ -109,23 +132,19 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
       },
       stoppingCondition: { maxRuntimeInSeconds: 3600 },
     },
-    opts,
+    { parent },
   );
-  const schedule = new aws.sagemaker.MonitoringSchedule(
-    `${name}-schedule`,
-    {
-      name: `${args.endpointName}-data-quality`,
-      monitoringScheduleConfig: {
-        monitoringJobDefinitionName: definition.name,
-        monitoringType: "DataQuality",
-        scheduleConfig: { scheduleExpression: args.scheduleExpression },
-      },
-    },
-    opts,
-  );
-  // Model Monitor publishes feature_baseline_drift_<feature> per run; alarm on the largest.
+}
+
+/** Model Monitor publishes feature_baseline_drift_<feature> per run; the alarm is on the largest. */
+function featureDriftAlarm(
+  name: string,
+  args: DataQualityMonitorArgs,
+  scheduleName: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
   const metricIds = args.alarmFeatures.map((_, i) => `drift${i}`);
-  const driftAlarm = new aws.cloudwatch.MetricAlarm(
+  return new aws.cloudwatch.MetricAlarm(
     `${name}-drift-alarm`,
     {
       name: driftAlarmName(args.endpointName),
@@ -142,7 +161,7 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
           metric: {
             namespace: DATA_QUALITY_METRICS.namespace,
             metricName: DATA_QUALITY_METRICS.driftMetric(feature),
-            dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, schedule.name),
+            dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, scheduleName),
             period: 3600,
             stat: "Maximum",
           },
@@ -155,18 +174,28 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
         },
       ],
     },
-    opts,
+    { parent },
   );
-  // Each monitoring run publishes every watched feature's drift; none for this long means the
-  // schedule, the job or the metric names are wrong, which is itself worth waking someone for.
-  const silenceAlarm = new aws.cloudwatch.MetricAlarm(
+}
+
+/**
+ * Each monitoring run publishes every watched feature's drift; none for this long means the
+ * schedule, the job or the metric names are wrong, which is itself worth waking someone for.
+ */
+function monitorSilentAlarm(
+  name: string,
+  args: DataQualityMonitorArgs,
+  scheduleName: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
+  return new aws.cloudwatch.MetricAlarm(
     `${name}-silence-alarm`,
     {
       name: `${args.endpointName}-monitor-silent`,
       alarmDescription: `No data-quality metrics from ${args.endpointName}'s monitor for ${args.silentAfterHours} hours: check the schedule's executions`,
       namespace: DATA_QUALITY_METRICS.namespace,
       metricName: DATA_QUALITY_METRICS.driftMetric(args.alarmFeatures[0]),
-      dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, schedule.name),
+      dimensions: DATA_QUALITY_METRICS.dimensions(args.endpointName, scheduleName),
       statistic: "SampleCount",
       period: 3600,
       evaluationPeriods: args.silentAfterHours,
@@ -176,7 +205,6 @@ export function dataQualityMonitor(name: string, args: DataQualityMonitorArgs, p
       treatMissingData: "breaching",
       alarmActions: [args.alarmTopicArn],
     },
-    opts,
+    { parent },
   );
-  return { definition, schedule, driftAlarm, silenceAlarm };
 }

@@ -47,19 +47,9 @@ export class PredictionApi extends pulumi.ComponentResource {
   constructor(name: string, args: PredictionApiArgs, opts?: pulumi.ComponentResourceOptions) {
     // Named for its folder; the alias keeps the URNs of APIs declared under the old token.
     super("mlops:environments:PredictionApi", name, {}, withAlias(opts, "mlops:api:PredictionApi"));
-    if (args.canary && (args.canary.percent < 0 || args.canary.percent > 100)) {
-      throw new pulumi.ResourceError(
-        `PredictionApi "${name}": canary.percent ${args.canary.percent} must be between 0 and 100`,
-        this,
-      );
-    }
-    if (args.canary?.stableVersion && !/^[1-9]\d*$/.test(args.canary.stableVersion)) {
-      throw new pulumi.ResourceError(
-        `PredictionApi "${name}": canary.stableVersion "${args.canary.stableVersion}" must be a published Lambda version number such as 7`,
-        this,
-      );
-    }
-    const parent = { parent: this };
+    this.refuseInvalidCanary(name, args.canary);
+    const current = args.backend.version;
+    const stable = args.canary?.stableVersion;
     this.api = new aws.apigateway.RestApi(
       `${name}-api`,
       {
@@ -67,8 +57,42 @@ export class PredictionApi extends pulumi.ComponentResource {
         endpointConfiguration: { types: "REGIONAL" },
         apiKeySource: "HEADER",
       },
-      parent,
+      { parent: this },
     );
+    const route = this.predictionsRoute(name, args.backend);
+    this.allowInvocation(name, args.backend, current, stable);
+    this.deployment = this.deploy(name, args.stageName, route);
+    this.stage = this.stageServing(name, args, current);
+    this.methodSettings(name, args);
+    this.apiKey = this.keyForCallers(name, args);
+    this.url = pulumi.interpolate`${this.stage.invokeUrl}/predictions`;
+    this.newestVersion = current;
+    this.registerOutputs({
+      url: this.url,
+      apiKeyId: this.apiKey.id,
+      deploymentId: this.deployment.id,
+      newestVersion: this.newestVersion,
+    });
+  }
+
+  private refuseInvalidCanary(name: string, canary: PredictionApiArgs["canary"]) {
+    if (canary && (canary.percent < 0 || canary.percent > 100)) {
+      throw new pulumi.ResourceError(
+        `PredictionApi "${name}": canary.percent ${canary.percent} must be between 0 and 100`,
+        this,
+      );
+    }
+    if (canary?.stableVersion && !/^[1-9]\d*$/.test(canary.stableVersion)) {
+      throw new pulumi.ResourceError(
+        `PredictionApi "${name}": canary.stableVersion "${canary.stableVersion}" must be a published Lambda version number such as 7`,
+        this,
+      );
+    }
+  }
+
+  /** `POST /predictions`, proxied to the microservice version the stage variable names. */
+  private predictionsRoute(name: string, backend: aws.lambda.Function): PredictionsRoute {
+    const parent = { parent: this };
     const resource = new aws.apigateway.Resource(
       `${name}-predictions`,
       { restApi: this.api.id, parentId: this.api.rootResourceId, pathPart: "predictions" },
@@ -98,43 +122,63 @@ export class PredictionApi extends pulumi.ComponentResource {
         httpMethod: method.httpMethod,
         integrationHttpMethod: "POST",
         type: "AWS_PROXY",
-        uri: args.backend.invokeArn.apply((uri) =>
+        uri: backend.invokeArn.apply((uri) =>
           uri.replace(/\/invocations$/, `:\${stageVariables.${VERSION_VARIABLE}}/invocations`),
         ),
       },
       parent,
     );
-    const current = args.backend.version;
-    const canary = args.canary && args.canary.percent > 0 ? args.canary : undefined;
-    const stable = args.canary?.stableVersion;
-    // Each version the stage can call needs its own permission (a permission covers one qualifier).
+    return { resource, method, integration };
+  }
+
+  /** Each version the stage can call needs its own permission (a permission covers one qualifier). */
+  private allowInvocation(
+    name: string,
+    backend: aws.lambda.Function,
+    current: pulumi.Input<string>,
+    stable: string | undefined,
+  ) {
     const invoke = (part: string, qualifier: pulumi.Input<string>) =>
       new aws.lambda.Permission(
         `${name}-invoke-${part}`,
         {
           action: "lambda:InvokeFunction",
-          function: args.backend.name,
+          function: backend.name,
           qualifier,
           principal: "apigateway.amazonaws.com",
           sourceArn: pulumi.interpolate`${this.api.executionArn}/*/POST/predictions`,
         },
-        parent,
+        { parent: this },
       );
     invoke("newest", current);
     if (stable) invoke("stable", stable);
-    // A new deployment only when the API's shape changes; code changes travel as versions.
+  }
+
+  /** A new deployment only when the API's shape changes; code changes travel as versions. */
+  private deploy(name: string, stageName: string, route: PredictionsRoute): aws.apigateway.Deployment {
+    const { resource, method, integration } = route;
     const fingerprint = pulumi
       .all([resource.id, method.id, integration.id, integration.uri])
       .apply((parts) => createHash("sha256").update(parts.join("|")).digest("hex"));
-    this.deployment = new aws.apigateway.Deployment(
+    return new aws.apigateway.Deployment(
       `${name}-deployment`,
       {
         restApi: this.api.id,
-        description: `Prediction API (${args.stageName})`,
+        description: `Prediction API (${stageName})`,
         triggers: { redeployment: fingerprint },
       },
       { parent: this, dependsOn: [integration] },
     );
+  }
+
+  /** The stage, traced and with JSON access logs, and its canary when one is under way. */
+  private stageServing(
+    name: string,
+    args: PredictionApiArgs,
+    current: pulumi.Input<string>,
+  ): aws.apigateway.Stage {
+    const canary = args.canary && args.canary.percent > 0 ? args.canary : undefined;
+    const stable = args.canary?.stableVersion;
     const accessLogs = logGroup(
       `${name}-access-logs`,
       {
@@ -144,7 +188,7 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       this,
     );
-    this.stage = new aws.apigateway.Stage(
+    return new aws.apigateway.Stage(
       `${name}-stage`,
       {
         restApi: this.api.id,
@@ -167,7 +211,11 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.accountSettings ? [args.accountSettings] : [] },
     );
-    new aws.apigateway.MethodSettings(
+  }
+
+  /** Every method's execution logs, metrics and throttling; the cache stays off but encrypted. */
+  private methodSettings(name: string, args: PredictionApiArgs): aws.apigateway.MethodSettings {
+    return new aws.apigateway.MethodSettings(
       `${name}-settings`,
       {
         restApi: this.api.id,
@@ -185,6 +233,11 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: args.accountSettings ? [args.accountSettings] : [] },
     );
+  }
+
+  /** The API key callers send, in a usage plan that throttles them like the stage. */
+  private keyForCallers(name: string, args: PredictionApiArgs): aws.apigateway.ApiKey {
+    const parent = { parent: this };
     const plan = new aws.apigateway.UsagePlan(
       `${name}-usage-plan`,
       {
@@ -194,25 +247,25 @@ export class PredictionApi extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.apiKey = new aws.apigateway.ApiKey(
+    const apiKey = new aws.apigateway.ApiKey(
       `${name}-key`,
       { description: `Key for the ${args.stageName} prediction API`, enabled: true },
       parent,
     );
     new aws.apigateway.UsagePlanKey(
       `${name}-plan-key`,
-      { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: plan.id },
+      { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: plan.id },
       parent,
     );
-    this.url = pulumi.interpolate`${this.stage.invokeUrl}/predictions`;
-    this.newestVersion = current;
-    this.registerOutputs({
-      url: this.url,
-      apiKeyId: this.apiKey.id,
-      deploymentId: this.deployment.id,
-      newestVersion: this.newestVersion,
-    });
+    return apiKey;
   }
+}
+
+/** The resource, method and integration a deployment of the API is fingerprinted from. */
+interface PredictionsRoute {
+  readonly resource: aws.apigateway.Resource;
+  readonly method: aws.apigateway.Method;
+  readonly integration: aws.apigateway.Integration;
 }
 
 /** The stage variable naming the microservice version the integration calls. */

@@ -44,7 +44,6 @@ export interface ProdEndpointArgs {
  * 5XX or latency alarm fires.
  */
 export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulumi.Resource) {
-  const opts = { parent };
   const model = new aws.sagemaker.Model(
     `${name}-model`,
     {
@@ -56,15 +55,41 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
         : undefined,
       tags: { "mlops:model-package": args.modelPackageArn.split("/").slice(-2).join("/") },
     },
-    opts,
+    { parent },
   );
-  const endpointConfig = new aws.sagemaker.EndpointConfiguration(
+  const endpointConfig = endpointConfiguration(name, args, model.name, parent);
+  const alarms = rollbackAlarms(name, args, parent);
+  const endpoint = new aws.sagemaker.Endpoint(
+    `${name}-endpoint`,
+    {
+      name: args.endpointName,
+      endpointConfigName: endpointConfig.name,
+      deploymentConfig: {
+        blueGreenUpdatePolicy: blueGreenUpdatePolicy(args.rollout),
+        autoRollbackConfiguration: {
+          alarms: alarms.map((alarm) => ({ alarmName: alarm.name })),
+        },
+      },
+    },
+    { parent },
+  );
+  return { model, endpointConfig, endpoint, alarms };
+}
+
+/** One variant serving all traffic, capturing requests and responses under the key. */
+function endpointConfiguration(
+  name: string,
+  args: ProdEndpointArgs,
+  modelName: pulumi.Input<string>,
+  parent: pulumi.Resource,
+): aws.sagemaker.EndpointConfiguration {
+  return new aws.sagemaker.EndpointConfiguration(
     `${name}-config`,
     {
       productionVariants: [
         {
           variantName: "AllTraffic",
-          modelName: model.name,
+          modelName,
           instanceType: args.instanceType,
           initialInstanceCount: args.initialInstanceCount,
           initialVariantWeight: 1,
@@ -80,8 +105,16 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       },
       kmsKeyArn: args.kmsKeyArn,
     },
-    opts,
+    { parent },
   );
+}
+
+/** The 5XX-rate and latency alarms whose ALARM state rolls a deployment back. */
+function rollbackAlarms(
+  name: string,
+  args: ProdEndpointArgs,
+  parent: pulumi.Resource,
+): [aws.cloudwatch.MetricAlarm, aws.cloudwatch.MetricAlarm] {
   const dimensions = { EndpointName: args.endpointName, VariantName: "AllTraffic" };
   // A rate, not a count, so the alarm means the same at any traffic volume and matches local mode.
   const metric = (id: string, metricName: string) => ({
@@ -109,7 +142,7 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     },
-    opts,
+    { parent },
   );
   const latencyAlarm = new aws.cloudwatch.MetricAlarm(
     `${name}-latency-alarm`,
@@ -127,36 +160,29 @@ export function prodEndpoint(name: string, args: ProdEndpointArgs, parent: pulum
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     },
-    opts,
+    { parent },
   );
-  const policy = rolloutPolicy(args.rollout);
+  return [errorsAlarm, latencyAlarm];
+}
+
+/** The rollout's blue/green policy in the provider's shape. */
+function blueGreenUpdatePolicy(
+  rollout: RolloutSettings,
+): aws.types.input.sagemaker.EndpointDeploymentConfigBlueGreenUpdatePolicy {
+  const policy = rolloutPolicy(rollout);
   const routing = policy.TrafficRoutingConfiguration;
   const size = (capacity = routing.CanarySize ?? routing.LinearStepSize!) => ({
     type: capacity.Type,
     value: capacity.Value,
   });
-  const endpoint = new aws.sagemaker.Endpoint(
-    `${name}-endpoint`,
-    {
-      name: args.endpointName,
-      endpointConfigName: endpointConfig.name,
-      deploymentConfig: {
-        blueGreenUpdatePolicy: {
-          trafficRoutingConfiguration: {
-            type: routing.Type,
-            waitIntervalInSeconds: routing.WaitIntervalInSeconds,
-            ...(routing.Type === "CANARY" ? { canarySize: size() } : { linearStepSize: size() }),
-          },
-          terminationWaitInSeconds: policy.TerminationWaitInSeconds,
-          // Longer than every wait of the update, as SageMaker requires (blue-green.ts).
-          maximumExecutionTimeoutInSeconds: policy.MaximumExecutionTimeoutInSeconds,
-        },
-        autoRollbackConfiguration: {
-          alarms: [{ alarmName: errorsAlarm.name }, { alarmName: latencyAlarm.name }],
-        },
-      },
+  return {
+    trafficRoutingConfiguration: {
+      type: routing.Type,
+      waitIntervalInSeconds: routing.WaitIntervalInSeconds,
+      ...(routing.Type === "CANARY" ? { canarySize: size() } : { linearStepSize: size() }),
     },
-    opts,
-  );
-  return { model, endpointConfig, endpoint, alarms: [errorsAlarm, latencyAlarm] };
+    terminationWaitInSeconds: policy.TerminationWaitInSeconds,
+    // Longer than every wait of the update, as SageMaker requires (blue-green.ts).
+    maximumExecutionTimeoutInSeconds: policy.MaximumExecutionTimeoutInSeconds,
+  };
 }

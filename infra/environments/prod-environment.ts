@@ -6,10 +6,6 @@ import { expandFeatures } from "../../config/schema";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, type AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
-import { policyDocument } from "../shared/iam";
-import type { VpcPlacement } from "../shared/lambda";
-import { sageMakerVpcAccess } from "../shared/sagemaker-access";
-import { ProdAccountBase } from "../storage/prod-account-base";
 import { handlerFunction } from "../shared/lambda";
 import { forwardDriftAlarm } from "./drift-forwarding";
 import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
@@ -19,6 +15,7 @@ import { dataQualityMonitor } from "./monitoring";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
 import { prodEndpoint, type RolloutSettings } from "./prod-endpoint";
+import { prodFoundation, type ProdFoundation } from "./prod-foundation";
 import { TEST_STACK_OUTPUTS } from "./test-stack-outputs";
 
 export { TEST_STACK_OUTPUTS };
@@ -85,76 +82,88 @@ export class ProdEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProdEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:ProdEnvironment", name, {}, opts);
-    const group = args.approvedModelPackageArn.split("/").slice(-2)[0];
-    const parent = { parent: this };
-    const { ctx } = args;
-    const fromTest = (key: keyof TestStackValues) => pulumi.output(args.testStack[key]);
-    const own =
-      args.prodAccount &&
-      new ProdAccountBase(
-        `${name}-account`,
-        {
-          ctx,
-          pipeline: { bucketName: fromTest("stagingBucketName"), keyArn: fromTest("kmsKeyArn") },
-          vpc: args.vpc,
-          ruleNamePrefix: `${name}-`,
-          endpointName: args.config.endpoints.prod.name,
-        },
-        parent,
-      );
-    // One account in VPC mode: the shared SageMaker role also needs network interfaces in prod's subnets.
-    if (args.vpc && !own)
-      sharedRoleVpcAccess(`${name}-sagemaker-vpc-access`, fromTest("sageMakerRoleArn"), args.vpc, ctx, this);
-    const keyArn = own ? own.key.arn : fromTest("kmsKeyArn");
-    const bucket = own ? own.dataBucket.name : fromTest("stagingBucketName");
-    const sageMakerRoleArn = own ? own.sageMakerRole.arn : fromTest("sageMakerRoleArn");
-    const expectedGroup = fromTest("modelPackageGroupName");
-    expectedGroup.apply((testGroup) => {
-      if (testGroup.toLowerCase() !== group) {
-        throw new pulumi.RunError(
-          `mlops:approvedModelPackageArn points at model group "${group}", but the test stack registers models in "${testGroup}"; set the ARN of an approved package from that group.`,
-        );
-      }
-    });
-    const endpointName = args.config.endpoints.prod.name;
-    const runBaseline = pulumi.interpolate`${fromTest("runsPrefix")}${args.approvedRunId}/data/baseline/`;
-
-    this.alarmTopic = notificationTopic(
-      `${name}-alarms`,
-      { displayName: `${endpointName} alarms`, kmsKeyArn: keyArn, email: args.alarmEmail },
+    const foundation = prodFoundation(
+      name,
+      {
+        ctx: args.ctx,
+        testStack: args.testStack,
+        prodAccount: args.prodAccount,
+        vpc: args.vpc,
+        endpointName: args.config.endpoints.prod.name,
+      },
       this,
     );
+    refuseForeignModelGroup(args.approvedModelPackageArn, fromTest(args, "modelPackageGroupName"));
+    const endpointName = args.config.endpoints.prod.name;
+    this.alarmTopic = notificationTopic(
+      `${name}-alarms`,
+      { displayName: `${endpointName} alarms`, kmsKeyArn: foundation.keyArn, email: args.alarmEmail },
+      this,
+    );
+    this.endpoint = this.serveApprovedModel(name, args, foundation).endpoint;
+    const features = expandFeatures(args.config.data.features);
+    const monitor = this.monitorDataQuality(name, args, foundation, features);
+    this.driftRetraining = this.retrainOnDrift(name, args, {
+      alarm: monitor.driftAlarm,
+      pipelineName: fromTest(args, "pipelineName"),
+      stagingBucketName: fromTest(args, "stagingBucketName"),
+      keyArn: foundation.keyArn,
+    });
+    if (args.vpc) this.runtimeEndpoint(name, args, args.vpc);
+    const microservice = this.microserviceFunction(name, args, foundation.keyArn, features.length);
+    this.api = new PredictionApi(
+      `${name}-prod-api`,
+      {
+        backend: microservice,
+        stageName: "prod",
+        throttle: args.throttle,
+        canary: { percent: args.apiCanaryPercent, stableVersion: args.apiStableVersion },
+        kmsKeyArn: foundation.keyArn,
+        logRetentionDays: args.logRetentionDays,
+        accountSettings: args.manageApiGatewayAccount ? apiGatewayAccount(name, args.ctx, this) : undefined,
+      },
+      { parent: this },
+    );
+    this.registerOutputs({
+      endpointName: this.endpoint.name,
+      apiUrl: this.api.url,
+      apiDeploymentId: this.api.deployment.id,
+    });
+  }
 
-    const served = prodEndpoint(
+  /** The approved model on the blue/green endpoint, capturing its data into production's bucket. */
+  private serveApprovedModel(name: string, args: ProdEnvironmentArgs, foundation: ProdFoundation) {
+    const endpoint = args.config.endpoints.prod;
+    return prodEndpoint(
       `${name}-prod`,
       {
-        endpointName,
+        endpointName: endpoint.name,
         modelPackageArn: args.approvedModelPackageArn,
-        executionRoleArn: sageMakerRoleArn,
-        instanceType: args.config.endpoints.prod.instanceType,
-        initialInstanceCount: args.config.endpoints.prod.initialInstanceCount,
-        captureSamplingPercent: args.config.endpoints.prod.dataCaptureSamplingPercent,
-        captureUri: pulumi.interpolate`s3://${bucket}/capture/${endpointName}/`,
-        kmsKeyArn: keyArn,
+        executionRoleArn: foundation.sageMakerRoleArn,
+        instanceType: endpoint.instanceType,
+        initialInstanceCount: endpoint.initialInstanceCount,
+        captureSamplingPercent: endpoint.dataCaptureSamplingPercent,
+        captureUri: pulumi.interpolate`s3://${foundation.bucket}/capture/${endpoint.name}/`,
+        kmsKeyArn: foundation.keyArn,
         rollout: args.rollout,
         thresholds: args.config.release,
         vpc: args.vpc,
       },
       this,
     );
-    this.endpoint = served.endpoint;
+  }
 
-    const numeric = args.config.data.features.filter((f): f is string => typeof f === "string");
-    const features = expandFeatures(args.config.data.features);
-    const alarmFeatures = args.monitoring.alarmFeatures ?? numeric.slice(0, 10);
-    const unknown = alarmFeatures.filter((f) => !features.includes(f));
-    if (unknown.length > 0) {
-      throw new pulumi.ResourceError(
-        `ProdEnvironment "${name}": mlops:monitoring.alarmFeatures names unknown features ${JSON.stringify(unknown)}; use names from config/ml-pipeline-config.json`,
-        this,
-      );
-    }
-    const monitor = dataQualityMonitor(
+  /** The endpoint's captured data against the approved run's baseline, alarming on drift. */
+  private monitorDataQuality(
+    name: string,
+    args: ProdEnvironmentArgs,
+    foundation: ProdFoundation,
+    features: string[],
+  ) {
+    const alarmFeatures = this.watchedFeatures(name, args, features);
+    const endpointName = args.config.endpoints.prod.name;
+    const runBaseline = pulumi.interpolate`${fromTest(args, "runsPrefix")}${args.approvedRunId}/data/baseline/`;
+    return dataQualityMonitor(
       `${name}-monitor`,
       {
         endpoint: this.endpoint,
@@ -163,9 +172,9 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           statisticsUri: pulumi.interpolate`${runBaseline}statistics.json`,
           constraintsUri: pulumi.interpolate`${runBaseline}constraints.json`,
         },
-        outputUri: pulumi.interpolate`s3://${bucket}/monitoring/${endpointName}/`,
-        roleArn: sageMakerRoleArn,
-        kmsKeyArn: keyArn,
+        outputUri: pulumi.interpolate`s3://${foundation.bucket}/monitoring/${endpointName}/`,
+        roleArn: foundation.sageMakerRoleArn,
+        kmsKeyArn: foundation.keyArn,
         scheduleExpression: args.monitoring.scheduleExpression,
         instanceType: args.monitoring.instanceType,
         alarmFeatures,
@@ -176,26 +185,44 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       },
       this,
     );
+  }
 
-    this.driftRetraining = this.retrainOnDrift(name, args, {
-      alarm: monitor.driftAlarm,
-      pipelineName: fromTest("pipelineName"),
-      stagingBucketName: fromTest("stagingBucketName"),
-      keyArn,
-    });
-
-    if (args.vpc)
-      sageMakerRuntimeEndpoint(
-        `${name}-sagemaker-runtime`,
-        {
-          vpc: args.vpc,
-          endpointNames: [endpointName],
-          otherEndpointNames: [args.config.endpoints.test.name],
-          ctx,
-        },
+  /** The features the drift alarm watches: those configured, or the first ten numeric ones. */
+  private watchedFeatures(name: string, args: ProdEnvironmentArgs, features: string[]): string[] {
+    const numeric = args.config.data.features.filter((f): f is string => typeof f === "string");
+    const alarmFeatures = args.monitoring.alarmFeatures ?? numeric.slice(0, 10);
+    const unknown = alarmFeatures.filter((f) => !features.includes(f));
+    if (unknown.length > 0) {
+      throw new pulumi.ResourceError(
+        `ProdEnvironment "${name}": mlops:monitoring.alarmFeatures names unknown features ${JSON.stringify(unknown)}; use names from config/ml-pipeline-config.json`,
         this,
       );
-    const microservice = handlerFunction(
+    }
+    return alarmFeatures;
+  }
+
+  private runtimeEndpoint(name: string, args: ProdEnvironmentArgs, vpc: VpcMode): pulumi.Output<string> {
+    return sageMakerRuntimeEndpoint(
+      `${name}-sagemaker-runtime`,
+      {
+        vpc,
+        endpointNames: [args.config.endpoints.prod.name],
+        otherEndpointNames: [args.config.endpoints.test.name],
+        ctx: args.ctx,
+      },
+      this,
+    );
+  }
+
+  /** The API's backend: invokes the production endpoint, published as versions for the API's canary. */
+  private microserviceFunction(
+    name: string,
+    args: ProdEnvironmentArgs,
+    keyArn: pulumi.Input<string>,
+    featureCount: number,
+  ): aws.lambda.Function {
+    const endpointName = args.config.endpoints.prod.name;
+    return handlerFunction(
       `${name}-prod-microservice`,
       {
         callback: microserviceHandler,
@@ -205,38 +232,20 @@ export class ProdEnvironment extends pulumi.ComponentResource {
           {
             Sid: "InvokeProdEndpoint",
             Action: "sagemaker:InvokeEndpoint",
-            Resource: arn(ctx, "sagemaker", `endpoint/${endpointName.toLowerCase()}`),
+            Resource: arn(args.ctx, "sagemaker", `endpoint/${endpointName.toLowerCase()}`),
           },
         ],
-        environment: { ENDPOINT_NAME: endpointName, FEATURE_COUNT: String(features.length) },
+        environment: { ENDPOINT_NAME: endpointName, FEATURE_COUNT: String(featureCount) },
         timeoutSeconds: 15,
         publish: true,
         reservedConcurrency: 100,
         kmsKeyArn: keyArn,
         logRetentionDays: args.logRetentionDays,
         vpc: args.vpc,
-        ctx,
+        ctx: args.ctx,
       },
       this,
     ).fn;
-    this.api = new PredictionApi(
-      `${name}-prod-api`,
-      {
-        backend: microservice,
-        stageName: "prod",
-        throttle: args.throttle,
-        canary: { percent: args.apiCanaryPercent, stableVersion: args.apiStableVersion },
-        kmsKeyArn: keyArn,
-        logRetentionDays: args.logRetentionDays,
-        accountSettings: args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, this) : undefined,
-      },
-      parent,
-    );
-    this.registerOutputs({
-      endpointName: this.endpoint.name,
-      apiUrl: this.api.url,
-      apiDeploymentId: this.api.deployment.id,
-    });
   }
 
   /**
@@ -284,24 +293,21 @@ export class ProdEnvironment extends pulumi.ComponentResource {
   }
 }
 
+function fromTest(args: ProdEnvironmentArgs, key: keyof TestStackValues): pulumi.Output<string> {
+  return pulumi.output(args.testStack[key]);
+}
+
 /**
- * SageMaker places a model or monitoring job in a VPC with its execution role's credentials; without
- * these EC2 permissions CreateModel fails. The role is the test stack's, so this policy is attached
- * to it by name from here, where the prod subnets are known.
+ * The test stack registers the models production may serve; an approved package from another group
+ * is a misconfigured ARN.
  */
-function sharedRoleVpcAccess(
-  name: string,
-  roleArn: pulumi.Output<string>,
-  vpc: VpcPlacement,
-  ctx: AwsContext,
-  parent: pulumi.Resource,
-): aws.iam.RolePolicy {
-  return new aws.iam.RolePolicy(
-    name,
-    {
-      role: roleArn.apply((arn) => arn.split("/").pop()!),
-      policy: policyDocument(sageMakerVpcAccess(ctx, vpc)),
-    },
-    { parent },
-  );
+function refuseForeignModelGroup(approvedModelPackageArn: string, testGroup: pulumi.Output<string>) {
+  const group = approvedModelPackageArn.split("/").slice(-2)[0];
+  testGroup.apply((expected) => {
+    if (expected.toLowerCase() !== group) {
+      throw new pulumi.RunError(
+        `mlops:approvedModelPackageArn points at model group "${group}", but the test stack registers models in "${expected}"; set the ARN of an approved package from that group.`,
+      );
+    }
+  });
 }

@@ -46,49 +46,11 @@ export class TestEnvironment extends pulumi.ComponentResource {
 
   constructor(name: string, args: TestEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("mlops:environments:TestEnvironment", name, {}, opts);
-    const { ctx } = args;
-    const common = {
-      kmsKeyArn: args.key.arn,
-      logRetentionDays: args.logRetentionDays,
-      vpc: args.vpc,
-      ctx,
-    };
-    const accountSettings = args.manageApiGatewayAccount ? apiGatewayAccount(name, ctx, this) : undefined;
-    if (args.vpc) {
-      this.runtimeEndpointId = sageMakerRuntimeEndpoint(
-        `${name}-sagemaker-runtime`,
-        {
-          vpc: args.vpc,
-          endpointNames: [args.endpointName],
-          otherEndpointNames: args.otherEndpointNames ?? [],
-          ctx,
-        },
-        this,
-      );
-    }
-
-    this.microservice = handlerFunction(
-      `${name}-microservice`,
-      {
-        callback: microserviceHandler,
-        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
-        description: "Prediction API backend for the test endpoint",
-        statements: [
-          {
-            Sid: "InvokeTestEndpoint",
-            Action: "sagemaker:InvokeEndpoint",
-            Resource: arn(ctx, "sagemaker", `endpoint/${args.endpointName.toLowerCase()}`),
-          },
-        ],
-        environment: { ENDPOINT_NAME: args.endpointName, FEATURE_COUNT: String(args.featureCount) },
-        timeoutSeconds: 15,
-        publish: true,
-        reservedConcurrency: 20,
-        ...common,
-      },
-      this,
-    ).fn;
-
+    const accountSettings = args.manageApiGatewayAccount
+      ? apiGatewayAccount(name, args.ctx, this)
+      : undefined;
+    if (args.vpc) this.runtimeEndpointId = this.runtimeEndpoint(name, args, args.vpc);
+    this.microservice = this.microserviceFunction(name, args);
     this.api = new PredictionApi(
       `${name}-api`,
       {
@@ -101,8 +63,57 @@ export class TestEnvironment extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    this.testRunner = this.testRunnerFunction(name, args);
+    this.registerOutputs({
+      runtimeEndpointId: this.runtimeEndpointId,
+      apiUrl: this.api.url,
+      testRunnerName: this.testRunner.name,
+      microserviceName: this.microservice.name,
+    });
+  }
 
-    this.testRunner = handlerFunction(
+  private runtimeEndpoint(name: string, args: TestEnvironmentArgs, vpc: VpcMode): pulumi.Output<string> {
+    return sageMakerRuntimeEndpoint(
+      `${name}-sagemaker-runtime`,
+      {
+        vpc,
+        endpointNames: [args.endpointName],
+        otherEndpointNames: args.otherEndpointNames ?? [],
+        ctx: args.ctx,
+      },
+      this,
+    );
+  }
+
+  /** The API's backend: invokes the test endpoint, published as versions for the API's canary. */
+  private microserviceFunction(name: string, args: TestEnvironmentArgs): aws.lambda.Function {
+    return handlerFunction(
+      `${name}-microservice`,
+      {
+        callback: microserviceHandler,
+        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
+        description: "Prediction API backend for the test endpoint",
+        statements: [
+          {
+            Sid: "InvokeTestEndpoint",
+            Action: "sagemaker:InvokeEndpoint",
+            Resource: arn(args.ctx, "sagemaker", `endpoint/${args.endpointName.toLowerCase()}`),
+          },
+        ],
+        environment: { ENDPOINT_NAME: args.endpointName, FEATURE_COUNT: String(args.featureCount) },
+        timeoutSeconds: 15,
+        publish: true,
+        reservedConcurrency: 20,
+        ...functionDefaults(args),
+      },
+      this,
+    ).fn;
+  }
+
+  /** The Test stage's runner: reads the API's key, runs the suite and reports to CodePipeline. */
+  private testRunnerFunction(name: string, args: TestEnvironmentArgs): aws.lambda.Function {
+    const { ctx } = args;
+    return handlerFunction(
       `${name}-test-runner`,
       {
         callback: testRunnerHandler,
@@ -135,16 +146,17 @@ export class TestEnvironment extends pulumi.ComponentResource {
         timeoutSeconds: 300,
         reservedConcurrency: 2,
         failureQueue: args.deadLetterQueue && { arn: args.deadLetterQueue.arn, keyArn: args.key.arn },
-        ...common,
+        ...functionDefaults(args),
       },
       this,
     ).fn;
-
-    this.registerOutputs({
-      runtimeEndpointId: this.runtimeEndpointId,
-      apiUrl: this.api.url,
-      testRunnerName: this.testRunner.name,
-      microserviceName: this.microservice.name,
-    });
   }
 }
+
+/** What both functions share: the stack's key, log retention, network and context. */
+const functionDefaults = (args: TestEnvironmentArgs) => ({
+  kmsKeyArn: args.key.arn,
+  logRetentionDays: args.logRetentionDays,
+  vpc: args.vpc,
+  ctx: args.ctx,
+});
