@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { DRIFT_FORWARDER_ROLE_NAME } from "../shared/cross-account";
 import { serviceRole } from "../shared/iam";
-import { alarmInAlarmPattern, ruleDeadLetters } from "../shared/rule-dead-letters";
+import { alarmInAlarmPattern, eventDeadLetters } from "../shared/event-dead-letters";
 
 export interface DriftForwardingArgs {
   /** The prod account's context. */
@@ -50,7 +50,7 @@ export function forwardDriftAlarm(name: string, args: DriftForwardingArgs, paren
     },
     opts,
   );
-  const deadLetters = ruleDeadLetters(
+  const deadLetters = eventDeadLetters(
     name,
     {
       keyArn: args.keyArn,

@@ -5,7 +5,7 @@ import { handler as driftTriggerHandler } from "../../functions/drift-trigger";
 import { arn, type AwsContext } from "../shared/aws-context";
 import { driftForwarderRoleArn, grantToProdRoles, type ProdAccount } from "../shared/cross-account";
 import { kmsUseVia, policyDocument } from "../shared/iam";
-import { alarmInAlarmPattern, ruleDeadLetters } from "../shared/rule-dead-letters";
+import { alarmInAlarmPattern, eventDeadLetters } from "../shared/event-dead-letters";
 import { handlerFunction } from "../shared/lambda";
 import { driftAlarmName } from "./monitoring";
 
@@ -61,7 +61,7 @@ export class DriftRetraining extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.deadLetterQueue = ruleDeadLetters(
+    this.deadLetterQueue = eventDeadLetters(
       name,
       {
         keyArn: args.keyArn,
@@ -72,7 +72,7 @@ export class DriftRetraining extends pulumi.ComponentResource {
       this,
     );
     this.function = this.trigger(name, args).fn;
-    this.wire(name);
+    this.invokeTriggerOnAlarm(name);
     this.registerOutputs({ ruleArn: this.rule.arn, functionName: this.function.name });
   }
 
@@ -144,7 +144,7 @@ export class DriftRetraining extends pulumi.ComponentResource {
   }
 
   /** The rule invokes the function; what fails for good is kept in the dead-letter queue. */
-  private wire(name: string) {
+  private invokeTriggerOnAlarm(name: string) {
     const parent = { parent: this };
     new aws.lambda.Permission(
       `${name}-invoke`,

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
 
-export interface RuleDeadLettersArgs {
+export interface EventDeadLettersArgs {
   /** Encrypts the queue; its policy must let EventBridge use it for these rules. */
   readonly keyArn: pulumi.Input<string>;
   /** The rules whose undeliverable events the queue keeps. */
@@ -17,9 +17,9 @@ export interface RuleDeadLettersArgs {
  * A dead-letter queue for EventBridge rules (and Lambda failure destinations): encrypted, kept two
  * weeks, writable by EventBridge for exactly these rules, with an alarm as soon as anything lands.
  */
-export function ruleDeadLetters(
+export function eventDeadLetters(
   name: string,
-  args: RuleDeadLettersArgs,
+  args: EventDeadLettersArgs,
   parent: pulumi.Resource,
 ): aws.sqs.Queue {
   const opts = { parent };
