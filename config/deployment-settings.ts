@@ -1,4 +1,4 @@
-import type { MlPipelineConfig } from "./schema";
+import type { MlPipelineConfig } from "./ml-config";
 
 /**
  * The part of the ML config the Pulumi program deploys from: names (model group, experiment,

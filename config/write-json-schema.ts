@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { mlPipelineConfigSchema } from "./schema";
+import { mlPipelineConfigSchema } from "./ml-config";
 
 /** The JSON Schema editors use for `ml-pipeline-config.json`; a test keeps the committed file current. */
 export function mlPipelineJsonSchema(): string {

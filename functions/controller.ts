@@ -24,7 +24,7 @@ import {
 } from "./lib/classification-metrics";
 import { parseS3Uri } from "./lib/s3-uri";
 import { NamedError } from "../config/named-error";
-import type { MlPipelineConfig } from "../config/schema";
+import type { MlPipelineConfig } from "../config/ml-config";
 
 export { BadRequest } from "./lib/controller-requests";
 

@@ -3,7 +3,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { CodePipelineEvent } from "aws-lambda";
 import { z } from "zod";
-import { parseMlPipelineConfig } from "../config/schema";
+import { parseMlPipelineConfig } from "../config/ml-config";
 import { s3, sfn } from "./lib/clients";
 import { jobOf, reportJobFailure, reportJobSuccess, type PipelineJob } from "./lib/job-results";
 import { readEnvironment } from "./lib/env";

@@ -3,7 +3,7 @@ import { parseStackConfig, StackConfigError, type StackConfig } from "./stack-co
 import { join } from "node:path";
 import { ConfigValidationError } from "../config/validation";
 import { mlDeploymentSettings, type MlDeploymentSettings } from "../config/deployment-settings";
-import { loadMlPipelineConfig } from "../config/schema";
+import { loadMlPipelineConfig } from "../config/ml-config";
 
 /**
  * What this run of the program reads: the current stack's config (its schema is stack-config.ts)

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { builtOnce } from "../../config/built-once";
 import { NamedError } from "../../config/named-error";
-import { gateSchema } from "../../config/schema";
+import { gateSchema } from "../../config/ml-config";
 import { describeIssues, showValue } from "../../config/validation";
 
 /**

@@ -1,4 +1,4 @@
-import { type MlPipelineConfig } from "../../config/schema";
+import { type MlPipelineConfig } from "../../config/ml-config";
 import { TUNABLE_HYPERPARAMETERS, TUNING_OBJECTIVES, type TuningConfig } from "../../config/tuning";
 import { metadataValue } from "./model-metadata";
 

@@ -2,7 +2,7 @@ import { dataSetPattern } from "../../config/data-sets";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MlDeploymentSettings } from "../../config/deployment-settings";
-import { expandFeatures } from "../../config/schema";
+import { expandFeatures } from "../../config/ml-config";
 import { handler as microserviceHandler } from "../../functions/microservice";
 import { arn, type AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";

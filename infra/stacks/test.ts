@@ -9,7 +9,7 @@ import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { ProjectStorage } from "../storage/project-storage";
 import { TestEnvironment } from "../environments/test-environment";
 import { driftFromProdAccount } from "../environments/drift-retraining";
-import { expandFeatures } from "../../config/schema";
+import { expandFeatures } from "../../config/ml-config";
 import { tagResourcesWithComponent } from "../shared/tags";
 import { stackProvider } from "./provider";
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { mlDeploymentSettings } from "../../config/deployment-settings";
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlPipelineConfig } from "../../config/ml-config";
 import { acquireFileLock } from "../../tools/offline/file-lock";
 import type { CapturedResource } from "../../tools/offline/harness";
 

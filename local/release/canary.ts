@@ -1,4 +1,4 @@
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlPipelineConfig } from "../../config/ml-config";
 import { percentile } from "../../functions/test-suite";
 import type { VariantMetrics } from "../aws/hosting";
 

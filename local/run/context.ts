@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlPipelineConfig } from "../../config/ml-config";
 import type { RunInput } from "../../functions/lib/run-input";
 import type { LocalApi } from "../aws/api-server";
 import type { LocalAccount } from "../aws/account";

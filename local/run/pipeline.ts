@@ -1,7 +1,7 @@
 import "./promise-with-resolvers";
 import { existsSync, mkdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
+import { expandFeatures, loadMlPipelineConfig, type MlPipelineConfig } from "../../config/ml-config";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { settingsFromEnvironment } from "../../functions/pipeline-runner";
 import { LocalAccount } from "../aws/account";

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlPipelineConfig } from "../../config/ml-config";
 import { postJson } from "../aws/http-client";
 import { capturedRows, checkDrift } from "../aws/model-monitor";
 import { testSplitRows, type Stage } from "../run/context";

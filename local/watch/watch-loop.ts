@@ -1,7 +1,7 @@
 import { readdirSync, statSync, watch, type FSWatcher } from "node:fs";
 import { dirname, join } from "node:path";
 import { describeDataSets, isDataSetName, type DataSetSettings } from "../../config/data-sets";
-import { loadMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig, type MlPipelineConfig } from "../../config/ml-config";
 import { driftDecision, recentRuns } from "../../functions/lib/drift-cooldown";
 import { runLocalPipeline } from "../run/pipeline";
 import { pythonJobs } from "../python/jobs";

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { loadMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig } from "../../config/ml-config";
 import { tuningInput } from "../../functions/lib/run-input";
 import { tuningJobDescription, type TuningRecord } from "../../local/adapters/sagemaker-tuning";
 import type { LocalAccount } from "../../local/aws/account";

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jsonErrorPosition, jsonErrorReason } from "../../config/json-text";
-import { loadMlPipelineConfig, parseMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig, parseMlPipelineConfig } from "../../config/ml-config";
 import { closestMatch, editDistance } from "../../config/suggest";
 import { ConfigValidationError } from "../../config/validation";
 import { ML_CONFIG_PATH } from "../../infra/program-config";

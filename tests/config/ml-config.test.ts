@@ -8,7 +8,7 @@ import {
   loadMlPipelineConfig,
   oneHotGroups,
   parseMlPipelineConfig,
-} from "../../config/schema";
+} from "../../config/ml-config";
 import { mlPipelineJsonSchema } from "../../config/write-json-schema";
 import { ML_CONFIG_PATH } from "../../infra/program-config";
 

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as controller from "../../functions/controller";
 import { parseControllerRequest } from "../../functions/lib/controller-requests";
-import { parseMlPipelineConfig } from "../../config/schema";
+import { parseMlPipelineConfig } from "../../config/ml-config";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition } from "../../infra/ml/state-machine";
 import { offline, ofType } from "../helpers/offline";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as prettier from "prettier";
 import { z } from "zod";
-import { mlPipelineConfigSchema } from "../../config/schema";
+import { mlPipelineConfigSchema } from "../../config/ml-config";
 import { STACKS, stackConfigSchema } from "../../infra/stack-config";
 import { configurationReference } from "../../tools/docs/configuration";
 import { markdownTable, typeOf, type JsonSchema, type SettingRow } from "../../tools/docs/json-schema-table";

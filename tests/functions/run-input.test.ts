@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { loadMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig } from "../../config/ml-config";
 import { buildRunInput, SAGEMAKER_NAME } from "../../functions/lib/run-input";
 import { ML_CONFIG_PATH } from "../../infra/program-config";
 

@@ -1,4 +1,4 @@
-import { loadMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig } from "../../config/ml-config";
 import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { LocalAccount } from "../../local/aws/account";
 import { localDeployment, type Deployment } from "../../local/aws/deployment";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseMlPipelineConfig, type MlPipelineConfig } from "../../config/schema";
+import { parseMlPipelineConfig, type MlPipelineConfig } from "../../config/ml-config";
 import { ML_CONFIG_PATH } from "../../infra/program-config";
 
 /** The example config that searches hyperparameters (`training.tuning`). */

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { MlPipelineConfig } from "../../config/schema";
+import type { MlPipelineConfig } from "../../config/ml-config";
 import { buildRunInput } from "../../functions/lib/run-input";
 import { pipelineDefinition, type StateMachineDefinition } from "../../infra/ml/state-machine";
 import { glueJobTimeout } from "../../local/adapters/glue";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig } from "../../config/ml-config";
 import { tuningInput } from "../../functions/lib/run-input";
 import { searchPoints } from "../../local/adapters/tuning-search";
 import { runLocalPipeline } from "../../local/run/pipeline";

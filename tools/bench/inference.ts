@@ -11,7 +11,7 @@ import { post as postRequest } from "../../local/aws/http-client";
 import { inProcessRuntime } from "../../local/aws/runtime-server";
 import { LocalAccount } from "../../local/aws/account";
 import { localDeployment } from "../../local/aws/deployment";
-import { loadMlPipelineConfig } from "../../config/schema";
+import { loadMlPipelineConfig } from "../../config/ml-config";
 import { ML_CONFIG_PATH } from "../../infra/program-config";
 import { LocalAwsState } from "../../local/aws/state";
 import { median, verdict } from "./measure";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mlPipelineConfigSchema } from "../../config/schema";
+import { mlPipelineConfigSchema } from "../../config/ml-config";
 import { PROJECT, stackConfigSchema, STACKS, type StackName } from "../../infra/stack-config";
 import { markdownTable, settingRows, type JsonSchema, type SettingRow } from "./json-schema-table";
 
@@ -33,7 +33,7 @@ function stackSections(): string {
 export function configurationReference(): string {
   return `# Configuration reference
 
-Generated from the schemas that validate the settings (\`infra/stack-config.ts\`, \`config/schema.ts\`):
+Generated from the schemas that validate the settings (\`infra/stack-config.ts\`, \`config/ml-config.ts\`):
 \`npm run docs\` rewrites this file, and a test fails when it is out of date.
 
 ## Stack settings (\`Pulumi.<stack>.yaml\`)

@@ -18,7 +18,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client
 import type { APIGatewayProxyEvent, CodePipelineEvent } from "aws-lambda";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadMlPipelineConfig } from "../../../config/schema";
+import { loadMlPipelineConfig } from "../../../config/ml-config";
 import fixture from "../../../functions/fixtures/api-test-cases.json";
 import { handler as controller } from "../../../functions/controller";
 import { handler as dataTrigger, type ObjectCreatedEvent } from "../../../functions/data-trigger";
