@@ -6,7 +6,7 @@ export const apigwAccessLogs = resourceRule(
     name: "aws-apigateway-stage-access-logging",
     description: "API stages write access logs.",
     severity: "medium",
-    remediation: "Set accessLogSettings { destinationArn, format } on the Stage (PredictionApi does).",
+    remediation: "Set accessLogSettings { destinationArn, format } on the Stage.",
     externalIds: ["CKV_AWS_76", "api-gw-execution-logging-enabled"],
   },
   aws.apigateway.Stage,

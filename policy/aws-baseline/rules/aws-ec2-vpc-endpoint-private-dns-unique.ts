@@ -7,7 +7,7 @@ export const vpcEndpointPrivateDnsUnique = stackRule(
       "A stack creates at most one interface endpoint with private DNS per service and VPC: the first one's private hosted zone owns the service's name, so AWS refuses the second (a conflicting DNS domain).",
     severity: "high",
     remediation:
-      "Create the endpoint once and share it (the program's vpc.runtimeEndpoint = reuse), or turn privateDnsEnabled off on the extra one and call it by its endpoint-specific name.",
+      "Create the endpoint once per VPC and share it, or turn privateDnsEnabled off on the extra one and call it by its endpoint-specific name.",
     externalIds: ["no trusted-tool rule: CreateVpcEndpoint fails at deploy time"],
   },
   (resources, _args, report) => {

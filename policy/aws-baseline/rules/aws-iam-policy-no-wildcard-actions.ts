@@ -14,7 +14,7 @@ export const iamWildcard = stackRule(
     description:
       "Identity policies name their actions (no * or service:*) and scope resources, except for actions IAM cannot scope.",
     severity: "critical",
-    remediation: "List the exact actions and the ARNs they apply to (infra/*/roles.ts).",
+    remediation: "List the exact actions and the ARNs they apply to.",
     externalIds: [
       "CKV_AWS_62",
       "CKV_AWS_63",

@@ -8,7 +8,7 @@ export const iamPassRole = resourceRule(
     description:
       "iam:PassRole names the roles and the one service they may be passed to (iam:PassedToService).",
     severity: "critical",
-    remediation: "Use passRole(roleArn, service) from infra/shared/iam.ts.",
+    remediation: "Name the role's ARN in iam:PassRole and limit it with an iam:PassedToService condition.",
     externalIds: ["CKV_AWS_286", "iam-passrole-wildcard (cfn-guard)"],
   },
   aws.iam.RolePolicy,

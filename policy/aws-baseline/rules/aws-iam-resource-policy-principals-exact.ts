@@ -20,7 +20,7 @@ export const resourcePolicyPrincipals = stackRule(
       "Trust and resource policies (roles, buckets, keys, queues, topics, model package groups, VPC endpoints, event buses, log and repository policies) name exact principals: a * principal only with an aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn or aws:SourceAccount condition.",
     severity: "critical",
     remediation:
-      "Name the other account's root and the exact roles in an aws:PrincipalArn condition (infra/shared/cross-account.ts grantToProdRoles), or pin * to accounts or your organization.",
+      "Name the other account's root and the exact roles in an aws:PrincipalArn condition, or pin * to accounts or your organization.",
     externalIds: [
       "CKV_AWS_70",
       "CKV_AWS_33",

@@ -29,7 +29,7 @@ export const kmsCrossAccount = resourceRule(
       "A key policy gives another account's principals at most kms:Decrypt and kms:DescribeKey; encryption and administration stay with the key's own account.",
     severity: "high",
     remediation:
-      "Grant other accounts only kms:Decrypt, ideally through one service (kms:ViaService), as infra/shared/kms.ts crossAccountDecrypt does.",
+      "Grant other accounts only kms:Decrypt, ideally through one service (a kms:ViaService condition).",
     externalIds: ["CKV_AWS_33 (related)", "kms-key-policy-cross-account (AWS Well-Architected SEC08)"],
   },
   aws.kms.Key,

@@ -6,7 +6,7 @@ export const lambdaEnvKms = resourceRule(
     name: "aws-lambda-function-environment-kms",
     description: "Functions with environment variables encrypt them with a customer-managed key.",
     severity: "medium",
-    remediation: "Set kmsKeyArn on the function (handlerFunction does).",
+    remediation: "Set kmsKeyArn on the function to a customer-managed key.",
     externalIds: ["CKV_AWS_173"],
   },
   aws.lambda.Function,

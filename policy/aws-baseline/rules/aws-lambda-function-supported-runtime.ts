@@ -7,7 +7,7 @@ export const lambdaRuntime = resourceRule(
     description:
       "Functions use a runtime AWS still supports (a deprecated one, such as python3.7, gets no security updates).",
     severity: "medium",
-    remediation: "Move to a runtime in allowedRuntimes (LAMBDA_RUNTIME in infra/shared/lambda.ts).",
+    remediation: "Move the function to a runtime in allowedRuntimes.",
     externalIds: ["CKV_AWS_363", "lambda-function-settings-check"],
     configSchema: {
       properties: {

@@ -6,7 +6,7 @@ export const lambdaTracing = resourceRule(
     name: "aws-lambda-function-tracing-active",
     description: "Functions send X-Ray traces.",
     severity: "low",
-    remediation: 'Set tracingConfig { mode: "Active" } (handlerFunction does).',
+    remediation: 'Set tracingConfig { mode: "Active" } on the function.',
     externalIds: ["CKV_AWS_50", "lambda-function-xray-enabled"],
   },
   aws.lambda.Function,

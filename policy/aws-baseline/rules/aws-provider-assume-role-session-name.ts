@@ -17,7 +17,7 @@ export const providerSessionName = providerRule<aws.ProviderArgs>(
     description:
       "An AWS provider that assumes a role names its session, so CloudTrail shows who deployed and the role's trust can require that name (sts:RoleSessionName).",
     severity: "medium",
-    remediation: "Give each assumeRoles entry a sessionName (infra/stacks/provider.ts prodAccountProvider).",
+    remediation: "Give each assumeRoles entry of the provider a fixed sessionName.",
     externalIds: ["no trusted-tool rule: Pulumi provider configuration"],
   },
   "pulumi:providers:aws",

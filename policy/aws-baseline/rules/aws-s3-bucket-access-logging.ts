@@ -6,8 +6,7 @@ export const s3Logging = stackRule(
     name: "aws-s3-bucket-access-logging",
     description: "Buckets log access to a log bucket (the log bucket itself is exempt).",
     severity: "medium",
-    remediation:
-      "Add a BucketLogging targeting the access-log bucket (SecureBucket does when given accessLogs).",
+    remediation: "Add a BucketLogging that sends the bucket's server access logs to a log bucket.",
     externalIds: ["CKV_AWS_18", "s3-bucket-logging-enabled"],
   },
   (resources, _args, report) => {

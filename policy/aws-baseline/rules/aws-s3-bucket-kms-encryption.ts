@@ -8,7 +8,7 @@ export const s3Kms = stackRule(
       "Buckets encrypt by default with KMS (buckets that receive S3 access logs may use SSE-S3, the only kind S3 log delivery supports).",
     severity: "high",
     remediation:
-      "Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and the project key (SecureBucket does).",
+      "Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms and a customer-managed key.",
     externalIds: ["CKV_AWS_145", "s3-default-encryption-kms", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"],
   },
   (resources, _args, report) => {

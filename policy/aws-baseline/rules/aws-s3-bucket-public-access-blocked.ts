@@ -8,7 +8,7 @@ export const s3PublicAccess = stackRule(
     name: "aws-s3-bucket-public-access-blocked",
     description: "Every bucket blocks all four kinds of public access.",
     severity: "critical",
-    remediation: "Add a BucketPublicAccessBlock with all four flags true (SecureBucket does).",
+    remediation: "Add a BucketPublicAccessBlock with all four flags true.",
     externalIds: [
       "CKV_AWS_53",
       "CKV_AWS_54",

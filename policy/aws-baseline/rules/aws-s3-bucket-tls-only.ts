@@ -7,7 +7,7 @@ export const s3Tls = stackRule(
     description: "Bucket policies deny every request not made over TLS.",
     severity: "high",
     remediation:
-      "Add a Deny statement on s3:* with Condition Bool aws:SecureTransport false (SecureBucket does).",
+      "Add a Deny statement on s3:* for the bucket and its objects with Condition Bool aws:SecureTransport false.",
     externalIds: ["s3-bucket-ssl-requests-only", "S3_BUCKET_SSL_REQUESTS_ONLY (cfn-guard)"],
   },
   (resources, _args, report) => {

@@ -6,7 +6,7 @@ export const s3Versioning = stackRule(
     name: "aws-s3-bucket-versioning-enabled",
     description: "Buckets keep object versions, so an overwrite or delete can be undone.",
     severity: "medium",
-    remediation: "Add a BucketVersioning with status Enabled (SecureBucket does).",
+    remediation: "Add a BucketVersioning with status Enabled.",
     externalIds: ["CKV_AWS_21", "s3-bucket-versioning-enabled"],
   },
   (resources, _args, report) => {

@@ -7,7 +7,7 @@ export const endpointConfigKms = resourceRule(
     description:
       "SageMaker endpoint configurations encrypt the instances' storage with a customer-managed KMS key.",
     severity: "high",
-    remediation: "Set kmsKeyArn on the EndpointConfiguration to the project's KMS key.",
+    remediation: "Set kmsKeyArn on the EndpointConfiguration to a customer-managed KMS key.",
     externalIds: ["CKV_AWS_98", "sagemaker-endpoint-configuration-kms-key-configured"],
   },
   aws.sagemaker.EndpointConfiguration,

@@ -7,7 +7,7 @@ export const minInstances = resourceRule(
     description: "Endpoint variants start with enough instances to survive the loss of one (two by default).",
     severity: "high",
     remediation:
-      "Raise initialInstanceCount (endpoints.prod.initialInstanceCount in config/ml-pipeline-config.json).",
+      "Raise initialInstanceCount on the production variant to at least minInstanceCount (2 unless configured).",
     externalIds: ["sagemaker-endpoint-config-prod-instance-count"],
     configSchema: { properties: { minInstanceCount: { type: "integer", minimum: 1, default: 2 } } },
   },

@@ -17,7 +17,7 @@ export const trainingImage = resourceRule(
       "Training and serving use a current built-in XGBoost image (1.5-1 or later), never the deprecated xgboost:1.",
     severity: "medium",
     remediation:
-      "Set training.imageVersion to 1.7-1 in config/ml-pipeline-config.json (and any literal image to …/sagemaker-xgboost:1.7-1).",
+      "Use a current SageMaker XGBoost image (…/sagemaker-xgboost:1.7-1) for the model's container.",
     externalIds: ["SageMaker built-in algorithm deprecation (no managed rule)"],
   },
   aws.sagemaker.Model,
