@@ -3,10 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MlDeploymentSettings } from "../../config/deployment-settings";
 import { expandFeatures } from "../../config/ml-config";
-import { handler as microserviceHandler } from "../../functions/microservice";
-import { arn, type AwsContext } from "../shared/aws-context";
+import type { AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
-import { handlerFunction } from "../shared/lambda";
 import { forwardDriftAlarm } from "./drift-forwarding";
 import { DriftRetraining, type DriftRetrainingArgs } from "./drift-retraining";
 import { notificationTopic } from "../shared/topic";
@@ -14,6 +12,7 @@ import { apiGatewayAccount } from "./api-gateway-account";
 import { dataQualityMonitor } from "./monitoring";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
+import { predictionBackend } from "./prediction-backend";
 import { prodEndpoint, type RolloutSettings } from "./prod-endpoint";
 import { prodFoundation, type ProdFoundation } from "./prod-foundation";
 import { TEST_STACK_OUTPUTS } from "./test-stack-outputs";
@@ -110,7 +109,20 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       keyArn: foundation.keyArn,
     });
     if (args.vpc) this.runtimeEndpoint(name, args, args.vpc);
-    const microservice = this.microserviceFunction(name, args, foundation.keyArn, features.length);
+    const microservice = predictionBackend(
+      `${name}-prod-microservice`,
+      {
+        stage: "prod",
+        endpointName: args.config.endpoints.prod.name,
+        featureCount: features.length,
+        reservedConcurrency: 100,
+        kmsKeyArn: foundation.keyArn,
+        logRetentionDays: args.logRetentionDays,
+        vpc: args.vpc,
+        ctx: args.ctx,
+      },
+      this,
+    );
     this.api = new PredictionApi(
       `${name}-prod-api`,
       {
@@ -212,40 +224,6 @@ export class ProdEnvironment extends pulumi.ComponentResource {
       },
       this,
     );
-  }
-
-  /** The API's backend: invokes the production endpoint, published as versions for the API's canary. */
-  private microserviceFunction(
-    name: string,
-    args: ProdEnvironmentArgs,
-    keyArn: pulumi.Input<string>,
-    featureCount: number,
-  ): aws.lambda.Function {
-    const endpointName = args.config.endpoints.prod.name;
-    return handlerFunction(
-      `${name}-prod-microservice`,
-      {
-        callback: microserviceHandler,
-        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
-        description: "Prediction API backend for the production endpoint",
-        statements: [
-          {
-            Sid: "InvokeProdEndpoint",
-            Action: "sagemaker:InvokeEndpoint",
-            Resource: arn(args.ctx, "sagemaker", `endpoint/${endpointName.toLowerCase()}`),
-          },
-        ],
-        environment: { ENDPOINT_NAME: endpointName, FEATURE_COUNT: String(featureCount) },
-        timeoutSeconds: 15,
-        publish: true,
-        reservedConcurrency: 100,
-        kmsKeyArn: keyArn,
-        logRetentionDays: args.logRetentionDays,
-        vpc: args.vpc,
-        ctx: args.ctx,
-      },
-      this,
-    ).fn;
   }
 
   /**

@@ -1,12 +1,12 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { handler as microserviceHandler } from "../../functions/microservice";
 import { handler as testRunnerHandler } from "../../functions/test-runner";
-import { arn, type AwsContext } from "../shared/aws-context";
+import type { AwsContext } from "../shared/aws-context";
 import { handlerFunction } from "../shared/lambda";
 import { apiGatewayAccount } from "./api-gateway-account";
 import { sageMakerRuntimeEndpoint, type VpcMode } from "./network";
 import { PredictionApi } from "./prediction-api";
+import { predictionBackend } from "./prediction-backend";
 
 export interface TestEnvironmentArgs {
   /** The test endpoint the ML pipeline deploys to. */
@@ -50,7 +50,17 @@ export class TestEnvironment extends pulumi.ComponentResource {
       ? apiGatewayAccount(name, args.ctx, this)
       : undefined;
     if (args.vpc) this.runtimeEndpointId = this.runtimeEndpoint(name, args, args.vpc);
-    this.microservice = this.microserviceFunction(name, args);
+    this.microservice = predictionBackend(
+      `${name}-microservice`,
+      {
+        stage: "test",
+        endpointName: args.endpointName,
+        featureCount: args.featureCount,
+        reservedConcurrency: 20,
+        ...functionDefaults(args),
+      },
+      this,
+    );
     this.api = new PredictionApi(
       `${name}-api`,
       {
@@ -83,31 +93,6 @@ export class TestEnvironment extends pulumi.ComponentResource {
       },
       this,
     );
-  }
-
-  /** The API's backend: invokes the test endpoint, published as versions for the API's canary. */
-  private microserviceFunction(name: string, args: TestEnvironmentArgs): aws.lambda.Function {
-    return handlerFunction(
-      `${name}-microservice`,
-      {
-        callback: microserviceHandler,
-        packages: ["@aws-lambda-powertools/logger", "@aws-sdk/client-sagemaker-runtime", "zod"],
-        description: "Prediction API backend for the test endpoint",
-        statements: [
-          {
-            Sid: "InvokeTestEndpoint",
-            Action: "sagemaker:InvokeEndpoint",
-            Resource: arn(args.ctx, "sagemaker", `endpoint/${args.endpointName.toLowerCase()}`),
-          },
-        ],
-        environment: { ENDPOINT_NAME: args.endpointName, FEATURE_COUNT: String(args.featureCount) },
-        timeoutSeconds: 15,
-        publish: true,
-        reservedConcurrency: 20,
-        ...functionDefaults(args),
-      },
-      this,
-    ).fn;
   }
 
   /** The Test stage's runner: reads the API's key, runs the suite and reports to CodePipeline. */
