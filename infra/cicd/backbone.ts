@@ -42,7 +42,7 @@ export interface CicdBackboneArgs {
   /** How the builds reach the Pulumi backend and which roles they deploy with. */
   readonly pulumi: PulumiDeploymentArgs;
   /** CodeBuild image and compute type for every build. */
-  readonly build: { image: string; computeType: string };
+  readonly build: { readonly image: string; readonly computeType: string };
   /** Retention of every log group the backbone creates, in days. */
   readonly logRetentionDays: number;
   /** Email subscribed to approval requests; without it, subscribe to the `approvalTopicArn` output yourself. */

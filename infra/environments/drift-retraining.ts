@@ -13,7 +13,7 @@ export interface DriftRetrainingArgs {
   /** Account, region and partition of the stack. */
   readonly ctx: AwsContext;
   /** The data-quality alarm whose change to ALARM starts a run. */
-  readonly alarm: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  readonly alarm: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
   /** The alarm's account when it is not this one: production's events, forwarded to this bus. */
   readonly alarmAccount?: string;
   /** The release pipeline a drift run goes through, like any other run. */

@@ -9,7 +9,10 @@ export interface DataQualityMonitorArgs {
   /** The SageMaker endpoint's name. */
   readonly endpointName: string;
   /** The approved run's baseline (`statistics.json`, `constraints.json`) from data prep. */
-  readonly baseline: { statisticsUri: pulumi.Input<string>; constraintsUri: pulumi.Input<string> };
+  readonly baseline: {
+    readonly statisticsUri: pulumi.Input<string>;
+    readonly constraintsUri: pulumi.Input<string>;
+  };
   /** Where monitoring reports go. */
   readonly outputUri: pulumi.Input<string>;
   /** The role the monitoring jobs run as. */

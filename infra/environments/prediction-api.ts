@@ -10,13 +10,13 @@ export interface PredictionApiArgs {
   /** Stage name, e.g. `test` or `prod`. */
   readonly stageName: string;
   /** Steady-state and burst request limits for the stage and its usage plan. */
-  readonly throttle: { rateLimit: number; burstLimit: number };
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /**
    * Canary release of the microservice: this share of requests goes to its newest version while the
    * rest stays on `stableVersion`. Without a stable version (the first release) the stage serves
    * the newest version alone.
    */
-  readonly canary?: { percent: number; stableVersion?: string };
+  readonly canary?: { readonly percent: number; readonly stableVersion?: string };
   /** Encrypts what this creates. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Retention of the log groups, in days. */

@@ -41,16 +41,16 @@ export interface ProdEnvironmentArgs {
   readonly apiStableVersion?: string;
   /** Model Monitor schedule, drift threshold, instance and watched features. */
   readonly monitoring: {
-    scheduleExpression: string;
-    driftThreshold: number;
-    instanceType: string;
-    alarmFeatures?: string[];
-    silentAfterHours: number;
+    readonly scheduleExpression: string;
+    readonly driftThreshold: number;
+    readonly instanceType: string;
+    readonly alarmFeatures?: string[];
+    readonly silentAfterHours: number;
   };
   /** Email subscribed to the alarms. */
   readonly alarmEmail?: string;
   /** Steady-state and burst request limits for the API. */
-  readonly throttle: { rateLimit: number; burstLimit: number };
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** VPC mode: run in these subnets and security groups. */
   readonly vpc?: VpcMode;
   /** Retention of the log groups, in days. */

@@ -24,9 +24,9 @@ export interface TestEnvironmentArgs {
   /** The prod environment's endpoint, which a shared `sagemaker.runtime` endpoint also serves. */
   readonly otherEndpointNames?: string[];
   /** Steady-state and burst request limits for the API. */
-  readonly throttle: { rateLimit: number; burstLimit: number };
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /** What the Test stage demands of the API. */
-  readonly testSuite: { latencyBudgetMs: number; minAccuracy: number };
+  readonly testSuite: { readonly latencyBudgetMs: number; readonly minAccuracy: number };
   /** Manage API Gateway's account-wide logging role from this stack. */
   readonly manageApiGatewayAccount: boolean;
   /** Retention of the log groups, in days. */

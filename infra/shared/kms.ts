@@ -55,7 +55,7 @@ export interface KmsKeyArgs {
   /** State machines encrypted with this key deliver their logs to CloudWatch Logs. */
   readonly logDelivery?: boolean;
   /** Roles of the production account that decrypt, through S3 only, what this key encrypts there. */
-  readonly sharedWith?: { prod: ProdAccount; roleArns: string[] };
+  readonly sharedWith?: { readonly prod: ProdAccount; readonly roleArns: string[] };
 }
 
 export interface KmsKey {

@@ -48,7 +48,7 @@ export interface HandlerFunctionArgs<TEvent, TResult> {
    * For a function invoked asynchronously (by EventBridge or CodePipeline): once Lambda's retries are
    * spent, the event goes to this encrypted queue instead of being discarded.
    */
-  readonly failureQueue?: { arn: pulumi.Input<string>; keyArn: pulumi.Input<string> };
+  readonly failureQueue?: { readonly arn: pulumi.Input<string>; readonly keyArn: pulumi.Input<string> };
   /** Account, region and partition of the stack; ARNs are built for them. */
   readonly ctx: AwsContext;
 }

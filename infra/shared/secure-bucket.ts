@@ -10,7 +10,7 @@ export interface SecureBucketArgs {
    */
   readonly kmsKeyArn?: pulumi.Input<string>;
   /** Where S3 server access logs for this bucket go; required unless this is the log bucket itself. */
-  readonly accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
+  readonly accessLogs?: { readonly bucket: pulumi.Input<string>; readonly prefix: string };
   /** Send object events to EventBridge (for rules that start pipelines on new data). */
   readonly eventBridge?: boolean;
   /** Days before old object versions are removed. */

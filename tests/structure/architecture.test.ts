@@ -103,7 +103,17 @@ export function oneLetterParameters(files: string[]): string[] {
   return found;
 }
 
-/** `…Args` fields that are not readonly or have no JSDoc. */
+/** Members of an inline object type (at any depth) that are not readonly, as dotted paths. */
+function looseNested(type: ts.TypeNode | undefined): string[] {
+  if (!type || !ts.isTypeLiteralNode(type)) return [];
+  return type.members.filter(ts.isPropertySignature).flatMap((member) => {
+    const name = member.name.getText();
+    const readonly = member.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+    return [...(readonly ? [] : [name]), ...looseNested(member.type).map((inner) => `${name}.${inner}`)];
+  });
+}
+
+/** `…Args` fields (and the fields of their inline object types) that are not readonly or have no JSDoc. */
 export function looseArgs(files: string[]): string[] {
   const found: string[] = [];
   for (const file of files) {
@@ -116,6 +126,10 @@ export function looseArgs(files: string[]): string[] {
         if (!readonly || !documented)
           found.push(
             `${relative(ROOT, file)} ${node.name.text}.${member.name.getText()}${readonly ? "" : " not readonly"}${documented ? "" : " undocumented"}`,
+          );
+        for (const nested of looseNested(member.type))
+          found.push(
+            `${relative(ROOT, file)} ${node.name.text}.${member.name.getText()}.${nested} not readonly`,
           );
       }
     });
@@ -222,6 +236,7 @@ describe("architecture", function () {
     assert.deepEqual(oneLetterParameters([join(dir, "a.ts")]), ["tests/structure/planted/a.ts long(n)"]);
     assert.deepEqual(looseArgs([join(dir, "b.ts")]), [
       "tests/structure/planted/b.ts PlantedArgs.size not readonly undocumented",
+      "tests/structure/planted/b.ts PlantedArgs.limits.high not readonly",
     ]);
   });
 });

@@ -6,4 +6,6 @@ export const again = () => long(1);
 
 export interface PlantedArgs {
   size: number;
+  /** A nested object whose member can be reassigned. */
+  readonly limits: { readonly low: number; high: number };
 }
