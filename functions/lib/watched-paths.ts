@@ -11,6 +11,7 @@ export const DEFAULT_TRIGGER_PATHS = [
   "config/**",
   "policy/**",
   "local/**",
+  "tools/**",
   "package.json",
   "package-lock.json",
   "Pulumi.yaml",
