@@ -4,6 +4,7 @@ import { describeIssues, showValue } from "../config/validation";
 import { MODEL_PACKAGE_ARN_PATTERN, RUN_ID_PATTERN } from "../functions/lib/run-input";
 import { DEFAULT_TRIGGER_PATHS } from "../functions/lib/watched-paths";
 import { rolloutProblems } from "./environments/blue-green";
+import { CONNECTION_ARN, MAX_TRIGGER_GLOBS, sourceSettings } from "./cicd/source-settings";
 
 /** The Pulumi project name; config keys of this program live in its namespace (`mlops:<key>`). */
 export const PROJECT = "mlops";
@@ -146,6 +147,9 @@ const testStack = z
       .regex(/^[\w.-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'")
       .default("mlops-repo")
       .describe("CodeCommit repository name"),
+    source: sourceSettings.describe(
+      'where the code lives: {"kind": "codecommit"} (default) or a CodeConnections repository',
+    ),
     branch: z
       .string()
       .regex(/^(?!\/|.*\/\/|.*\.\.|.*\/$)[\w./-]{1,200}$/, "must be a git branch name such as main")
@@ -230,6 +234,7 @@ const testStack = z
       ),
   })
   .superRefine((config, ctx) => {
+    sourceProblems(config, ctx);
     const prod = config.prodAccount;
     if (!prod) return;
     const pipeline = accountOfArn(config.deployRoleArn);
@@ -501,4 +506,30 @@ function atLeast(version: string, floor: [number, number, number]): boolean {
   const parts = version.split(".").map(Number);
   const first = parts.findIndex((part, i) => part !== floor[i]);
   return first === -1 || parts[first] > floor[first];
+}
+
+/**
+ * A connection serves pipelines in its own region, and a V2 trigger filters pushes on at most 3 push
+ * filters of 8 path globs, each at most 255 characters (CodePipeline API: GitPushFilterList,
+ * GitFilePathPatternList, GitFilePathPattern).
+ */
+function sourceProblems(
+  config: { source: z.infer<typeof sourceSettings>; "aws:region": string; triggerPaths: string[] },
+  ctx: z.RefinementCtx,
+): void {
+  const source = config.source;
+  if (source.kind !== "codeconnections") return;
+  const region = source.connectionArn?.match(CONNECTION_ARN)?.[2];
+  if (region && region !== config["aws:region"])
+    ctx.addIssue({
+      code: "custom",
+      path: ["source", "connectionArn"],
+      message: `is in ${region}; the pipeline runs in ${config["aws:region"]} and needs a connection there`,
+    });
+  if (config.triggerPaths.length > MAX_TRIGGER_GLOBS || config.triggerPaths.some((glob) => glob.length > 255))
+    ctx.addIssue({
+      code: "custom",
+      path: ["triggerPaths"],
+      message: `a CodeConnections source filters pushes natively: at most ${MAX_TRIGGER_GLOBS} globs of at most 255 characters`,
+    });
 }

@@ -86,6 +86,41 @@ describe("stack config", () => {
     ["mlops:approvalEmail", "not-an-email", /approvalEmail = "not-an-email": must be an email address/],
     ["mlops:tags", '{"team": 7}', /mlops:tags.team = 7/],
     ["mlops:brnach", "main", /unknown key mlops:brnach/],
+    [
+      "mlops:source",
+      '{"kind": "svn"}',
+      /mlops:source.kind = "svn": kind must be "codecommit" or "codeconnections"/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "GitHub", "fullRepositoryId": "acme/churn"}',
+      /source.connectionArn.*give either connectionArn .* or createConnection/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "GitHub", "connectionArn": "arn:aws:codecommit:us-west-2:123456789012:repo", "fullRepositoryId": "acme/churn"}',
+      /source.connectionArn = "arn:aws:codecommit:us-west-2:123456789012:repo": must be a connection ARN/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "GitHub", "connectionArn": "arn:aws:codeconnections:us-west-2:123456789012:connection/0123abcd-0123-4567-89ab-0123456789ab", "fullRepositoryId": "acme/churn"}',
+      /source.connectionArn.*is in us-west-2; the pipeline runs in eu-west-1/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "GitHub", "connectionArn": "arn:aws:codeconnections:eu-west-1:123456789012:connection/0123abcd-0123-4567-89ab-0123456789ab", "fullRepositoryId": "churn"}',
+      /source.fullRepositoryId = "churn": must be the repository as owner\/name/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "GitHubEnterpriseServer", "createConnection": {}, "fullRepositoryId": "acme/churn", "serverUrl": "https://git.example.com"}',
+      /source.createConnection.hostArn.*is required to create a GitHubEnterpriseServer connection/,
+    ],
+    [
+      "mlops:source",
+      '{"kind": "codeconnections", "providerType": "SVN", "createConnection": {}, "fullRepositoryId": "acme/churn"}',
+      /source.providerType = "SVN": must be one of GitHub, GitLab, Bitbucket, GitHubEnterpriseServer/,
+    ],
   ];
   for (const [key, value, expected] of badValues) {
     it(`rejects ${key} = ${value}`, () => {
@@ -94,6 +129,30 @@ describe("stack config", () => {
       assert.match(problems[0], expected);
     });
   }
+
+  it("a CodeConnections source takes at most 24 trigger globs (3 push filters of 8)", () => {
+    const source = JSON.stringify({
+      kind: "codeconnections",
+      providerType: "GitLab",
+      connectionArn:
+        "arn:aws:codeconnections:eu-west-1:123456789012:connection/0123abcd-0123-4567-89ab-0123456789ab",
+      fullRepositoryId: "acme/churn",
+    });
+    const globs = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => `src${i}/**`));
+    const problems = problemsOf("test", {
+      ...valid,
+      "mlops:source": source,
+      "mlops:triggerPaths": globs(25),
+    });
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0], /triggerPaths.*at most 24 globs/);
+    const parsed = parseStackConfig("test", {
+      ...valid,
+      "mlops:source": source,
+      "mlops:triggerPaths": globs(8),
+    });
+    assert.equal(parsed.stack === "test" && parsed.source.kind, "codeconnections");
+  });
 
   it("reports every problem at once, in one message naming the stack", () => {
     try {

@@ -26,7 +26,7 @@ const NOT_SHOWN: Record<string, string> = {
 };
 
 const SHOWN = new Set(
-  "type enum const minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength minItems maxItems format properties items additionalProperties anyOf".split(
+  "type enum const minimum maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength minItems maxItems format properties items additionalProperties anyOf oneOf".split(
     " ",
   ),
 );

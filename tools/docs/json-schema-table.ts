@@ -24,6 +24,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   additionalProperties?: JsonSchema | boolean;
   anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
 }
 
 export interface SettingRow {
@@ -42,6 +43,7 @@ const code = (text: string) => `\`${text}\``;
  */
 export function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(" or ");
+  if (schema.oneOf) return schema.oneOf.map(variantOf).join(" or ");
   if (schema.enum) return `one of ${schema.enum.map((v) => code(String(v))).join(", ")}`;
   if (schema.const !== undefined) return code(String(schema.const));
   const type = Array.isArray(schema.type) ? schema.type.join(" or ") : (schema.type ?? "any");
@@ -52,6 +54,12 @@ export function typeOf(schema: JsonSchema): string {
     return [type === "integer" ? "whole number" : "number", rangeOf(schema)].filter(Boolean).join(" ");
   if (type === "string") return stringOf(schema);
   return type;
+}
+
+/** A union's member: an object told apart by its `kind` reads as that kind, a scalar as its type. */
+function variantOf(schema: JsonSchema): string {
+  const kind = schema.properties?.kind?.const;
+  return kind === undefined ? typeOf(schema) : `object of kind ${code(String(kind))}`;
 }
 
 // zod writes ±MAX_SAFE_INTEGER as the bounds of every whole number; they are no limit a person sets.
@@ -130,8 +138,21 @@ export function settingRows(
       description: child.description ?? "",
     });
     if (nested) rows.push(...settingRows(child, `${key}.`, required, fallback as Record<string, unknown>));
+    for (const variant of child.oneOf ?? []) rows.push(...variantRows(variant, key));
   }
   return rows;
+}
+
+/** The fields of one kind of a union, as `key.field (kind …)`; `kind` itself is the union's row. */
+function variantRows(variant: JsonSchema, key: string): SettingRow[] {
+  const kind = variant.properties?.kind?.const;
+  if (kind === undefined) return [];
+  const fields = { ...variant, properties: { ...variant.properties } };
+  delete fields.properties.kind;
+  return settingRows(fields, `${key}.`, false).map((row) => ({
+    ...row,
+    description: `(kind ${code(String(kind))}) ${row.description}`,
+  }));
 }
 
 /**
