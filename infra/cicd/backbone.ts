@@ -7,6 +7,8 @@ import { notificationTopic } from "../shared/topic";
 import { backboneBuilds, type PulumiDeploymentArgs } from "./builds";
 import { releasePipeline } from "./release-pipeline";
 import type { StageFunction } from "./stages";
+import { codeCommitSource, connectionSource, type SourceConnection } from "./source";
+import type { SourceSettings } from "./source-settings";
 import { releaseTriggers } from "./triggers";
 
 export type { PulumiDeploymentArgs } from "./builds";
@@ -27,8 +29,10 @@ export interface BackboneStorage {
 export interface CicdBackboneArgs {
   /** Where the backbone keeps data and artifacts, and the key it encrypts everything with. */
   readonly storage: BackboneStorage;
-  /** Name of the CodeCommit repository that holds this project. */
+  /** Name of the CodeCommit repository that holds this project (the CodeCommit source). */
   readonly repositoryName: string;
+  /** Where the code lives: the CodeCommit repository (default) or one reached through a connection. */
+  readonly source?: SourceSettings;
   /** The branch whose pushes run the pipeline and which pull requests target. */
   readonly branch: string;
   /** Globs (minimatch, dot files included) of paths whose change starts a run; other pushes are skipped. */
@@ -62,7 +66,10 @@ export interface CicdBackboneArgs {
  * Deploy, queued so no push is dropped), its builds and its triggers.
  */
 export class CicdBackbone extends pulumi.ComponentResource {
-  readonly repository: aws.codecommit.Repository;
+  /** The CodeCommit repository, with the CodeCommit source. */
+  readonly repository?: aws.codecommit.Repository;
+  /** The connection, with a CodeConnections source. */
+  readonly connection?: SourceConnection;
   readonly key: aws.kms.Key;
   readonly stagingBucket: SecureBucket;
   readonly artifactBucket: SecureBucket;
@@ -80,7 +87,12 @@ export class CicdBackbone extends pulumi.ComponentResource {
     this.key = key;
     this.stagingBucket = stagingBucket;
     this.artifactBucket = artifactBucket;
-    this.repository = codeRepository(name, args, key, this);
+    const source =
+      args.source?.kind === "codeconnections"
+        ? connectionSource(name, { ...args, source: args.source }, this)
+        : codeCommitSource(name, { ...args, key }, this);
+    this.repository = source.repository;
+    this.connection = source.connection;
     this.approvalTopic = notificationTopic(
       `${name}-approvals`,
       {
@@ -100,7 +112,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
           environment: args.build,
           logRetentionDays: args.logRetentionDays,
         },
-        ...{ repository: this.repository, branch: args.branch, artifactBucketArn: artifactBucket.arn },
+        ...{ source, branch: args.branch, artifactBucketArn: artifactBucket.arn },
         modelPackageGroupName: args.modelPackageGroupName,
       },
       this,
@@ -108,7 +120,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
     const release = releasePipeline(
       name,
       {
-        ...{ ctx, pipelineName, key, artifactBucket, repository: this.repository, branch: args.branch },
+        ...{ ctx, pipelineName, key, artifactBucket, source, branch: args.branch },
         ...{ builds, approvalTopic: this.approvalTopic, defaultDataKey: args.defaultDataKey },
         ...{ trainFunction: args.trainFunction, testFunction: args.testFunction },
       },
@@ -120,7 +132,7 @@ export class CicdBackbone extends pulumi.ComponentResource {
     releaseTriggers(
       name,
       {
-        ...{ ctx, keyArn: key.arn, deadLetterQueue, repositoryArn: this.repository.arn },
+        ...{ ctx, keyArn: key.arn, deadLetterQueue, repositoryArn: this.repository?.arn },
         ...{ branch: args.branch, triggerPaths: args.triggerPaths },
         ...{ dataPrefix: args.dataPrefix, dataFilePattern: args.dataFilePattern },
         ...{
@@ -129,11 +141,13 @@ export class CicdBackbone extends pulumi.ComponentResource {
           pipelineArn: arn(ctx, "codepipeline", pipelineName),
         },
         ...{ prCheckProject: builds.prCheck, logRetentionDays: args.logRetentionDays },
+        pullRequestEvents: source.pullRequestEvents,
       },
       this,
     );
     this.registerOutputs({
-      repositoryCloneUrlHttp: this.repository.cloneUrlHttp,
+      repositoryCloneUrlHttp: this.repository?.cloneUrlHttp,
+      connectionArn: this.connection?.arn,
       stagingBucketName: this.stagingBucket.name,
       artifactBucketName: this.artifactBucket.name,
       kmsKeyArn: key.arn,
@@ -142,25 +156,6 @@ export class CicdBackbone extends pulumi.ComponentResource {
       deadLetterQueueUrl: deadLetterQueue.url,
     });
   }
-}
-
-/** Code, configuration and pipeline definition, encrypted with the project key. */
-function codeRepository(
-  name: string,
-  args: CicdBackboneArgs,
-  key: aws.kms.Key,
-  component: pulumi.Resource,
-): aws.codecommit.Repository {
-  return new aws.codecommit.Repository(
-    `${name}-repo`,
-    {
-      repositoryName: args.repositoryName,
-      description: "Code, configuration and pipeline definition of the continuous ML pipeline",
-      defaultBranch: args.branch,
-      kmsKeyId: key.arn,
-    },
-    { parent: component },
-  );
 }
 
 function warnAboutMissingStages(args: CicdBackboneArgs, component: pulumi.Resource): void {

@@ -4,6 +4,7 @@ import type { AwsContext } from "../shared/aws-context";
 import type { ProdAccount } from "../shared/cross-account";
 import { kmsUseVia, serviceRole, type Statement } from "../shared/iam";
 import { logGroup } from "../shared/log-group";
+import type { PipelineSource } from "./source";
 import { buildSpec, PULUMI_ENV, type BuildKind } from "./buildspecs";
 import { artifactAccess, buildStatements, recordReleases } from "./roles";
 
@@ -33,7 +34,8 @@ export interface BuildSettings {
   /** CodeBuild image and compute type. */
   readonly environment: { readonly image: string; readonly computeType: string };
   readonly logRetentionDays: number;
-  readonly repository: aws.codecommit.Repository;
+  /** The repository: how the pull-request check checks it out, and what that takes. */
+  readonly source: PipelineSource;
   /** The branch a pull-request check builds against. */
   readonly branch: string;
   readonly artifactBucketArn: pulumi.Input<string>;
@@ -66,17 +68,8 @@ export function backboneBuilds(name: string, settings: BuildSettings, component:
 
 /** What a build's role may do besides logging and assuming the Pulumi role. */
 function buildAccess(kind: BuildKind, settings: BuildSettings): Statement[] {
-  const { key, ctx, repository } = settings;
-  if (kind === "pr-check")
-    return [
-      { Sid: "CloneSource", Action: "codecommit:GitPull", Resource: repository.arn },
-      {
-        Sid: "CommentOnPullRequest",
-        Action: "codecommit:PostCommentForPullRequest",
-        Resource: repository.arn,
-      },
-      kmsUseVia(key.arn, ["codecommit"], ctx),
-    ];
+  const { key, ctx } = settings;
+  if (kind === "pr-check") return settings.source.checkStatements;
   return [
     artifactAccess(settings.artifactBucketArn, true),
     kmsUseVia(key.arn, ["s3"], ctx),
@@ -124,7 +117,10 @@ function buildProject(
     component,
   );
   const access = { ctx, keyArn: key.arn, accessTokenParameter: settings.pulumi.accessTokenParameter };
-  const specOptions = { prodInOwnAccount: settings.pulumi.prodAccount !== undefined };
+  const specOptions = {
+    prodInOwnAccount: settings.pulumi.prodAccount !== undefined,
+    commentOnCodeCommit: settings.source.repository !== undefined,
+  };
   const role = serviceRole(
     `${name}-${kind}-role`,
     {
@@ -148,12 +144,7 @@ function buildProject(
       buildTimeout: 60,
       queuedTimeout: 480,
       source: pullRequest
-        ? {
-            type: "CODECOMMIT",
-            location: settings.repository.cloneUrlHttp,
-            gitCloneDepth: 1,
-            buildspec: buildSpec(kind, specOptions),
-          }
+        ? { ...settings.source.checkout, gitCloneDepth: 1, buildspec: buildSpec(kind, specOptions) }
         : { type: "CODEPIPELINE", buildspec: buildSpec(kind, specOptions) },
       sourceVersion: pullRequest ? `refs/heads/${settings.branch}` : undefined,
       artifacts: { type: pullRequest ? "NO_ARTIFACTS" : "CODEPIPELINE" },

@@ -164,6 +164,7 @@ function prodCheck(options: BuildSpecOptions): string[] {
  * one fails, then one comment on the pull request with the outcome, and a failed build if anything failed.
  */
 function prCheck(options: BuildSpecOptions) {
+  const codeCommit = options.commentOnCodeCommit ?? true;
   return {
     version: "0.2",
     env: { shell: "bash" },
@@ -172,6 +173,8 @@ function prCheck(options: BuildSpecOptions) {
       pre_build: { commands: [...pulumiLogin] },
       build: {
         commands: [
+          // A webhook build names its commit in CodeBuild's own variable.
+          ...(codeCommit ? [] : ['SOURCE_COMMIT="$CODEBUILD_RESOLVED_SOURCE_VERSION"']),
           'FAILED=0; printf "### Pipeline checks for %s\\n\\n| check | result |\\n|---|---|\\n" "$SOURCE_COMMIT" > summary.md',
           step("npm test", "npm test", "tests.log"),
           ...policyPacks("test"),
@@ -184,15 +187,18 @@ function prCheck(options: BuildSpecOptions) {
         ],
         finally: [
           'echo "" >> summary.md; echo "Build: $CODEBUILD_BUILD_URL" >> summary.md',
-          // The CodeBuild role comments (it holds the grant); a comment that cannot be posted is a
-          // warning, never a failure of checks that passed.
-          'aws codecommit post-comment-for-pull-request --pull-request-id "$PULL_REQUEST_ID" --repository-name "$REPOSITORY_NAME" --before-commit-id "$DESTINATION_COMMIT" --after-commit-id "$SOURCE_COMMIT" --content "$(cat summary.md)" || echo "warning: could not comment on pull request $PULL_REQUEST_ID; the checks\' result stands"',
+          ...(codeCommit ? [codeCommitComment] : ["cat summary.md"]),
         ],
       },
       post_build: { commands: ['exit "$FAILED"'] },
     },
   };
 }
+
+// The CodeBuild role comments (it holds the grant); a comment that cannot be posted is a warning,
+// never a failure of checks that passed.
+const codeCommitComment =
+  'aws codecommit post-comment-for-pull-request --pull-request-id "$PULL_REQUEST_ID" --repository-name "$REPOSITORY_NAME" --before-commit-id "$DESTINATION_COMMIT" --after-commit-id "$SOURCE_COMMIT" --content "$(cat summary.md)" || echo "warning: could not comment on pull request $PULL_REQUEST_ID; the checks\' result stands"';
 
 /** Python only where the tests run; Node.js everywhere. */
 const runtimes = (runsTests: boolean) =>
@@ -203,6 +209,11 @@ const runtimes = (runsTests: boolean) =>
 export interface BuildSpecOptions {
   /** Production runs in its own account (`mlops:prodAccount`). */
   readonly prodInOwnAccount?: boolean;
+  /**
+   * The pull request is a CodeCommit one, which the check comments on; on GitHub, GitLab or Bitbucket
+   * the check's outcome reaches the pull request as the build status CodeBuild reports.
+   */
+  readonly commentOnCodeCommit?: boolean;
 }
 
 export function buildSpec(kind: BuildKind, options: BuildSpecOptions = {}): string {

@@ -4,6 +4,7 @@ import { PIPELINE_VARIABLES } from "../../functions/data-trigger";
 import type { AwsContext } from "../shared/aws-context";
 import { serviceRole } from "../shared/iam";
 import { pipelineStatements } from "./roles";
+import type { PipelineSource } from "./source";
 import { pipelineStages, type StageFunction } from "./stages";
 
 /** What the release pipeline runs, stores and notifies. */
@@ -16,8 +17,8 @@ export interface ReleasePipelineArgs {
   readonly key: aws.kms.Key;
   /** The pipeline's artifact store. */
   readonly artifactBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
-  /** The CodeCommit repository runs start from. */
-  readonly repository: aws.codecommit.Repository;
+  /** The repository runs start from: its Source action, what fetching it takes, its trigger. */
+  readonly source: PipelineSource;
   /** The branch whose pushes run the pipeline. */
   readonly branch: string;
   /** The Build and Deploy stages' CodeBuild projects. */
@@ -78,7 +79,7 @@ export function releasePipeline(name: string, args: ReleasePipelineArgs, compone
         ctx,
         keyArn: key.arn,
         artifactBucketArn: args.artifactBucket.arn,
-        repositoryArn: args.repository.arn,
+        source: { statements: args.source.pipelineStatements, keyServices: args.source.keyServices },
         buildProjectArns: [args.builds.build.arn, args.builds.deploy.arn],
         functionArns: stageFunctions.map((f) => f.functionArn),
         approvalTopicArn: args.approvalTopic.arn,
@@ -88,8 +89,7 @@ export function releasePipeline(name: string, args: ReleasePipelineArgs, compone
     component,
   );
   const stages = pipelineStages({
-    repositoryName: args.repository.repositoryName,
-    branch: args.branch,
+    sourceAction: args.source.action,
     buildProject: args.builds.build.name,
     deployProject: args.builds.deploy.name,
     approvalTopicArn: args.approvalTopic.arn,
@@ -104,6 +104,7 @@ export function releasePipeline(name: string, args: ReleasePipelineArgs, compone
       // Pushes that arrive during a run wait their turn; SUPERSEDED would drop the older one.
       executionMode: "QUEUED",
       variables: pipelineVariables(args.defaultDataKey),
+      triggers: args.source.triggers,
       roleArn: role.arn,
       artifactStores: [
         { location: args.artifactBucket.name, type: "S3", encryptionKey: { id: key.arn, type: "KMS" } },

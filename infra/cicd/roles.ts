@@ -63,7 +63,8 @@ export function pipelineStatements(args: {
   ctx: AwsContext;
   keyArn: pulumi.Input<string>;
   artifactBucketArn: pulumi.Input<string>;
-  repositoryArn: pulumi.Input<string>;
+  /** The source's statements and the services that use the key while fetching it. */
+  source: { statements: Statement[]; keyServices: string[] };
   buildProjectArns: pulumi.Input<string>[];
   functionArns: pulumi.Input<string>[];
   approvalTopicArn: pulumi.Input<string>;
@@ -75,19 +76,8 @@ export function pipelineStatements(args: {
       Action: ["s3:GetBucketVersioning", "s3:GetBucketLocation"],
       Resource: args.artifactBucketArn,
     },
-    kmsUseVia(args.keyArn, ["s3", "codecommit", "sns"], args.ctx),
-    {
-      Sid: "ReadSource",
-      Action: [
-        "codecommit:GetBranch",
-        "codecommit:GetCommit",
-        "codecommit:GetRepository",
-        "codecommit:UploadArchive",
-        "codecommit:GetUploadArchiveStatus",
-        "codecommit:CancelUploadArchive",
-      ],
-      Resource: args.repositoryArn,
-    },
+    kmsUseVia(args.keyArn, ["s3", ...args.source.keyServices, "sns"], args.ctx),
+    ...args.source.statements,
     {
       Sid: "RunBuilds",
       Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],

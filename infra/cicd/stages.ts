@@ -18,8 +18,8 @@ type Stage = aws.types.input.codepipeline.PipelineStage;
 
 /** What the stages call: the repository, the builds, the approval topic and the stage functions. */
 export interface StageInputs {
-  readonly repositoryName: pulumi.Input<string>;
-  readonly branch: string;
+  /** The Source action's provider and configuration (CodeCommit or a connection). */
+  readonly sourceAction: { provider: string; configuration: Record<string, pulumi.Input<string>> };
   readonly buildProject: pulumi.Input<string>;
   readonly deployProject: pulumi.Input<string>;
   readonly approvalTopicArn: pulumi.Input<string>;
@@ -47,17 +47,11 @@ function sourceStage(inputs: StageInputs): Stage {
         name: SOURCE_ACTION,
         category: "Source",
         owner: "AWS",
-        provider: "CodeCommit",
+        provider: inputs.sourceAction.provider,
         version: "1",
         namespace: "SourceVariables",
         outputArtifacts: ["SourceOutput"],
-        configuration: {
-          RepositoryName: inputs.repositoryName,
-          BranchName: inputs.branch,
-          // Runs start from the push filter and the data trigger, never from polling.
-          PollForSourceChanges: "false",
-          OutputArtifactFormat: "CODE_ZIP",
-        },
+        configuration: inputs.sourceAction.configuration,
       },
     ],
   };

@@ -16,7 +16,8 @@ export interface TriggerInputs {
   readonly keyArn: pulumi.Output<string>;
   /** Where EventBridge and the trigger functions put deliveries that failed for good. */
   readonly deadLetterQueue: aws.sqs.Queue;
-  readonly repositoryArn: pulumi.Output<string>;
+  /** The CodeCommit repository; without one (a connection), the pipeline's own trigger filters pushes. */
+  readonly repositoryArn?: pulumi.Output<string>;
   /** The branch whose pushes start runs and pull requests into which are checked. */
   readonly branch: string;
   /** Globs of paths whose change starts a run. */
@@ -28,6 +29,8 @@ export interface TriggerInputs {
   readonly dataFilePattern: string;
   readonly pipelineName: string;
   readonly pipelineArn: pulumi.Output<string>;
+  /** With a connection: the pull-request events the check's webhook starts it on. */
+  readonly pullRequestEvents?: string;
   /** The build that checks pull requests. */
   readonly prCheckProject: aws.codebuild.Project;
   readonly logRetentionDays: number;
@@ -43,47 +46,80 @@ const RETRY_POLICY = { maximumRetryAttempts: 8, maximumEventAgeInSeconds: 3600 }
  * them.
  */
 export function releaseTriggers(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
-  const rules = triggerRules(name, inputs, component);
-  deadLettersFrom(name, inputs, Object.values(rules), component);
-  const functions = triggerFunctions(name, inputs, component);
-  invokedBy(name, "push-filter", functions.pushFilter, rules.push, inputs, component);
-  invokedBy(name, "data-trigger", functions.dataTrigger, rules.data, inputs, component);
-  pullRequestCheck(name, rules.pullRequest, inputs, component);
-  return { deadLetterQueue: inputs.deadLetterQueue, ...functions };
+  const repositoryArn = inputs.repositoryArn;
+  const codeCommit = repositoryArn && codeCommitRules(name, inputs, repositoryArn, component);
+  const data = dataRule(name, inputs, component);
+  const rules = codeCommit ? [codeCommit.push, data, codeCommit.pullRequest] : [data];
+  deadLettersFrom(name, inputs, rules, component);
+  const dataTrigger = dataTriggerFunction(name, inputs, component);
+  invokedBy(name, "data-trigger", dataTrigger, data, inputs, component);
+  if (!repositoryArn || !codeCommit) {
+    pullRequestWebhook(name, inputs, component);
+    return { deadLetterQueue: inputs.deadLetterQueue, dataTrigger };
+  }
+  const pushFilter = pushFilterFunction(name, inputs, repositoryArn, component);
+  invokedBy(name, "push-filter", pushFilter, codeCommit.push, inputs, component);
+  pullRequestCheck(name, codeCommit.pullRequest, inputs, component);
+  return { deadLetterQueue: inputs.deadLetterQueue, pushFilter, dataTrigger };
 }
 
 /** Named, not auto-named: the key policy lets EventBridge dead-letter for rules named `${name}-*`. */
-function triggerRules(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
-  const rule = (part: string, description: string, pattern: pulumi.Input<object>) =>
-    new aws.cloudwatch.EventRule(
-      `${name}-${part}`,
-      {
-        name: `${name}-${part}-${pulumi.getStack()}`,
-        description,
-        eventPattern: pulumi.jsonStringify(pattern),
-        state: "ENABLED",
-      },
-      { parent: component },
-    );
-  const { branch, dataPrefix, dataFilePattern } = inputs;
-  const keys = dataSetKeyPattern(dataSetsUnder(dataPrefix, dataFilePattern));
+function rule(
+  name: string,
+  part: string,
+  description: string,
+  pattern: pulumi.Input<object>,
+  parent: pulumi.Resource,
+) {
+  return new aws.cloudwatch.EventRule(
+    `${name}-${part}`,
+    {
+      name: `${name}-${part}-${pulumi.getStack()}`,
+      description,
+      eventPattern: pulumi.jsonStringify(pattern),
+      state: "ENABLED",
+    },
+    { parent },
+  );
+}
+
+/** Pushes and pull requests of the CodeCommit repository. */
+function codeCommitRules(
+  name: string,
+  inputs: TriggerInputs,
+  repositoryArn: pulumi.Output<string>,
+  component: pulumi.Resource,
+) {
+  const { branch } = inputs;
   return {
     push: rule(
+      name,
       "on-push",
       `Push to ${branch}: start the pipeline when a watched path changed`,
-      inputs.repositoryArn.apply((repo) => pushPattern(repo, branch)),
-    ),
-    data: rule(
-      "on-new-data",
-      `New data set ${dataPrefix}${dataFilePattern} in the staging bucket: start the pipeline`,
-      inputs.stagingBucketName.apply((bucket) => newDataPattern(bucket, keys)),
+      repositoryArn.apply((repo) => pushPattern(repo, branch)),
+      component,
     ),
     pullRequest: rule(
+      name,
       "on-pull-request",
       `Pull request to ${branch} opened or updated: run the PR check`,
-      inputs.repositoryArn.apply((repo) => pullRequestPattern(repo, branch)),
+      repositoryArn.apply((repo) => pullRequestPattern(repo, branch)),
+      component,
     ),
   };
+}
+
+/** A new data set of this model in the staging bucket. */
+function dataRule(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+  const { dataPrefix, dataFilePattern } = inputs;
+  const keys = dataSetKeyPattern(dataSetsUnder(dataPrefix, dataFilePattern));
+  return rule(
+    name,
+    "on-new-data",
+    `New data set ${dataPrefix}${dataFilePattern} in the staging bucket: start the pipeline`,
+    inputs.stagingBucketName.apply((bucket) => newDataPattern(bucket, keys)),
+    component,
+  );
 }
 
 /** EventBridge may dead-letter events of these rules, and of no others. */
@@ -111,23 +147,35 @@ function deadLettersFrom(
   );
 }
 
-/** The push filter and the data trigger: invoked asynchronously, each failed event kept. */
-function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+/** What both trigger functions share: invoked asynchronously, each failed event kept. */
+function triggerCommon(inputs: TriggerInputs) {
   const { ctx, keyArn } = inputs;
-  const common = {
-    // The pipeline queues runs itself; a few concurrent copies are plenty.
-    reservedConcurrency: 2,
-    kmsKeyArn: keyArn,
-    logRetentionDays: inputs.logRetentionDays,
-    failureQueue: { arn: inputs.deadLetterQueue.arn, keyArn },
-    ctx,
+  return {
+    common: {
+      // The pipeline queues runs itself; a few concurrent copies are plenty.
+      reservedConcurrency: 2,
+      kmsKeyArn: keyArn,
+      logRetentionDays: inputs.logRetentionDays,
+      failureQueue: { arn: inputs.deadLetterQueue.arn, keyArn },
+      ctx,
+    },
+    startPipeline: {
+      Sid: "StartPipeline",
+      Action: "codepipeline:StartPipelineExecution",
+      Resource: inputs.pipelineArn,
+    },
   };
-  const startPipeline = {
-    Sid: "StartPipeline",
-    Action: "codepipeline:StartPipelineExecution",
-    Resource: inputs.pipelineArn,
-  };
-  const pushFilter = handlerFunction(
+}
+
+/** Starts the pipeline, pinned to the pushed commit, when a push changed a watched path. */
+function pushFilterFunction(
+  name: string,
+  inputs: TriggerInputs,
+  repositoryArn: pulumi.Output<string>,
+  component: pulumi.Resource,
+) {
+  const { common, startPipeline } = triggerCommon(inputs);
+  return handlerFunction(
     `${name}-push-filter`,
     {
       callback: pushFilterHandler,
@@ -140,8 +188,8 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
       ],
       description: "Starts the pipeline for pushes that change a watched path",
       statements: [
-        { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: inputs.repositoryArn },
-        kmsUseVia(keyArn, ["codecommit"], ctx),
+        { Sid: "CompareCommits", Action: "codecommit:GetDifferences", Resource: repositoryArn },
+        kmsUseVia(inputs.keyArn, ["codecommit"], inputs.ctx),
         startPipeline,
       ],
       environment: {
@@ -153,8 +201,13 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
       ...common,
     },
     component,
-  );
-  const dataTrigger = handlerFunction(
+  ).fn;
+}
+
+/** Starts the pipeline on a new data set, training on that object. */
+function dataTriggerFunction(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+  const { common, startPipeline } = triggerCommon(inputs);
+  return handlerFunction(
     `${name}-data-trigger`,
     {
       callback: dataTriggerHandler,
@@ -171,8 +224,7 @@ function triggerFunctions(name: string, inputs: TriggerInputs, component: pulumi
       ...common,
     },
     component,
-  );
-  return { pushFilter: pushFilter.fn, dataTrigger: dataTrigger.fn };
+  ).fn;
 }
 
 /** A rule's target is a function, which only that rule may invoke. */
@@ -238,3 +290,30 @@ function pullRequestCheck(
     { parent: component },
   );
 }
+
+/**
+ * With a connection, the provider's webhook starts the check on pull requests into the branch, and
+ * CodeBuild reports the outcome as the pull request's build status. Filter patterns other than
+ * EVENT are RE2 regular expressions (CodeBuild API, WebhookFilter).
+ */
+function pullRequestWebhook(name: string, inputs: TriggerInputs, component: pulumi.Resource) {
+  if (!inputs.pullRequestEvents) return;
+  new aws.codebuild.Webhook(
+    `${name}-pr-check-webhook`,
+    {
+      projectName: inputs.prCheckProject.name,
+      buildType: "BUILD",
+      filterGroups: [
+        {
+          filters: [
+            { type: "EVENT", pattern: inputs.pullRequestEvents },
+            { type: "BASE_REF", pattern: `^refs/heads/${escapeRegex(inputs.branch)}$` },
+          ],
+        },
+      ],
+    },
+    { parent: component },
+  );
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -26,6 +26,7 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws:cloudwatch/metricAlarm:MetricAlarm",
   "aws:codebuild/project:Project",
   "aws:codecommit/repository:Repository",
+  "aws:codeconnections/connection:Connection",
   "aws:codepipeline/pipeline:Pipeline",
   "aws:ec2/vpcEndpoint:VpcEndpoint",
   "aws:glue/job:Job",

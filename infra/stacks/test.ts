@@ -96,6 +96,7 @@ function cicdBackbone(
       storage,
       ctx: storage.ctx,
       repositoryName: config.repositoryName,
+      source: config.source,
       branch: config.branch,
       triggerPaths: config.triggerPaths,
       dataPrefix: ml.data.stagingPrefix,
@@ -130,7 +131,9 @@ function testStackOutputs(
   backbone: CicdBackbone,
 ): Record<string, pulumi.Output<unknown>> {
   return {
-    repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp,
+    ...(backbone.repository && { repositoryCloneUrlHttp: backbone.repository.cloneUrlHttp }),
+    ...(backbone.connection && { sourceConnectionArn: backbone.connection.arn }),
+    ...(backbone.connection?.status && { sourceConnectionStatus: backbone.connection.status }),
     stagingBucketName: storage.stagingBucket.name,
     dataUploadPrefix: storage.stagingBucket.name.apply((bucket) => `s3://${bucket}/${ml.data.stagingPrefix}`),
     artifactBucketName: storage.artifactBucket.name,

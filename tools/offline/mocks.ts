@@ -80,6 +80,13 @@ const COMPUTED: Record<string, Computed> = {
       cloneUrlSsh: `ssh://git-codecommit.${s.region}.amazonaws.com/v1/repos/${repo}`,
     };
   },
+  // A connection is created PENDING; someone completes the handshake in the console (CodeConnections
+  // API, CreateConnection). Its ARN carries the service's current prefix.
+  "aws:codeconnections/connection:Connection": (name, inputs, s) => {
+    const id = `${hash(name, 8)}-${hash(`${name}a`, 4)}-${hash(`${name}b`, 4)}-${hash(`${name}c`, 4)}-${hash(`${name}d`, 12)}`;
+    const arn = regional(s, "codeconnections", `connection/${id}`);
+    return { id: arn, arn, connectionStatus: "PENDING", name: str(inputs.name) ?? autoName(name) };
+  },
   "aws:codebuild/project:Project": (name, inputs, s) => {
     const project = str(inputs.name) ?? autoName(name);
     const projectArn = regional(s, "codebuild", `project/${project}`);
