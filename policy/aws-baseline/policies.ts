@@ -12,6 +12,7 @@ import { apigwTracing } from "./rules/aws-apigateway-stage-tracing";
 import { codebuildKms } from "./rules/aws-codebuild-project-kms";
 import { codebuildPrivileged } from "./rules/aws-codebuild-project-not-privileged";
 import { codepipelineKms } from "./rules/aws-codepipeline-pipeline-artifact-store-kms";
+import { codepipelineSourceConnection } from "./rules/aws-codepipeline-source-connection-local";
 import { glueSecurity } from "./rules/aws-glue-job-security-configuration";
 import { iamNoBroadManagedPolicies } from "./rules/aws-iam-role-no-broad-managed-policies";
 import { iamPassRole } from "./rules/aws-iam-policy-passrole-scoped";
@@ -70,6 +71,7 @@ export const policies: Rule[] = [
   logsRetention,
   logsKms,
   codepipelineKms,
+  codepipelineSourceConnection,
   codebuildKms,
   codebuildPrivileged,
   snsKms,

@@ -160,4 +160,20 @@ describe("source through CodeConnections (mlops:source)", function () {
       [],
     );
   });
+
+  it("the policy pack flags a connection of another account (planted)", async () => {
+    const foreign = await offline({
+      stack: "test",
+      config: [
+        source({ providerType: "GitHub", connectionArn: CONNECTION.replace("123456789012", "999999999999") }),
+      ],
+    });
+    const result = await evaluate(foreign, PACKS);
+    assert.deepEqual(
+      result.violations
+        .filter((v) => v.policy === "aws-codepipeline-source-connection-local")
+        .map((v) => v.message),
+      ["Action Source: the connection is in account 999999999999, the pipeline in 123456789012."],
+    );
+  });
 });

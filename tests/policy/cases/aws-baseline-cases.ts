@@ -438,6 +438,60 @@ export const AWS_BASELINE_CASES: Record<string, Case> = {
       ],
     ],
   },
+  "aws-codepipeline-source-connection-local": {
+    compliant: [
+      res("aws:codepipeline/pipeline:Pipeline", "p", {
+        roleArn: "arn:aws:iam::123456789012:role/pipeline",
+        artifactStores: [{ location: "b", encryptionKey: { id: KEY, type: "KMS" } }],
+        stages: [
+          {
+            name: "Source",
+            actions: [
+              {
+                name: "Source",
+                provider: "CodeStarSourceConnection",
+                configuration: {
+                  ConnectionArn:
+                    "arn:aws:codeconnections:us-west-2:123456789012:connection/0123abcd-0123-4567-89ab-0123456789ab",
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    ],
+    breaks: [
+      [
+        "a connection in another account",
+        set(
+          "aws:codepipeline/pipeline:Pipeline",
+          ["stages", "0", "actions", "0", "configuration", "ConnectionArn"],
+          "arn:aws:codeconnections:us-west-2:210987654321:connection/0123abcd-0123-4567-89ab-0123456789ab",
+        ),
+        ["Action Source: the connection is in account 210987654321, the pipeline in 123456789012."],
+      ],
+      [
+        "a connection in another region",
+        set(
+          "aws:codepipeline/pipeline:Pipeline",
+          ["stages", "0", "actions", "0", "configuration", "ConnectionArn"],
+          "arn:aws:codeconnections:eu-west-1:123456789012:connection/0123abcd-0123-4567-89ab-0123456789ab",
+        ),
+        ["Action Source: the connection is in eu-west-1, the pipeline in us-west-2."],
+      ],
+      [
+        "not a connection",
+        set(
+          "aws:codepipeline/pipeline:Pipeline",
+          ["stages", "0", "actions", "0", "configuration", "ConnectionArn"],
+          "arn:aws:codecommit:us-west-2:123456789012:repo",
+        ),
+        [
+          "Action Source: ConnectionArn arn:aws:codecommit:us-west-2:123456789012:repo is not a connection ARN.",
+        ],
+      ],
+    ],
+  },
   "aws-codebuild-project-kms": {
     compliant: [
       res("aws:codebuild/project:Project", "b", {
