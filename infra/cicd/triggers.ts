@@ -308,6 +308,8 @@ function pullRequestWebhook(name: string, inputs: TriggerInputs, component: pulu
           filters: [
             { type: "EVENT", pattern: inputs.pullRequestEvents },
             { type: "BASE_REF", pattern: `^refs/heads/${escapeRegex(inputs.branch)}$` },
+            // The same globs as pushes: a pull request that changes no watched path is not checked.
+            { type: "FILE_PATH", pattern: globsAsRegex(inputs.triggerPaths) },
           ],
         },
       ],
@@ -317,3 +319,35 @@ function pullRequestWebhook(name: string, inputs: TriggerInputs, component: pulu
 }
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Path globs as one RE2 regular expression matching the same paths (dot files included, as the
+ * push filter's minimatch matches them): `**` any depth, `*` within a segment, `?` one character,
+ * `{a,b}` either.
+ */
+export function globsAsRegex(globs: readonly string[]): string {
+  return `^(${globs.map(globAsRegex).join("|")})$`;
+}
+
+function globAsRegex(glob: string): string {
+  let out = "";
+  let braces = 0;
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      const slash = glob[i + 2] === "/";
+      out += slash ? "(.*/)?" : ".*";
+      i += slash ? 2 : 1;
+    } else if (c === "*") out += "[^/]*";
+    else if (c === "?") out += "[^/]";
+    else if (c === "{") {
+      braces++;
+      out += "(";
+    } else if (c === "}" && braces > 0) {
+      braces--;
+      out += ")";
+    } else if (c === "," && braces > 0) out += "|";
+    else out += escapeRegex(c);
+  }
+  return out;
+}

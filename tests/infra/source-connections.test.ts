@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { evaluate, PACKS, packConfigFor } from "../../policy/evaluator/evaluate";
 import { pushTrigger } from "../../infra/cicd/source";
+import { globsAsRegex } from "../../infra/cicd/triggers";
+import { matchingPaths } from "../../functions/lib/watched-paths";
 import { DEFAULT_TRIGGER_PATHS } from "../../functions/lib/watched-paths";
 import { validateShape } from "../../local/aws/validate";
 import type { OfflineRun } from "../../tools/offline/harness";
@@ -132,6 +134,7 @@ describe("source through CodeConnections (mlops:source)", function () {
         filters: [
           { type: "EVENT", pattern: "PULL_REQUEST_CREATED, PULL_REQUEST_UPDATED, PULL_REQUEST_REOPENED" },
           { type: "BASE_REF", pattern: "^refs/heads/main$" },
+          { type: "FILE_PATH", pattern: globsAsRegex(DEFAULT_TRIGGER_PATHS) },
         ],
       },
     ]);
@@ -175,5 +178,41 @@ describe("source through CodeConnections (mlops:source)", function () {
         .map((v) => v.message),
       ["Action Source: the connection is in account 999999999999, the pipeline in 123456789012."],
     );
+  });
+
+  it("the webhook's path regex matches exactly the paths the push filter's globs match", () => {
+    const paths = [
+      "infra/cicd/source.ts",
+      "infra",
+      "docs/source-repositories.md",
+      "README.md",
+      ".github/workflows/ci.yml",
+      "Pulumi.test.yaml",
+      "Pulumi.yaml",
+      "package.json",
+      "sub/package.json",
+      "tools/bench/main.ts",
+      "etl/tests/test_transform.py",
+      "src/a.ts",
+      "src/deep/b.ts",
+      "a1.txt",
+      "a12.txt",
+      "site/index.html",
+      "odd,name.txt",
+    ];
+    const globSets = [
+      DEFAULT_TRIGGER_PATHS,
+      ["**/*.py", "src/*.ts", "a?.txt"],
+      ["{docs,site}/**", ".github/**", "odd,name.txt"],
+      ["**"],
+    ];
+    for (const globs of globSets) {
+      const regex = new RegExp(globsAsRegex(globs));
+      assert.deepEqual(
+        paths.filter((path) => regex.test(path)),
+        matchingPaths(paths, globs),
+        JSON.stringify(globs),
+      );
+    }
   });
 });
