@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalRunResult } from "../run/types";
 import { readStateFile, StateFileError, writeStateFile, type StateFileKind } from "../run/state-file";
-import { DRIFT_LEDGER, HOSTING, REGISTRY } from "../run/state-kinds";
+import { HOSTING, REGISTRY } from "../aws/state-files";
+import { DRIFT_LEDGER } from "../run/state-kinds";
 import { driftLedgerPath } from "../watch/drift-ledger";
 import type { ModelPackage } from "../aws/state";
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import type { LocalRunResult } from "../run/types";
+import type { LocalRunResult, ModelQuality } from "../run/types";
 import type { ModelPackage } from "../aws/state";
+
+export type { ModelQuality };
 
 /**
  * The candidate beside the champion (the model production serves), where decisions are made: the
@@ -8,18 +10,6 @@ import type { ModelPackage } from "../aws/state";
  * controller's `evaluation.json`, in the registry's ModelQuality statistics), so the numbers are
  * the ones the gate judged.
  */
-
-export interface ModelQuality {
-  auc: number;
-  /** Share misclassified at the 0.5 threshold (1 − accuracy), as the gate reads it. */
-  error: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Counts by actual class, then predicted class. */
-  confusion: Record<"0" | "1", Record<"0" | "1", number>>;
-  roc: { fpr: number[]; tpr: number[] };
-}
 
 /** The threshold precision, recall and the error are taken at (the gate's). */
 export const THRESHOLD = 0.5;

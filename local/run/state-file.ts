@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, w
 import { z } from "zod";
 import { jsonErrorPosition, jsonErrorReason } from "../../config/json-text";
 import { joinPath, showValue } from "../../config/validation";
-import { LocalUsageError } from "./types";
+import { LocalUsageError } from "./usage-error";
 
 /**
  * The files local mode keeps between runs in the runs folder (the model registry, SageMaker's

@@ -4,7 +4,6 @@ import type { TuningRecord } from "../adapters";
 import type { Deployment } from "../aws/deployment";
 import type { DriftReport } from "../aws/model-monitor";
 import type { CanaryReport } from "../release/canary";
-import type { ModelQuality } from "../release/champion";
 import type { ModelPackage } from "../aws/state";
 
 /** What a local run is given, what it returns, and the errors that end it before it starts. */
@@ -91,10 +90,18 @@ export interface LocalRunResult {
   refusals?: string[];
 }
 
-/** A failure with a clear message (bad input, missing tools); exit code 2. */
-export class LocalUsageError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "LocalUsageError";
-  }
+// Its own module, so the state files (which local AWS reads) need none of the run's types.
+export { LocalUsageError } from "./usage-error";
+
+/** A model's quality as its model-quality report states it, at the gate's 0.5 threshold. */
+export interface ModelQuality {
+  auc: number;
+  /** Share misclassified at the 0.5 threshold (1 − accuracy), as the gate reads it. */
+  error: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Counts by actual class, then predicted class. */
+  confusion: Record<"0" | "1", Record<"0" | "1", number>>;
+  roc: { fpr: number[]; tpr: number[] };
 }

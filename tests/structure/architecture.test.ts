@@ -37,7 +37,6 @@ function importsOf(file: string): string[] {
   const found: string[] = [];
   parse(file).forEachChild((node) => {
     if (!ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) return;
-    if (ts.isImportDeclaration(node) && node.importClause?.isTypeOnly) return;
     const specifier = node.moduleSpecifier;
     if (!specifier || !ts.isStringLiteral(specifier) || !specifier.text.startsWith(".")) return;
     const base = resolve(dirname(file), specifier.text);
@@ -47,7 +46,7 @@ function importsOf(file: string): string[] {
   return found;
 }
 
-/** Cycles in the import graph (runtime imports only), each as a path of files. */
+/** Cycles in the import graph, type-only imports included (a type cycle ties modules as much), each as a path of files. */
 export function importCycles(files: string[]): string[][] {
   const graph = new Map(files.map((f) => [f, importsOf(f)]));
   const cycles: string[][] = [];
