@@ -60,8 +60,9 @@ def main():
     numbered = lines.zipWithIndex().map(lambda pair: (pair[1] + 1, pair[0]))
     if has_header:
         numbered = numbered.filter(lambda pair: pair[0] != 1)
+    # Each row keeps its raw line (the quarantine records it beside the reason, as local data prep does).
     rows = numbered.filter(lambda pair: pair[1].strip()).map(
-        lambda pair: transform.process_line(pair[0], pair[1], schema)
+        lambda pair: transform.process_line(pair[0], pair[1], schema) + (pair[1],)
     )
     rows.cache()
 
@@ -69,12 +70,12 @@ def main():
         rows.filter(lambda row, s=split: row[0] == s).map(lambda row: row[1]).saveAsTextFile(
             out + split + "/"
         )
-    rejected = rows.filter(lambda row: row[0] == "rejected").map(lambda row: row[1])
+    rejected = rows.filter(lambda row: row[0] == "rejected")
     counts = rows.map(lambda row: (row[0], 1)).reduceByKey(add).collectAsMap()
     rejected_count = counts.pop("rejected", 0)
     total = rejected_count + sum(counts.values())
-    first = rejected.take(10)
-    rejected.map(lambda reason: '"' + reason.replace('"', '""') + '"').saveAsTextFile(out + "quarantine/")
+    first = rejected.map(lambda row: row[1]).take(10)
+    rejected.map(lambda row: transform.quarantine_row(row[1], row[3])).saveAsTextFile(out + "quarantine/")
 
     width = len(schema.features)
     stats = (

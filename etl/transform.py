@@ -655,13 +655,18 @@ def raise_too_many(report, result=None):
     raise error
 
 
-def quarantine_csv(rejected):
-    """Rejected rows with their reasons, as CSV (reason, original line), so nothing is lost."""
+def quarantine_row(reason, line):
+    """One rejected row as CSV (reason, original line without its line break), so nothing is lost."""
 
     def quote(text):
         return '"' + text.replace('"', '""') + '"'
 
-    return "".join("%s,%s\n" % (quote(r["reason"]), quote(r["line"])) for r in rejected)
+    return "%s,%s" % (quote(reason), quote(line.rstrip("\r\n")))
+
+
+def quarantine_csv(rejected):
+    """Rejected rows with their reasons, as CSV (reason, original line)."""
+    return "".join(quarantine_row(r["reason"], r["line"]) + "\n" for r in rejected)
 
 
 def to_json(document):
