@@ -104,7 +104,7 @@ class GlueJobTest(unittest.TestCase):
         )
 
     def test_malformed_rows_are_quarantined_with_their_line(self):
-        lines = self.data.splitlines(keepends=True)
+        lines = self.data.splitlines(keepends=True)[:600]
         lines[5] = "not,a,row\n"
         lines[40] = lines[40].replace(",", ",,", 1)
         self.compare("".join(lines), 4)
