@@ -60,9 +60,10 @@ def main():
     numbered = lines.zipWithIndex().map(lambda pair: (pair[1] + 1, pair[0]))
     if has_header:
         numbered = numbered.filter(lambda pair: pair[0] != 1)
-    # Each row keeps its raw line (the quarantine records it beside the reason, as local data prep does).
+    # Each row keeps its raw line (the quarantine records it beside the reason, as local data prep
+    # does) and its line number (which places it in the baseline's sample).
     rows = numbered.filter(lambda pair: pair[1].strip()).map(
-        lambda pair: transform.process_line(pair[0], pair[1], schema) + (pair[1],)
+        lambda pair: transform.process_line(pair[0], pair[1], schema) + (pair[1], pair[0])
     )
     rows.cache()
 
@@ -80,9 +81,11 @@ def main():
     width = len(schema.features)
     stats = (
         rows.filter(lambda row: row[0] == "train")
-        .map(lambda row: row[2])
+        .map(lambda row: (row[2], row[4]))
         .aggregate(
-            transform.DatasetStats(width), lambda acc, values: acc.add(values), lambda a, b: a.merge(b)
+            transform.DatasetStats(width),
+            lambda acc, item: acc.add(item[0], item[1]),
+            lambda a, b: a.merge(b),
         )
     )
     write_text(

@@ -12,11 +12,11 @@ baseline.
 import copy
 import functools
 import hashlib
+import heapq
 import itertools
 import json
 import math
 import operator
-import random
 
 SPLITS = ("train", "validation", "test")
 # The largest value XGBoost's float32 matrices hold; a larger one is infinite to the model.
@@ -355,94 +355,89 @@ def process_line(line_number, line, schema):
 
 
 class FeatureStats:
-    """Count, sum, min, max and a deterministic sample of one feature; merges across partitions."""
+    """Count, sum, sum of squares, min and max of one feature, and its values in the data set's
+    sample (DatasetStats chooses the sample's rows)."""
 
     def __init__(self):
         self.count, self.total, self.squares = 0, 0.0, 0.0
         self.low, self.high = math.inf, -math.inf
         self.integral = True
         self.sample = []
-        self.seen = 0
 
-    def add(self, value, rng):
+    def add(self, value):
         self.count += 1
         self.total += value
         self.squares += value * value
         self.low, self.high = min(self.low, value), max(self.high, value)
         self.integral = self.integral and float(value).is_integer()
-        self.seen += 1
-        self.keep(value, rng)
 
-    def keep(self, value, rng):
-        """The sample's reservoir step for the value just seen."""
-        if len(self.sample) < SAMPLE_SIZE:
-            self.sample.append(value)
-        else:
-            slot = rng.randrange(self.seen)
-            if slot < SAMPLE_SIZE:
-                self.sample[slot] = value
-
-    def merge(self, other, rng):
+    def merge(self, other):
         merged = FeatureStats()
         merged.count, merged.total = self.count + other.count, self.total + other.total
         merged.squares = self.squares + other.squares
         merged.low, merged.high = min(self.low, other.low), max(self.high, other.high)
         merged.integral = self.integral and other.integral
-        merged.seen = self.seen + other.seen
-        pool = self.sample + other.sample
-        merged.sample = pool if len(pool) <= SAMPLE_SIZE else rng.sample(pool, SAMPLE_SIZE)
         return merged
+
+
+def sample_priority(row_key):
+    """A row's place in the sample: a fixed permutation of its key (Knuth's multiplicative hash), so
+    the sample is the same rows however the data is split into partitions or chunks."""
+    return (row_key * 2654435761 + 40503) % 4294967296
 
 
 class DatasetStats:
     """Per-feature statistics of a data set. Rows are folded in column by column, a chunk at a
-    time: the same sums, in the same order, as adding each value alone, at a fraction of the cost."""
+    time. The sample is the SAMPLE_SIZE rows with the lowest priority (a bottom-k sample keyed by
+    the row's line number): merging two partitions' samples gives the one sample of all their rows."""
 
     CHUNK = 4096
 
-    def __init__(self, width, seed="baseline"):
+    def __init__(self, width):
+        self.width = width
         self._features = [FeatureStats() for _ in range(width)]
         self._pending = []
-        self.rng = random.Random(seed)
+        self._candidates = []
+        self._next_key = 0
 
     @property
     def features(self):
         self._fold()
+        chosen = sorted(self._candidates)[:SAMPLE_SIZE]
+        for index, stats in enumerate(self._features):
+            stats.sample = [values[index] for _, _, values in chosen]
         return self._features
 
-    @features.setter
-    def features(self, features):
-        self._features, self._pending = features, []
-
-    def add(self, values):
+    def add(self, values, row_key=None):
+        """A row's feature values; `row_key` (its line number) places it in the sample."""
+        self._next_key += 1
+        key = self._next_key if row_key is None else row_key
         self._pending.append(values)
+        self._candidates.append((sample_priority(key), key, values))
         if len(self._pending) >= self.CHUNK:
             self._fold()
         return self
 
     def _fold(self):
         rows, self._pending = self._pending, []
+        if len(self._candidates) > 2 * SAMPLE_SIZE:
+            self._candidates = heapq.nsmallest(SAMPLE_SIZE, self._candidates)
         if not rows or not self._features:
             return
-        # Rows every feature still has sample room for are appended; past that, each value goes
-        # through the reservoir in row order, so the random draws are those of adding values one by one.
-        room = max(0, min(len(rows), min(SAMPLE_SIZE - len(f.sample) for f in self._features)))
         for stats, column in zip(self._features, zip(*rows)):
             stats.count += len(column)
             stats.total = functools.reduce(operator.add, column, stats.total)
             stats.squares = functools.reduce(operator.add, map(operator.mul, column, column), stats.squares)
             stats.low, stats.high = min(stats.low, min(column)), max(stats.high, max(column))
             stats.integral = stats.integral and all(map(float.is_integer, map(float, column)))
-            stats.seen += room
-            stats.sample.extend(column[:room])
-        for row in rows[room:]:
-            for stats, value in zip(self._features, row):
-                stats.seen += 1
-                stats.keep(value, self.rng)
 
     def merge(self, other):
+        self._fold()
+        other._fold()
         merged = DatasetStats(0)
-        merged.features = [a.merge(b, merged.rng) for a, b in zip(self.features, other.features)]
+        merged.width = self.width
+        merged._features = [a.merge(b) for a, b in zip(self._features, other._features)]
+        merged._candidates = heapq.nsmallest(SAMPLE_SIZE, self._candidates + other._candidates)
         return merged
 
 
@@ -562,7 +557,7 @@ def prepare(lines, config):
         label = text.split(",", 1)[0]
         labels[label] = labels.get(label, 0) + 1
         if split == "train":
-            stats.add(features)
+            stats.add(features, number)
     first = [r["reason"] for r in rejected[:10]]
     counts = {k: len(v) for k, v in outputs.items()}
     report = build_report(total, counts, len(rejected), first, schema, labels, notes=notes)

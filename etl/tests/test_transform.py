@@ -147,20 +147,40 @@ class PrepareSample(unittest.TestCase):
             self.assertAlmostEqual(a.total, b.total, places=6)
 
     def test_folding_rows_column_by_column_equals_adding_each_value(self):
-        # Past the sample's size (reservoir draws) and past a chunk (two folds), with a merge between.
+        # Past a chunk (two folds), with a merge after.
         rng = random.Random(7)
         rows = [[rng.random() * 100, float(rng.randrange(4)), rng.choice([0.0, 1.0])] for _ in range(5000)]
         folded = transform.DatasetStats(3)
         one_by_one = [transform.FeatureStats() for _ in range(3)]
-        draws = random.Random("baseline")
         for row in rows:
             folded.add(row)
             for stats, value in zip(one_by_one, row):
-                stats.add(value, draws)
+                stats.add(value)
         for a, b in zip(one_by_one, folded.features):
-            self.assertEqual(vars(a), vars(b))
+            self.assertEqual(
+                (a.count, a.total, a.squares, a.low, a.high, a.integral),
+                (b.count, b.total, b.squares, b.low, b.high, b.integral),
+            )
         more = transform.DatasetStats(3).add(rows[0])
         self.assertEqual(folded.merge(more).features[0].count, 5001)
+
+    def test_the_sample_is_the_same_rows_however_they_are_partitioned(self):
+        rng = random.Random(11)
+        rows = [[rng.random(), float(i)] for i in range(5000)]
+        whole = transform.DatasetStats(2)
+        for key, row in enumerate(rows, start=1):
+            whole.add(row, key)
+        expected = sorted(whole.features[1].sample)
+        self.assertEqual(len(expected), transform.SAMPLE_SIZE)
+        for cuts in ([1700, 3400], [10, 4990], [2500]):
+            bounds = [0, *cuts, len(rows)]
+            merged = transform.DatasetStats(2)
+            for start, end in zip(bounds, bounds[1:]):
+                part = transform.DatasetStats(2)
+                for key in range(start + 1, end + 1):
+                    part.add(rows[key - 1], key)
+                merged = merged.merge(part)
+            self.assertEqual(sorted(merged.features[1].sample), expected, cuts)
 
 
 class Quarantine(unittest.TestCase):
