@@ -113,12 +113,16 @@ describe("npm start -- --watch", function () {
       touch(dataFile);
       await sleep(DEBOUNCE_MS + 100);
       touch(dataFile);
-      await watcher.until(WAITING, 2);
-      assert.equal(watcher.count(RUN_STARTED), 2, watcher.output.join("\n"));
+      // On a starved machine the first run can end, and the queued one start, before the second
+      // change is made: that change then starts a run of its own, as it should.
+      const runs = watcher.count(RUN_STARTED) >= 2 ? 3 : 2;
+      await watcher.until(RUN_STARTED, runs);
+      await watcher.until(WAITING, runs);
+      assert.equal(watcher.count(RUN_STARTED), runs, watcher.output.join("\n"));
       writeFileSync(join(dataFile, "..", "notes.txt"), "not a data set");
       await sleep(QUIET);
-      assert.equal(watcher.count(RUN_STARTED), 2, "a change to an unwatched path starts no run");
-      assert.equal(watcher.count(/^ {2}result +Released model version/), 2);
+      assert.equal(watcher.count(RUN_STARTED), runs, "a change to an unwatched path starts no run");
+      assert.equal(watcher.count(/^ {2}result +Released model version/), runs);
     } finally {
       const { code, leftRunning } = await watcher.interrupt();
       assert.equal(code, 130);
