@@ -56,6 +56,20 @@ describe("tags: the stack's by the provider, the component's by one stack transf
       );
   });
 
+  it("prod: every AWS resource is created by the stack's provider, which carries the default tags too", async () => {
+    const run = await offline({ stack: "prod" });
+    const defaults = JSON.parse(providerOf(run).inputs.defaultTags as string) as {
+      tags: Record<string, string>;
+    };
+    assert.deepEqual(defaults.tags, { project: "mlops", stack: "prod" });
+    for (const r of run.resources.filter((r) => r.custom && r.type.startsWith("aws:")))
+      assert.equal(
+        r.provider?.split("::")[3],
+        "mlops-aws",
+        `${r.type} ${r.name} is not created by the stack's provider`,
+      );
+  });
+
   for (const stack of ["test", "prod"]) {
     it(`${stack}: each taggable resource is tagged with its outermost component, and nothing else repeats the stack's`, async () => {
       const run = await offline({ stack });
