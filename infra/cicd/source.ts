@@ -174,7 +174,7 @@ export function pushTrigger(
  * action with the service prefix of the resource it grants (Developer Tools console guide,
  * "Connections rename - Summary of changes").
  */
-export function useConnection(sid: string, connection: SourceConnection): Statement {
+function useConnection(sid: string, connection: SourceConnection): Statement {
   return { Sid: sid, Action: `${connection.service}:UseConnection`, Resource: connection.arn };
 }
 

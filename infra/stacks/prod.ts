@@ -4,16 +4,14 @@ import type { ProdStackConfig } from "../stack-config";
 import { ProdEnvironment, TEST_STACK_OUTPUTS, type TestStackValues } from "../environments/prod-environment";
 import { mlPipelineConfig } from "../program-config";
 import { tagResourcesWithComponent } from "../shared/tags";
-import { prodAccountProvider, stackProvider } from "./provider";
+import { stackProvider } from "./provider";
 
 /** The prod stack: the production environment, reading shared resources from the test stack. */
 export function prodStack(
   config: ProdStackConfig & { region: string },
 ): Record<string, pulumi.Output<unknown>> {
   tagResourcesWithComponent();
-  const provider = config.prodAccount
-    ? prodAccountProvider(config.region, config.prodAccount, config.tags)
-    : stackProvider(config.region, config.tags);
+  const provider = stackProvider(config.region, config.tags, config.prodAccount);
   const prod = new ProdEnvironment(
     "mlops",
     {

@@ -7,24 +7,17 @@ import { stackTags, type Tags } from "../shared/tags";
  * from the default provider to this one is an update, not a replacement: the engine asks the
  * provider's DiffConfig (pulumi/pulumi#18509, CLI 3.151.0), and pulumi-aws replaces only on a
  * region change (pulumi/pulumi-aws#4000).
+ *
+ * With production in its own account, every prod resource is created through a provider that
+ * assumes the account's deployment role with a fixed session name (the role's trust requires it)
+ * and refuses to act in any other account; it keeps the name it was deployed under.
  */
-export function stackProvider(region: string, tags: Tags): aws.Provider {
-  return new aws.Provider("mlops-aws", {
-    region: region as aws.Region,
-    defaultTags: { tags: stackTags(tags) },
-  });
-}
-
-/**
- * Production in its own account: every prod resource is created through this provider, which
- * assumes the account's deployment role with a fixed session name (the role's trust requires it) and
- * refuses to act in any other account.
- */
-export function prodAccountProvider(region: string, prod: ProdAccount, tags: Tags): aws.Provider {
+export function stackProvider(region: string, tags: Tags, prod?: ProdAccount): aws.Provider {
+  const common = { region: region as aws.Region, defaultTags: { tags: stackTags(tags) } };
+  if (!prod) return new aws.Provider("mlops-aws", common);
   return new aws.Provider("mlops-prod-account", {
-    region: region as aws.Region,
+    ...common,
     assumeRoles: [{ roleArn: prod.deployRoleArn, sessionName: prod.sessionName }],
     allowedAccountIds: [prod.accountId],
-    defaultTags: { tags: stackTags(tags) },
   });
 }

@@ -6,13 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
  * sdk/go/common/resource/urn.go, `NewURN`). Aliases, stack transforms and the `component` tag read
  * the ancestry from the URN, so an offline run needs the engine's.
  */
-export function engineUrn(
-  stack: string,
-  project: string,
-  parentUrn: string,
-  type: string,
-  name: string,
-): string {
+function engineUrn(stack: string, project: string, parentUrn: string, type: string, name: string): string {
   const parentType = parentUrn ? parentUrn.split("::")[2] : "";
   const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
   return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
